@@ -1,0 +1,12 @@
+export { validateRequest, type RequestInput } from './validate-request.js';
+export { validateResponse, type HeaderSource } from './validate-response.js';
+export type { Violation } from './schema-validator.js';
+export {
+  errorCatalog,
+  errorEntry,
+  errorEnvelope,
+  fillTemplate,
+  type ErrorCatalogEntry,
+  type ErrorDetails,
+} from './error-catalog.js';
+export { operations, getOperation, matchOperation, type Operation } from './openapi-document.js';
