@@ -1,24 +1,35 @@
+import { processIo, UsageError, type CliIo } from './cli-io.js';
+import { runServe } from './serve.js';
+
 const USAGE = `Usage: aigw-video <command> [options]
 
 Commands:
   serve         Serve the mock of the AIgateway video API (default http://127.0.0.1:4010/v1)
-  verify        Run the contract suite against a base URL
-  conformance   Run the SDK conformance kit against a client adapter
 
 Run \`aigw-video <command> --help\` for a command's options.
 `;
 
+const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
+  serve: runServe,
+};
+
 /** Runs the CLI with its arguments (without `node` and the script); resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
+    io.out(USAGE);
     return command === undefined ? 2 : 0;
   }
-  if (command === 'serve') {
-    process.stdout.write('aigw-video serve: the mock arrives with the next milestone (issue 3).\n');
-    return 0;
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    io.err(`aigw-video: unknown command '${command}'.\n\n${USAGE}`);
+    return 2;
   }
-  process.stderr.write(`aigw-video: unknown command '${command}'.\n\n${USAGE}`);
-  return 2;
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    io.err(`aigw-video ${command}: ${(error as Error).message}\n${usage ? `Run \`aigw-video ${command} --help\` for the options.\n` : ''}`);
+    return usage ? 2 : 1;
+  }
 }

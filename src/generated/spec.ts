@@ -1215,7 +1215,7 @@ export const videoSpec: Record<string, unknown> = {
         "x-source": "toolkit",
         "x-retryable": false,
         "x-error-code": "request_too_large",
-        "x-message-template": "The request body is larger than {limit} bytes.",
+        "x-message-template": "The request body is larger than {maxBytes} bytes.",
         "headers": {
           "x-request-id": {
             "$ref": "#/components/headers/RequestId"

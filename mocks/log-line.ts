@@ -1,0 +1,14 @@
+import type { SimRequest, SimResponse } from '../src/sim/exchange.js';
+
+/** One readable line per request: time, method, path, status, duration, job, key fingerprint, fault. */
+export function formatLogLine(request: SimRequest, response: SimResponse, elapsedMs: number): string {
+  const entry = response.journal;
+  const time = new Date().toISOString().slice(11, 23);
+  const path = request.url.length > 120 ? `${request.url.slice(0, 117)}...` : request.url;
+  const status = response.socketFault !== null ? `socket:${response.socketFault}` : String(response.status);
+  const parts = [time, request.method.padEnd(6), path, status, `${elapsedMs.toFixed(1)}ms`];
+  if (entry?.job_id) parts.push(entry.job_id);
+  if (entry?.key) parts.push(entry.key);
+  if (entry?.fault && response.socketFault === null) parts.push(`(${entry.fault})`);
+  return parts.join(' ');
+}

@@ -1,0 +1,60 @@
+import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { createSimulation, type Simulation, type SimulationSetup } from '../src/sim/simulation.js';
+import type { SimResponse } from '../src/sim/exchange.js';
+
+export interface HandlerOptions extends SimulationSetup {
+  /** The origin the handlers answer for. Default the live gateway, `https://api.aigateway.sh` (a trailing `/v1` is fine). */
+  baseUrl?: string;
+  /** Use this simulation instead of creating one (to steer it in-process: clock, reset, state). */
+  simulation?: Simulation;
+}
+
+export interface MockHandlers extends Array<HttpHandler> {
+  /** The simulation behind the handlers. */
+  simulation: Simulation;
+}
+
+/**
+ * The mock as MSW handlers, for `setupServer` (Node) and `setupWorker` (browsers): the same core as
+ * the Express server, translated from fetch's Request and back to a Response.
+ */
+export function createHandlers(options: HandlerOptions = {}): MockHandlers {
+  const { baseUrl = 'https://api.aigateway.sh', simulation: given, ...setup } = options;
+  const simulation = given ?? createSimulation(setup);
+  const origin = new URL(baseUrl).origin;
+  const resolver = async ({ request }: { request: Request }): Promise<Response> => {
+    const started = performance.now();
+    const url = new URL(request.url);
+    const limit = simulation.state.config.bodyLimitBytes;
+    const raw = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
+    const response = simulation.handle({
+      method: request.method,
+      url: url.pathname + url.search,
+      headers: Object.fromEntries(request.headers),
+      body: raw !== null && raw.byteLength > 0 ? raw : null,
+      bodyTooLarge: raw !== null && raw.byteLength > limit,
+      origin: url.origin,
+    });
+    if (response.latencyMs > 0) await delay(response.latencyMs);
+    if (response.journal !== null) response.journal.duration_ms = Math.round((performance.now() - started) * 100) / 100;
+    return toResponse(response);
+  };
+  const handlers = [http.all(`${origin}/v1/*`, resolver), http.all(`${origin}/__mock/*`, resolver)] as MockHandlers;
+  handlers.simulation = simulation;
+  return handlers;
+}
+
+function toResponse(response: SimResponse): Response {
+  switch (response.socketFault) {
+    case null:
+      break;
+    case 'malformed_json':
+      return new HttpResponse('{"id": "job_', { status: 200, headers: { ...response.headers, 'content-type': 'application/json; charset=utf-8' } });
+    default:
+      // No socket in-process: every transport fault is a network error to the client.
+      return HttpResponse.error();
+  }
+  const { body } = response;
+  const payload = body.kind === 'json' ? JSON.stringify(body.value) : body.kind === 'bytes' ? body.data : null;
+  return new HttpResponse(payload as BodyInit | null, { status: response.status, headers: response.headers });
+}

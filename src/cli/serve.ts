@@ -1,0 +1,127 @@
+import { parseArgs } from 'node:util';
+import { startMockServer, type MockServerOptions } from '../../mocks/express.js';
+import { timingValues } from '../generated/admin-api.js';
+import type { Timing } from '../sim/config.js';
+import { numberFlag, UsageError, type CliIo } from './cli-io.js';
+import { parseLatency } from './parse-latency.js';
+
+export const SERVE_USAGE = `Usage: aigw-video serve [options]
+
+Serves the mock of the AIgateway video API.
+
+Options:
+  --port N                 port (default 4010; 0 picks a free one)
+  --host ADDR              address to bind (default 127.0.0.1)
+  --timing MODE            realtime (jobs move with the clock) or steps (one status per poll); default realtime
+  --seed N                 seed of every random decision (default 1)
+  --credits USD            starting wallet of every key, in dollars (default 100)
+  --rpm N                  requests per minute per key before 429 (default 600)
+  --failure-rate F         fraction of jobs that fail, 0..1 (default 0)
+  --fault-rate F           fraction of requests answered 500/503, 0..1 (default 0)
+  --latency PROFILE        fixed:MS | uniform:MIN-MAX | lognormal:MEDIAN,SIGMA, or per operation 'getJob=fixed:200;*=none'
+  --queued-ms MS           realtime: how long a job stays queued (default 1000)
+  --processing-ms MS       realtime: processing time per video second (default 400)
+  --api-keys K1,K2         accept only these keys (default: any Bearer sk-aig-...)
+  --state-file PATH        keep jobs and wallets in this file across restarts
+  --admin-token TOKEN      require it for /__mock/* (needed to enable /__mock on a non-loopback host)
+  --quiet                  no log line per request
+  -h, --help               this help
+`;
+
+export function serveOptions(argv: string[]): MockServerOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      timing: { type: 'string' },
+      seed: { type: 'string' },
+      credits: { type: 'string' },
+      rpm: { type: 'string' },
+      'failure-rate': { type: 'string' },
+      'fault-rate': { type: 'string' },
+      latency: { type: 'string' },
+      'queued-ms': { type: 'string' },
+      'processing-ms': { type: 'string' },
+      'api-keys': { type: 'string' },
+      'state-file': { type: 'string' },
+      'admin-token': { type: 'string' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return 'help';
+  if (values.timing !== undefined && !(timingValues as readonly string[]).includes(values.timing)) {
+    throw new UsageError(`--timing must be one of ${timingValues.join(', ')}, not '${values.timing}'.`);
+  }
+  const options: MockServerOptions = {};
+  const set = <K extends keyof MockServerOptions>(key: K, value: MockServerOptions[K] | undefined): void => {
+    if (value !== undefined) options[key] = value;
+  };
+  set('port', numberFlag('port', values.port, { min: 0, max: 65535, integer: true }));
+  set('host', values.host);
+  set('timing', values.timing as Timing | undefined);
+  set('seed', numberFlag('seed', values.seed, { integer: true }));
+  const credits = numberFlag('credits', values.credits, { min: 0, max: 1_000_000 });
+  set('creditsCents', credits === undefined ? undefined : Math.round(credits * 100));
+  set('rpm', numberFlag('rpm', values.rpm, { min: 1, integer: true }));
+  set('failureRate', numberFlag('failure-rate', values['failure-rate'], { min: 0, max: 1 }));
+  set('faultRate', numberFlag('fault-rate', values['fault-rate'], { min: 0, max: 1 }));
+  set('latency', values.latency === undefined ? undefined : parseLatency(values.latency));
+  const queuedMs = numberFlag('queued-ms', values['queued-ms'], { min: 1, integer: true });
+  const processingMs = numberFlag('processing-ms', values['processing-ms'], { min: 0 });
+  if (queuedMs !== undefined || processingMs !== undefined) {
+    options.realtime = { ...(queuedMs !== undefined ? { queuedMs } : {}), ...(processingMs !== undefined ? { processingMsPerSecond: processingMs } : {}) };
+  }
+  if (values['api-keys'] !== undefined) {
+    const keys = values['api-keys'].split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+    if (keys.length === 0) throw new UsageError('--api-keys needs at least one key.');
+    options.apiKeys = keys;
+  }
+  set('stateFile', values['state-file']);
+  set('adminToken', values['admin-token']);
+  if (values.quiet === true) options.log = null;
+  return options;
+}
+
+/** `aigw-video serve`: starts the server and resolves once it has stopped (on SIGINT/SIGTERM). */
+export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventEmitter = process): Promise<number> {
+  const options = serveOptions(argv);
+  if (options === 'help') {
+    io.out(SERVE_USAGE);
+    return 0;
+  }
+  const quiet = options.log === null;
+  const server = await startMockServer({ ...options, log: quiet ? null : (line) => io.out(`${line}\n`) });
+  const { config } = server.simulation.state;
+  io.out(
+    [
+      `aigw-video mock of the AIgateway video API at ${server.url}`,
+      `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
+        (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
+      server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
+      '',
+      'Try it:',
+      `  curl -s ${server.url}/videos/generations \\`,
+      `    -H "Authorization: Bearer sk-aig-local-dev" -H "Content-Type: application/json" \\`,
+      `    -d '{"model":"openai/sora-2-video-to-video-remix","prompt":"a slow drone shot over a mountain lake","duration":5}'`,
+      `  curl -s ${server.url}/jobs/<id> -H "Authorization: Bearer sk-aig-local-dev"`,
+      '',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((stop) => {
+    const shutdown = (): void => {
+      signals.off('SIGINT', shutdown);
+      signals.off('SIGTERM', shutdown);
+      stop();
+    };
+    signals.on('SIGINT', shutdown);
+    signals.on('SIGTERM', shutdown);
+  });
+  await server.close();
+  if (!quiet) io.out('aigw-video mock stopped.\n');
+  return 0;
+}

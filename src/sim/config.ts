@@ -1,0 +1,103 @@
+import { modelCatalog, type CatalogModel } from '../generated/fixtures.js';
+import type { components as AdminComponents } from '../generated/admin-api.js';
+
+export type Timing = AdminComponents['schemas']['Timing'];
+
+/** How long a request waits before it is answered (sampled per request, deterministically). */
+export type LatencyProfile =
+  | { kind: 'none' }
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'uniform'; minMs: number; maxMs: number }
+  | { kind: 'lognormal'; medianMs: number; sigma: number };
+
+export interface SimulationOptions {
+  /** Seeds every random decision (ids, failures, faults, latency). Default 1. */
+  seed?: number;
+  /** `realtime`: jobs move with the clock. `steps`: one status per poll. Default `realtime`. */
+  timing?: Timing;
+  /** Realtime schedule: queued for `queuedMs`, then processing for `processingMsPerSecond` x duration. */
+  realtime?: { queuedMs?: number; processingMsPerSecond?: number };
+  /** Steps schedule: how many polls see `processing` before the job ends. Default 1. */
+  steps?: { processingPolls?: number };
+  /** Starting credit of every key's wallet, in cents. Default 10000 ($100). */
+  creditsCents?: number;
+  /** Requests per minute per key. Default 600 (the gateway's pay-as-you-go tier). */
+  rpm?: number;
+  /** Fraction of jobs that end `failed`, decided by the seed. Default 0. */
+  failureRate?: number;
+  /** Fraction of API requests answered 500 or 503 by chance, decided by the seed. Default 0. */
+  faultRate?: number;
+  /** Latency of every operation, or per operationId (`*` for the rest). */
+  latency?: LatencyProfile | Record<string, LatencyProfile>;
+  /** When set, only these API keys are accepted (the default accepts any `sk-aig-...`). */
+  apiKeys?: readonly string[] | null;
+  /** The video models and their prices. Default: fixtures/models.json. */
+  models?: readonly CatalogModel[];
+  /** The store keeps at most this many jobs (oldest evicted first). Default 10000. */
+  maxJobs?: number;
+  /** A job is forgotten this long after it was created. Default 24 h (the gateway's signed-URL life). */
+  jobTtlMs?: number;
+  /** The journal keeps this many newest entries. Default 1000. */
+  journalLimit?: number;
+  /** Wallets, limiters and faults are kept for at most this many keys (least recent evicted). */
+  maxAccounts?: number;
+  /** Request bodies larger than this answer 413. Default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** Retry-After (seconds) of a forced 429 or 503. Default 2. */
+  retryAfterSeconds?: number;
+  /** When set, `/__mock/*` needs it in `x-aigw-admin-token`. */
+  adminToken?: string | null;
+  /** `/__mock/*` answers at all. Default true (adapters turn it off on public addresses without a token). */
+  adminEnabled?: boolean;
+  /** Origin used in `result.url` (default: the origin the request came to). */
+  publicBaseUrl?: string | null;
+}
+
+export type SimConfig = Required<Omit<SimulationOptions, 'realtime' | 'steps' | 'latency'>> & {
+  realtime: { queuedMs: number; processingMsPerSecond: number };
+  steps: { processingPolls: number };
+  latency: Record<string, LatencyProfile>;
+};
+
+const fraction = (name: string, value: number): number => {
+  if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be between 0 and 1, not ${value}`);
+  return value;
+};
+const positive = (name: string, value: number, min = 1): number => {
+  if (!Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a number >= ${min}, not ${value}`);
+  return value;
+};
+
+export function resolveConfig(options: SimulationOptions = {}): SimConfig {
+  const latency =
+    options.latency === undefined
+      ? { '*': { kind: 'none' } as LatencyProfile }
+      : 'kind' in options.latency
+        ? { '*': options.latency as LatencyProfile }
+        : { '*': { kind: 'none' } as LatencyProfile, ...(options.latency as Record<string, LatencyProfile>) };
+  return {
+    seed: Math.trunc(options.seed ?? 1),
+    timing: options.timing ?? 'realtime',
+    realtime: {
+      queuedMs: positive('realtime.queuedMs', options.realtime?.queuedMs ?? 1000, 1),
+      processingMsPerSecond: positive('realtime.processingMsPerSecond', options.realtime?.processingMsPerSecond ?? 400, 0),
+    },
+    steps: { processingPolls: positive('steps.processingPolls', options.steps?.processingPolls ?? 1) },
+    creditsCents: positive('creditsCents', options.creditsCents ?? 10_000, 0),
+    rpm: positive('rpm', options.rpm ?? 600),
+    failureRate: fraction('failureRate', options.failureRate ?? 0),
+    faultRate: fraction('faultRate', options.faultRate ?? 0),
+    latency,
+    apiKeys: options.apiKeys ?? null,
+    models: options.models ?? modelCatalog,
+    maxJobs: positive('maxJobs', options.maxJobs ?? 10_000),
+    jobTtlMs: positive('jobTtlMs', options.jobTtlMs ?? 24 * 60 * 60 * 1000),
+    journalLimit: positive('journalLimit', options.journalLimit ?? 1000, 0),
+    maxAccounts: positive('maxAccounts', options.maxAccounts ?? 10_000),
+    bodyLimitBytes: positive('bodyLimitBytes', options.bodyLimitBytes ?? 1024 * 1024),
+    retryAfterSeconds: positive('retryAfterSeconds', options.retryAfterSeconds ?? 2),
+    adminToken: options.adminToken ?? null,
+    adminEnabled: options.adminEnabled ?? true,
+    publicBaseUrl: options.publicBaseUrl ?? null,
+  };
+}

@@ -1,0 +1,37 @@
+import type { components as AdminComponents } from '../generated/admin-api.js';
+import type { JournalEntry } from './state.js';
+
+export type SocketFault = AdminComponents['schemas']['SocketFault'];
+
+/** A request as an adapter hands it to the core: no streams, no framework objects. */
+export interface SimRequest {
+  method: string;
+  /** Path and query, as sent (`/v1/jobs/job_1?__code=429`). */
+  url: string;
+  /** Header names in lower case; repeated headers joined with `, `. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The raw body, or null when there was none. */
+  body: Uint8Array | null;
+  /** The adapter stopped reading because the body was over the limit. */
+  bodyTooLarge?: boolean;
+  /** Where the request came to (`http://127.0.0.1:4010`), for the URLs the answer contains. */
+  origin: string;
+}
+
+export type SimBody =
+  | { kind: 'json'; value: unknown }
+  | { kind: 'bytes'; data: Uint8Array }
+  | { kind: 'none' };
+
+/** An answer as the core decides it; the adapter only writes it out. */
+export interface SimResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: SimBody;
+  /** When set, the adapter breaks the exchange this way instead of answering. */
+  socketFault: SocketFault | null;
+  /** Milliseconds the adapter waits before answering. */
+  latencyMs: number;
+  /** The journal entry of this exchange; the adapter may fill in `duration_ms`. */
+  journal: JournalEntry | null;
+}

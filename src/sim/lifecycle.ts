@@ -1,0 +1,51 @@
+import type { SchemaJobStatus } from '../generated/api.js';
+import type { JobRecord } from './state.js';
+
+export interface JobPhase {
+  status: SchemaJobStatus;
+  progress: number;
+  /** When the status last changed (unix ms). */
+  updatedMs: number;
+}
+
+/** Where in processing a failing job stops (its progress freezes there). */
+export const FAILURE_POINT = 0.5;
+
+/**
+ * The job's status at a time (realtime) or after its polls so far (steps). A pure function of the
+ * record and a clock that never runs backwards, so statuses never move back and progress only grows.
+ */
+export function phaseOf(job: JobRecord, nowMs: number): JobPhase {
+  if (job.timing === 'steps') return stepPhase(job);
+  const elapsed = nowMs - job.createdMs;
+  if (elapsed < job.queuedMs) return { status: 'queued', progress: 0, updatedMs: job.createdMs };
+  const startedMs = job.createdMs + job.queuedMs;
+  const runMs = job.outcome === 'failed' ? job.processingMs * FAILURE_POINT : job.processingMs;
+  const running = elapsed - job.queuedMs;
+  if (running < runMs) {
+    const progress = job.processingMs === 0 ? 0 : Math.min(99, Math.floor((100 * running) / job.processingMs));
+    return { status: 'processing', progress, updatedMs: startedMs };
+  }
+  if (job.outcome === 'failed') {
+    return { status: 'failed', progress: Math.floor(100 * FAILURE_POINT), updatedMs: startedMs + runMs };
+  }
+  return { status: 'completed', progress: 100, updatedMs: startedMs + runMs };
+}
+
+/** Steps: the create answer is poll 0 (queued); each later poll shows the next status. */
+function stepPhase(job: JobRecord): JobPhase {
+  const { processingPolls } = job;
+  if (job.polls === 0) return { status: 'queued', progress: 0, updatedMs: job.stepUpdatedMs };
+  if (job.polls <= processingPolls) {
+    const progress = Math.floor((100 * job.polls) / (processingPolls + 1));
+    return {
+      status: 'processing',
+      progress: job.outcome === 'failed' ? Math.min(progress, Math.floor(100 * FAILURE_POINT)) : progress,
+      updatedMs: job.stepUpdatedMs,
+    };
+  }
+  if (job.outcome === 'failed') return { status: 'failed', progress: Math.floor(100 * FAILURE_POINT), updatedMs: job.stepUpdatedMs };
+  return { status: 'completed', progress: 100, updatedMs: job.stepUpdatedMs };
+}
+
+export const isTerminal = (status: SchemaJobStatus): boolean => status === 'completed' || status === 'failed';
