@@ -1,7 +1,7 @@
 import type { components as AdminComponents } from '../generated/admin-api.js';
 import { getOperation, matchOperation } from '../contract/openapi-document.js';
 import { videoSpec, adminSpec } from '../generated/spec.js';
-import { accountFor, keyFingerprint } from './accounts.js';
+import { accountFor, keyFingerprint, settleRefunds } from './accounts.js';
 import { errorAnswer, jsonAnswer, answer } from './answers.js';
 import type { SimRequest, SimResponse } from './exchange.js';
 import { checkRequest } from './read-body.js';
@@ -81,13 +81,13 @@ export function handleAdmin(state: SimState, request: SimRequest, pathname: stri
       return answer(204, { kind: 'none' }, {});
     case 'mockGetWallet':
       if (key === null) return needKey();
-      return jsonAnswer(200, wallet(state, key));
+      return jsonAnswer(200, wallet(state, key, nowMs));
     case 'mockSetWallet': {
       if (key === null) return needKey();
       const account = accountFor(state, key);
       account.balanceCents = (checked.body as Schemas['WalletUpdate']).balance_cents;
       state.dirty.accounts.add(key);
-      return jsonAnswer(200, wallet(state, key));
+      return jsonAnswer(200, wallet(state, key, nowMs));
     }
     case 'mockListFaults':
       if (key === null) return needKey();
@@ -131,8 +131,9 @@ function clock(state: SimState, nowMs: number): Schemas['Clock'] {
   return { now: nowMs, offset_ms: state.clockOffsetMs, timing: state.config.timing };
 }
 
-function wallet(state: SimState, key: string): Schemas['Wallet'] {
+function wallet(state: SimState, key: string, nowMs: number): Schemas['Wallet'] {
   const account = accountFor(state, key);
+  settleRefunds(state, account, nowMs);
   return { key, balance_cents: account.balanceCents, spent_cents: account.spentCents, refunded_cents: account.refundedCents };
 }
 
