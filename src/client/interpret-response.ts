@@ -1,0 +1,73 @@
+import { errorCatalog, validateResponse, type Violation } from '../contract/index.js';
+import { apiErrorClasses, MalformedResponseError } from './errors.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export type OperationId = 'createVideo' | 'getJob' | 'downloadJobMedia';
+
+/** `json` bodies are parsed and checked against the spec; `bytes` bodies (the video) are returned as read. */
+export type BodyKind = 'json' | 'bytes';
+
+type Parsed = { json: true; value: unknown } | { json: false; text: string };
+
+function parseJson(bytes: Uint8Array): Parsed {
+  const text = new TextDecoder().decode(bytes);
+  try {
+    return { json: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { json: false, text };
+  }
+}
+
+const field = (value: unknown, name: string): unknown =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+
+const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * The body of a response the spec allows for `operationId`, or throws: an `ApiError` subclass for an
+ * error status the catalog knows (the status decides the class, the body fills in the details), and a
+ * `MalformedResponseError` for anything else the spec does not allow.
+ */
+export function interpretResponse(
+  operationId: OperationId,
+  kind: BodyKind,
+  status: number,
+  headers: Headers,
+  bytes: Uint8Array,
+  nowMs: number,
+): unknown {
+  const requestId = headers.get('x-request-id');
+  const success = status >= 200 && status < 300;
+  if (success && kind === 'bytes') {
+    const violations = validateResponse(operationId, status, headers, undefined);
+    if (violations.length > 0) throw new MalformedResponseError({ operationId, status, requestId, violations });
+    return bytes;
+  }
+  const parsed = parseJson(bytes);
+  const body = parsed.json ? parsed.value : undefined;
+  const violations: Violation[] = validateResponse(operationId, status, headers, body);
+  const entry = errorCatalog.get(status);
+  if (success || entry === undefined) {
+    const reason = parsed.json ? undefined : `the body is not JSON: ${JSON.stringify(parsed.text.slice(0, 80))}`;
+    if (violations.length > 0 || reason !== undefined) {
+      throw new MalformedResponseError({ operationId, status, requestId, violations, reason });
+    }
+    return body;
+  }
+  const error = field(body, 'error');
+  const message = field(error, 'message');
+  throw new apiErrorClasses[entry.type]({
+    status,
+    type: entry.type,
+    message:
+      typeof message === 'string' && message.length > 0
+        ? message
+        : `HTTP ${status} ${entry.type}, without the spec's error envelope`,
+    code: stringOrNull(field(error, 'code')),
+    param: stringOrNull(field(error, 'param')),
+    requestId,
+    retryable: entry.retryable,
+    retryAfterMs: parseRetryAfter(headers, nowMs),
+    violations,
+  });
+}
