@@ -53,6 +53,12 @@ describe('createClient', () => {
     expect(custom.calls[0]?.headers.get('user-agent')).toBe('my-app/2');
   });
 
+  it('judges the body it uses, not bookkeeping headers: a job without x-request-id is still a job', async () => {
+    const bare = new Response(JSON.stringify(completedJob), { status: 200, headers: { 'content-type': 'application/json' } });
+    const { client } = harness([bare]);
+    await expect(client.get('job_1')).resolves.toEqual(completedJob);
+  });
+
   it('refuses to start without an API key or with fewer than one attempt', () => {
     expect(() => createClient({ apiKey: '' })).toThrow(TypeError);
     expect(() => createClient({ apiKey, maxAttempts: 0 })).toThrow(RangeError);

@@ -10,10 +10,10 @@ type Job = { id: string; status: string; result?: { url: string; duration: numbe
 
 /** The SDK's generic methods, as a user of the gateway would call them. */
 async function runToEnd(client: OpenAI, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Job> {
-  const job = await client.post<unknown, Job>('/videos/generations', { body: { model: MODEL, prompt: 'a lake', ...body }, headers });
+  const job = await client.post<Job>('/videos/generations', { body: { model: MODEL, prompt: 'a lake', ...body }, headers });
   expect(job.status).toBe('queued');
   for (let i = 0; i < 10; i++) {
-    const current = await client.get<unknown, Job>(`/jobs/${job.id}`);
+    const current = await client.get<Job>(`/jobs/${job.id}`);
     if (current.status === 'completed' || current.status === 'failed') return current;
   }
   throw new Error('the job never ended');
@@ -67,7 +67,7 @@ describe('the official openai SDK against the Express mock', () => {
       fetch(`${server.origin}/__mock/faults`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(fault) });
     await arm({ operation: 'createVideo', status: 503, count: 1, retry_after: 1 });
     await arm({ operation: 'createVideo', status: 429, count: 1, retry_after: 1 });
-    const job = await client(key).post<unknown, Job>('/videos/generations', { body: { model: MODEL, prompt: 'p' } });
+    const job = await client(key).post<Job>('/videos/generations', { body: { model: MODEL, prompt: 'p' } });
     expect(job.status).toBe('queued');
     const tries = server.simulation.state.journal.filter((e) => e.key === keyFingerprint(key) && e.operation === 'createVideo');
     const statuses = tries.map((e) => e.status);

@@ -1,0 +1,138 @@
+import { fc, test } from '@fast-check/vitest';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { startMockServer, type RunningMockServer } from '../../mocks/express.js';
+import { createHandlers } from '../../mocks/msw.js';
+import { aspectRatioValues } from '../../src/generated/api.js';
+import { defect, validVideoRequest } from '../spec/arbitraries.js';
+
+const MSW_ORIGIN = 'https://api.aigateway.sh';
+const START = 1_776_947_082_000;
+// One clock per adapter, moved identically; it only runs forward across property runs.
+const clocks = { express: START, msw: START };
+const setup = { seed: 11, failureRate: 0.3, rpm: 12, creditsCents: 300 };
+
+let express: RunningMockServer;
+const msw = setupServer(...createHandlers({ ...setup, now: () => clocks.msw }));
+beforeAll(async () => {
+  express = await startMockServer({ port: 0, ...setup, now: () => clocks.express });
+  msw.listen({ onUnhandledRequest: 'bypass' });
+});
+afterAll(async () => {
+  msw.close();
+  await express.close();
+});
+
+type Step =
+  | { kind: 'create'; body: Record<string, unknown>; prefer: string | null }
+  | { kind: 'poll'; job: number | null }
+  | { kind: 'media'; job: number; range: string | null }
+  | { kind: 'forced'; path: 'create' | 'poll'; code: number }
+  | { kind: 'advance'; ms: number }
+  | { kind: 'fault'; operation: 'createVideo' | 'getJob'; status: number; count: number }
+  | { kind: 'wallet'; cents: number }
+  | { kind: 'badAuth' }
+  | { kind: 'unknownPath'; method: string };
+
+const invalidBody = fc.tuple(validVideoRequest, defect).map(([valid, d]) => {
+  const body: Record<string, unknown> = { ...valid };
+  d.apply(body);
+  return body;
+});
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), body: validVideoRequest as fc.Arbitrary<Record<string, unknown>>, prefer: fc.constantFrom(null, 'outcome=failed', 'outcome=completed') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('create' as const), body: invalidBody, prefer: fc.constant(null) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('create' as const), body: fc.record({ model: fc.constant('acme/none'), prompt: fc.constant('p') }), prefer: fc.constant(null) }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('poll' as const), job: fc.option(fc.nat(8), { nil: null }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('media' as const), job: fc.nat(8), range: fc.constantFrom(null, 'bytes=0-99', 'bytes=-10', 'bytes=99999999-') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('forced' as const), path: fc.constantFrom('create' as const, 'poll' as const), code: fc.constantFrom(200, 202, 400, 401, 402, 404, 418, 429, 500, 503) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 15_000 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('fault' as const), operation: fc.constantFrom('createVideo' as const, 'getJob' as const), status: fc.constantFrom(429, 500, 503), count: fc.integer({ min: 1, max: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('wallet' as const), cents: fc.integer({ min: 0, max: 200 }) }) },
+  { weight: 1, arbitrary: fc.constant<Step>({ kind: 'badAuth' }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unknownPath' as const), method: fc.constantFrom('GET', 'DELETE', 'PUT') }) },
+);
+
+/** The parts of an answer that must agree; the origin in URLs is the adapter's own. */
+interface Seen {
+  status: number;
+  headers: Record<string, string | null>;
+  body: unknown;
+}
+const HEADERS = ['content-type', 'retry-after', 'allow', 'content-range', 'accept-ranges', 'preference-applied', 'x-ratelimit-limit-requests', 'x-ratelimit-remaining-requests', 'x-ratelimit-reset-requests'];
+
+async function send(origin: string, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Seen> {
+  const r = await fetch(`${origin}${path}`, {
+    method,
+    headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const type = r.headers.get('content-type') ?? '';
+  const raw = type.includes('json') ? await r.text() : `${(await r.arrayBuffer()).byteLength} bytes`;
+  return {
+    status: r.status,
+    headers: Object.fromEntries(HEADERS.map((h) => [h, r.headers.get(h)])),
+    body: type.includes('json') ? JSON.parse(raw.split(origin).join('<origin>')) : raw,
+  };
+}
+
+async function play(side: 'express' | 'msw', steps: Step[], key: string): Promise<Seen[]> {
+  const origin = side === 'express' ? express.origin : MSW_ORIGIN;
+  const auth = { authorization: `Bearer ${key}` };
+  const jobs: string[] = [];
+  const seen: Seen[] = [];
+  for (const s of steps) {
+    let result: Seen;
+    switch (s.kind) {
+      case 'create':
+        result = await send(origin, 'POST', '/v1/videos/generations', { ...auth, ...(s.prefer ? { prefer: s.prefer } : {}) }, s.body);
+        if (typeof (result.body as { id?: unknown }).id === 'string') jobs.push((result.body as { id: string }).id);
+        break;
+      case 'poll':
+        result = await send(origin, 'GET', `/v1/jobs/${s.job === null ? 'job_unknown' : (jobs[s.job % Math.max(jobs.length, 1)] ?? 'job_none')}`, auth);
+        break;
+      case 'media':
+        result = await send(origin, 'GET', `/v1/files/jobs/${jobs[s.job % Math.max(jobs.length, 1)] ?? 'job_none'}/video.mp4`, s.range ? { range: s.range } : {});
+        break;
+      case 'forced':
+        result =
+          s.path === 'create'
+            ? await send(origin, 'POST', '/v1/videos/generations', { ...auth, prefer: `code=${s.code}` }, { model: 'openai/sora-2-video-to-video-remix', prompt: 'p', aspect_ratio: aspectRatioValues[0] })
+            : await send(origin, 'GET', `/v1/jobs/${jobs[0] ?? 'job_none'}?__code=${s.code}`, auth);
+        if (typeof (result.body as { id?: unknown }).id === 'string') jobs.push((result.body as { id: string }).id);
+        break;
+      case 'advance':
+        clocks[side] += s.ms;
+        result = { status: 0, headers: {}, body: null };
+        break;
+      case 'fault':
+        result = await send(origin, 'POST', '/__mock/faults', auth, { operation: s.operation, status: s.status, count: s.count, retry_after: 1 });
+        (result.body as { id?: string }).id = 'fault';
+        break;
+      case 'wallet':
+        result = await send(origin, 'PUT', '/__mock/wallet', auth, { balance_cents: s.cents });
+        break;
+      case 'badAuth':
+        result = await send(origin, 'GET', '/v1/jobs/job_x', { authorization: 'Bearer nope' });
+        break;
+      case 'unknownPath':
+        result = await send(origin, s.method, '/v1/jobs', auth);
+        break;
+    }
+    seen.push(result);
+  }
+  return seen;
+}
+
+let run = 0;
+describe('Express and MSW adapters', () => {
+  test.prop([fc.array(step, { minLength: 1, maxLength: 25 })], { numRuns: 60 })(
+    'give the same statuses, bodies and headers for any sequence of requests, clock moves and faults',
+    async (steps) => {
+      const key = `sk-aig-parity-${run++}`;
+      const viaExpress = await play('express', steps, key);
+      const viaMsw = await play('msw', steps, key);
+      expect(viaMsw).toEqual(viaExpress);
+    },
+  );
+});
