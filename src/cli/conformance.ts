@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatReport } from '../conformance/format-report.js';
+import { junitReport } from '../conformance/junit-report.js';
+import { runConformance, type ConformanceOptions } from '../conformance/run-conformance.js';
+import { loadScenarios } from '../conformance/scenario.js';
+import { numberFlag, UsageError, type CliIo } from './cli-io.js';
+
+export const CONFORMANCE_USAGE = `Usage: aigw-video conformance --adapter ADAPTER [options]
+
+Runs the SDK conformance kit: every scenario of fixtures/conformance/ against its own mock, with the
+adapter run once per scenario (env AIGATEWAY_BASE_URL, AIGATEWAY_API_KEY, ...; it prints one JSON
+outcome line). Each scenario passes or fails on rules over the requests the mock saw and the outcome.
+The adapter contract is in docs/conformance.md.
+
+Options:
+  --adapter ADAPTER        reference | openai | a shell command, e.g. "node my-adapter.js"
+  --only NAME              run only this scenario (repeat, or comma-separate, for several)
+  --junit FILE             also write the results as JUnit XML
+  --concurrency N          scenarios run side by side (default 4)
+  --verbose                show every rule and timeline, passed ones too
+  --list                   list the scenarios and exit
+  -h, --help               this help
+
+Exit code: 0 when every scenario passes, 1 when one fails, 2 for a usage error.
+`;
+
+export interface ConformanceCommand {
+  options: ConformanceOptions;
+  junit: string | null;
+  verbose: boolean;
+}
+
+export function conformanceOptions(argv: string[]): ConformanceCommand | 'help' | 'list' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      adapter: { type: 'string' },
+      only: { type: 'string', multiple: true },
+      junit: { type: 'string' },
+      concurrency: { type: 'string' },
+      verbose: { type: 'boolean' },
+      list: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return 'help';
+  if (values.list === true) return 'list';
+  if (values.adapter === undefined || values.adapter.trim() === '') {
+    throw new UsageError('--adapter is required: reference, openai, or a command such as "node my-adapter.js".');
+  }
+  const options: ConformanceOptions = { adapter: values.adapter };
+  const only = (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  if (only.length > 0) {
+    const known = loadScenarios().map((s) => s.name);
+    const unknown = only.filter((name) => !known.includes(name));
+    if (unknown.length > 0) throw new UsageError(`--only: no scenario named ${unknown.join(', ')}; known: ${known.join(', ')}.`);
+    options.only = only;
+  }
+  const concurrency = numberFlag('concurrency', values.concurrency, { min: 1, max: 32, integer: true });
+  if (concurrency !== undefined) options.concurrency = concurrency;
+  return { options, junit: values.junit ?? null, verbose: values.verbose === true };
+}
+
+/** `aigw-video conformance`: runs the kit, prints the report, writes JUnit; exit 0 only when all pass. */
+export async function runConformanceCommand(argv: string[], io: CliIo): Promise<number> {
+  const command = conformanceOptions(argv);
+  if (command === 'help') {
+    io.out(CONFORMANCE_USAGE);
+    return 0;
+  }
+  if (command === 'list') {
+    for (const s of loadScenarios()) io.out(`${s.name.padEnd(30)} ${s.title}\n`);
+    return 0;
+  }
+  const report = await runConformance({
+    ...command.options,
+    env: { ...io.env },
+    onScenario: (result) => io.err(`${result.passed ? 'pass' : 'FAIL'} ${result.name}\n`),
+  });
+  io.out(formatReport(report, { verbose: command.verbose }));
+  if (command.junit !== null) {
+    writeFileSync(command.junit, junitReport(report));
+    io.out(`JUnit report written to ${command.junit}\n`);
+  }
+  return report.failed === 0 ? 0 : 1;
+}

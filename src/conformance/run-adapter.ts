@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+
+export interface AdapterRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Stopped by the runner at the scenario's timeout. */
+  timedOut: boolean;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+}
+
+const MAX_OUTPUT = 1024 * 1024;
+
+/**
+ * Runs the adapter command through the shell (so `node path/to/adapter.js` or `python -m x` work),
+ * in its own process group so a timeout stops it and every child it started.
+ */
+export function runAdapter(command: string, env: Record<string, string>, timeoutMs: number): Promise<AdapterRun> {
+  const started = performance.now();
+  return new Promise((done, fail) => {
+    const child = spawn(command, { shell: true, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stdout.length < MAX_OUTPUT) stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < MAX_OUTPUT) stderr += chunk;
+    });
+    const stop = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      fail(error);
+    });
+    child.once('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      done({ exitCode, signal, timedOut, durationMs: Math.round(performance.now() - started), stdout, stderr });
+    });
+  });
+}
