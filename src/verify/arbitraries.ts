@@ -1,0 +1,111 @@
+import fc from 'fast-check';
+import { aspectRatioValues, resolutionTierValues, type SchemaVideoGenerationRequest } from '../generated/api.js';
+import { modelCatalog } from '../generated/fixtures.js';
+import { documents, getAtPointer } from '../contract/openapi-document.js';
+import type { Target } from './target.js';
+
+const requestSchema = '#/components/schemas/VideoGenerationRequest/properties';
+
+/** A value the spec states, read from the document rather than copied. */
+export function specValue<T>(pointer: string): T {
+  const value = getAtPointer(documents.video, pointer);
+  if (value === undefined) throw new Error(`The spec has nothing at ${pointer}`);
+  return value as T;
+}
+
+export const durationBounds = {
+  min: specValue<number>(`${requestSchema}/duration/minimum`),
+  max: specValue<number>(`${requestSchema}/duration/maximum`),
+  default: specValue<number>(`${requestSchema}/duration/default`),
+};
+export const defaultAspectRatio = specValue<string>('#/components/schemas/AspectRatio/default');
+export const defaultResolution = specValue<string>('#/components/schemas/ResolutionTier/default');
+
+const firstModel = modelCatalog[0];
+if (firstModel === undefined) throw new Error('fixtures/models.json lists no video model');
+export const defaultModel = firstModel.id;
+
+/** Prompts a live provider will not refuse; the mocks get arbitrary text. */
+const safePrompts = ['a slow drone shot over a mountain lake', 'waves on a quiet beach at sunrise', 'a paper boat drifting down a stream'];
+
+export const promptFor = (target: Target): fc.Arbitrary<string> =>
+  target.costFree
+    ? fc.string({ minLength: 1, maxLength: 120, unit: 'grapheme' }).filter((s) => /\S/.test(s))
+    : fc.constantFrom(...safePrompts);
+
+/** Durations a create may ask for: every valid one on a mock, only the shortest where jobs cost money. */
+export const durationFor = (target: Target): fc.Arbitrary<number> =>
+  target.costFree ? fc.integer({ min: durationBounds.min, max: durationBounds.max }) : fc.constant(durationBounds.min);
+
+/** Any request the spec accepts, for a model of the catalog. */
+export function validRequest(target: Target): fc.Arbitrary<SchemaVideoGenerationRequest> {
+  return fc.record(
+    {
+      model: fc.constantFrom(...modelCatalog.map((m) => m.id)),
+      prompt: promptFor(target),
+      duration: durationFor(target),
+      aspect_ratio: fc.constantFrom(...aspectRatioValues),
+      resolution: fc.constantFrom(...resolutionTierValues),
+      image_url: fc.webUrl({ validSchemes: ['https'] }),
+      video_url: fc.webUrl({ validSchemes: ['https'] }),
+      webhook_url: fc.webUrl({ validSchemes: ['https'] }),
+    },
+    // Where jobs cost money a duration is always sent: the default (5 s) would cost five times the shortest.
+    { requiredKeys: target.costFree ? ['model', 'prompt'] : ['model', 'prompt', 'duration'] },
+  );
+}
+
+/** One defect applied to a valid request; the target must refuse the result. */
+export interface Defect {
+  name: string;
+  apply: (body: Record<string, unknown>) => void;
+}
+
+const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({}));
+
+export const defect: fc.Arbitrary<Defect> = fc.oneof(
+  fc.constantFrom('model', 'prompt').map((field): Defect => ({ name: `missing ${field}`, apply: (b) => delete b[field] })),
+  fc.constant<Defect>({ name: 'empty prompt', apply: (b) => (b['prompt'] = '') }),
+  fc.stringMatching(/^[ \t\n\r]{1,8}$/).map((ws): Defect => ({ name: 'blank prompt', apply: (b) => (b['prompt'] = ws) })),
+  fc.constant<Defect>({ name: 'empty model', apply: (b) => (b['model'] = '') }),
+  fc.tuple(fc.constantFrom('model', 'prompt', 'aspect_ratio', 'resolution', 'image_url', 'video_url', 'webhook_url'), notAString).map(
+    ([field, value]): Defect => ({ name: `${field} not a string`, apply: (b) => (b[field] = value) }),
+  ),
+  fc.oneof(fc.integer({ min: -1000, max: durationBounds.min - 1 }), fc.integer({ min: durationBounds.max + 1, max: 100_000 })).map(
+    (d): Defect => ({ name: `duration ${d} out of range`, apply: (b) => (b['duration'] = d) }),
+  ),
+  fc.double({ min: durationBounds.min, max: durationBounds.max, noInteger: true, noNaN: true }).map(
+    (d): Defect => ({ name: `fractional duration ${d}`, apply: (b) => (b['duration'] = d) }),
+  ),
+  fc.oneof(fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null)).map(
+    (d): Defect => ({ name: 'duration not a number', apply: (b) => (b['duration'] = d) }),
+  ),
+  fc.string({ maxLength: 8 }).filter((s) => !(aspectRatioValues as readonly string[]).includes(s)).map(
+    (r): Defect => ({ name: `aspect ratio ${JSON.stringify(r)}`, apply: (b) => (b['aspect_ratio'] = r) }),
+  ),
+  fc.string({ maxLength: 8 }).filter((s) => !(resolutionTierValues as readonly string[]).includes(s)).map(
+    (r): Defect => ({ name: `resolution ${JSON.stringify(r)}`, apply: (b) => (b['resolution'] = r) }),
+  ),
+  fc.tuple(fc.constantFrom('image_url', 'video_url', 'webhook_url'), fc.constantFrom('not a url', '', 'example.com/x', '/relative/path')).map(
+    ([field, value]): Defect => ({ name: `${field} ${JSON.stringify(value)}`, apply: (b) => (b[field] = value) }),
+  ),
+);
+
+/** Ids no job has: the target must answer 404, never 200 or 5xx. */
+export const unknownJobId: fc.Arbitrary<string> = fc
+  .stringMatching(/^[A-Za-z0-9_-]{1,40}$/)
+  .map((s) => `job_doesnotexist_${s}`);
+
+/** Credentials that must be refused. `checksValue`: the target can tell a well-formed but unknown key. */
+export function badCredentials(checksValue: boolean): fc.Arbitrary<{ name: string; authorization: string | null }> {
+  const always = [
+    fc.constant({ name: 'no Authorization', authorization: null }),
+    fc.constant({ name: 'an empty Authorization', authorization: '' }),
+    fc.stringMatching(/^[A-Za-z0-9]{4,20}$/).map((t) => ({ name: 'Basic credentials', authorization: `Basic ${t}` })),
+  ];
+  const valueChecks = [
+    fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/).filter((t) => !t.startsWith('sk-aig-')).map((t) => ({ name: 'a key not shaped sk-aig-...', authorization: `Bearer ${t}` })),
+    fc.constant({ name: 'a bare sk-aig- prefix', authorization: 'Bearer sk-aig-' }),
+  ];
+  return fc.oneof(...always, ...(checksValue ? valueChecks : []));
+}

@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import type { DriftRecorder } from './drift.js';
+import type { Exchange, RecordedRequest, RecordedResponse } from './exchange.js';
+import type { Target } from './target.js';
+
+export type CheckGroup = 'schemathesis' | 'async-job' | 'model-based' | 'proxy';
+
+/** What a failing check shows: the counterexample's request and response, and how to replay it. */
+export interface CheckFailure {
+  message: string;
+  request: RecordedRequest | null;
+  response: RecordedResponse | null;
+  /** The fast-check seed and path: `--seed <seed>` (and fast-check's `path`) replays the run. */
+  seed: number;
+  path: string | null;
+  counterexample: string | null;
+}
+
+export type CheckOutcome =
+  | { status: 'passed'; runs: number; note?: string }
+  | { status: 'failed'; failure: CheckFailure }
+  | { status: 'skipped'; reason: string };
+
+export interface CheckContext {
+  target: Target;
+  seed: number;
+  /** Runs of this check (already lowered for creating checks on a charging target). */
+  runs: number;
+  drift: DriftRecorder;
+  /**
+   * Job traces by request, shared by the async-job checks where jobs cost money: with the same seed
+   * they draw the same requests, so one live job serves every check.
+   */
+  traces: Map<string, Promise<unknown>>;
+}
+
+export interface Check {
+  /** snake_case, as Schemathesis names its checks. */
+  name: string;
+  /** What the target must do, as a sentence (the test's name). */
+  sentence: string;
+  group: CheckGroup;
+  /** Needs a target that keeps jobs (not Prism's static mock). */
+  needsState: boolean;
+  /** Needs the mock's control API or forced outcomes (`Prefer`, `/__mock/*`). */
+  needsMock: boolean;
+  /** Jobs one run creates on a target that charges (for the plan and the budget). */
+  createsPerRun: number;
+  run(ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+/** A broken promise of the contract, with the exchange that shows it. */
+export class ContractViolation extends Error {
+  constructor(
+    message: string,
+    readonly exchange: Exchange | null,
+  ) {
+    super(message);
+    this.name = 'ContractViolation';
+  }
+}
+
+/** The max spend would be passed: the check stops and reports itself skipped. */
+export class BudgetExhausted extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BudgetExhausted';
+  }
+}
+
+/** Throws a ContractViolation unless `condition` holds. */
+export function expectThat(condition: boolean, message: string, exchange: Exchange | null): asserts condition {
+  if (!condition) throw new ContractViolation(message, exchange);
+}
+
+/** Something went wrong at the transport level: no response to judge. */
+export function responseOf(exchange: Exchange): RecordedResponse {
+  if (exchange.response === null) throw new ContractViolation(`no response: ${exchange.error ?? 'network error'}`, exchange);
+  return exchange.response;
+}
+
+export interface PropertyOptions {
+  /** Stop at the first failure without shrinking (creating properties on a charging target). */
+  noShrink?: boolean;
+}
+
+/**
+ * Runs a fast-check property against the target and turns its verdict into a check outcome: the
+ * failure names the shrunk counterexample, its exchange, the seed and the path that replay it.
+ */
+export async function runProperty<T>(
+  ctx: CheckContext,
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<void>,
+  options: PropertyOptions = {},
+): Promise<CheckOutcome> {
+  const noShrink = options.noShrink ?? !ctx.target.costFree;
+  const details = await fc.check(
+    fc.asyncProperty(arbitrary, async (value) => {
+      await predicate(value);
+    }),
+    { seed: ctx.seed, numRuns: ctx.runs, endOnFailure: noShrink },
+  );
+  if (!details.failed) return { status: 'passed', runs: details.numRuns };
+  return outcomeOfError(details.errorInstance, {
+    seed: details.seed,
+    path: details.counterexamplePath ?? null,
+    counterexample: details.counterexample === null ? null : fc.stringify(details.counterexample),
+  });
+}
+
+/** A failing run's error as an outcome (a spent budget is a skip, anything else a failure). */
+export function outcomeOfError(
+  error: unknown,
+  replay: { seed: number; path: string | null; counterexample: string | null },
+): CheckOutcome {
+  if (error instanceof BudgetExhausted) return { status: 'skipped', reason: error.message };
+  const exchange = error instanceof ContractViolation ? error.exchange : null;
+  const message =
+    error instanceof ContractViolation ? error.message : `the check itself failed: ${error instanceof Error ? error.message : String(error)}`;
+  return {
+    status: 'failed',
+    failure: {
+      message,
+      request: exchange?.request ?? null,
+      response: exchange?.response ?? null,
+      seed: replay.seed,
+      path: replay.path,
+      counterexample: replay.counterexample,
+    },
+  };
+}

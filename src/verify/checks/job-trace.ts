@@ -1,0 +1,109 @@
+import fc from 'fast-check';
+import type { SchemaVideoGenerationRequest } from '../../generated/api.js';
+import { jobErrorCodeValues } from '../../generated/api.js';
+import { validRequest } from '../arbitraries.js';
+import type { CheckContext } from '../check.js';
+import { send, type Exchange } from '../exchange.js';
+import { advanceClock, bodyObject, getJob, isTerminalStatus, sendCreate, targetNowMs, waitForEnd } from '../jobs.js';
+import type { Target } from '../target.js';
+
+/** A job to follow: what to ask for and, on the mock, how it should end (`Prefer: outcome=...`). */
+export interface JobPlan {
+  request: SchemaVideoGenerationRequest;
+  /** null: leave the outcome to the target (the live gateway). */
+  outcome: 'completed' | 'failed' | null;
+  failure: string | null;
+}
+
+/** Everything seen of one job, from its create to a few polls after it ended, and its download. */
+export interface JobTrace {
+  plan: JobPlan;
+  create: Exchange;
+  id: string | null;
+  polls: Exchange[];
+  ended: boolean;
+  /** Polls after the job ended (time moved on in between). */
+  after: Exchange[];
+  download: Exchange | null;
+  /** The target's clock (unix ms) before the create and after the last poll. */
+  nowBefore: number;
+  nowAfter: number;
+}
+
+/** Plans: any valid request; on the mock also forced failures. */
+export function jobPlans(target: Target, outcomes: 'any' | 'completed' | 'failed' = 'any'): fc.Arbitrary<JobPlan> {
+  const outcome: fc.Arbitrary<JobPlan['outcome']> = !target.isMock
+    ? fc.constant(null)
+    : outcomes === 'any'
+      ? fc.constantFrom('completed' as const, 'failed' as const)
+      : fc.constant(outcomes);
+  return fc.record({
+    request: validRequest(target),
+    outcome,
+    failure: target.isMock ? fc.option(fc.constantFrom(...jobErrorCodeValues), { nil: null }) : fc.constant(null),
+  });
+}
+
+const AFTER_END_POLLS = 2;
+const AFTER_END_ADVANCE_MS = 60_000;
+
+async function followJob(ctx: CheckContext, plan: JobPlan, key: string): Promise<JobTrace> {
+  const prefer = [plan.outcome === null ? null : `outcome=${plan.outcome}`, plan.outcome === 'failed' && plan.failure !== null ? `failure=${plan.failure}` : null]
+    .filter((p) => p !== null)
+    .join(', ');
+  const nowBefore = await targetNowMs(ctx, null);
+  const create = await sendCreate(ctx, key, plan.request, prefer === '' ? {} : { prefer });
+  const created = bodyObject(create);
+  const status = create.response?.status ?? 0;
+  const id = status >= 200 && status < 300 && typeof created?.['id'] === 'string' ? created['id'] : null;
+  const trace: JobTrace = { plan, create, id, polls: [], ended: false, after: [], download: null, nowBefore, nowAfter: nowBefore };
+  if (id === null) return trace;
+  const waited = await waitForEnd(ctx, key, id);
+  trace.polls = waited.polls;
+  trace.ended = waited.ended;
+  if (waited.ended) {
+    for (let i = 0; i < AFTER_END_POLLS; i++) {
+      if (ctx.target.isMock) await advanceClock(ctx, AFTER_END_ADVANCE_MS);
+      else await ctx.target.sleep(2000);
+      trace.after.push(await getJob(ctx, key, id));
+    }
+    const result = waited.last?.['result'];
+    const url = typeof result === 'object' && result !== null ? (result as Record<string, unknown>)['url'] : undefined;
+    if (waited.last?.['status'] === 'completed' && typeof url === 'string' && /^https?:\/\//.test(url)) {
+      trace.download = await send(ctx.target, { method: 'GET', path: url, headers: { range: 'bytes=0-99', accept: 'video/mp4, application/json' }, operationId: 'downloadJobMedia' });
+    }
+  }
+  trace.nowAfter = await targetNowMs(ctx, trace.polls.at(-1) ?? create);
+  return trace;
+}
+
+/** Follows the plan's job; where jobs cost money, a plan already followed is not paid for twice. */
+export function traceOf(ctx: CheckContext, plan: JobPlan, scope: string): Promise<JobTrace> {
+  if (ctx.target.costFree) return followJob(ctx, plan, ctx.target.keyFor(scope));
+  const memoKey = JSON.stringify(plan);
+  let trace = ctx.traces.get(memoKey) as Promise<JobTrace> | undefined;
+  if (trace === undefined) {
+    trace = followJob(ctx, plan, ctx.target.keyFor(scope));
+    ctx.traces.set(memoKey, trace);
+    // A failed follow (a spent budget) is not remembered: the next check gets the same verdict.
+    trace.catch(() => ctx.traces.delete(memoKey));
+  }
+  return trace;
+}
+
+/** Every job body the trace saw, in order, with its exchange. */
+export function jobBodies(trace: JobTrace): { exchange: Exchange; job: Record<string, unknown> }[] {
+  const out: { exchange: Exchange; job: Record<string, unknown> }[] = [];
+  for (const exchange of [trace.create, ...trace.polls, ...trace.after]) {
+    const job = bodyObject(exchange);
+    const status = exchange.response?.status ?? 0;
+    if (job !== null && status >= 200 && status < 300) out.push({ exchange, job });
+  }
+  return out;
+}
+
+export const lastJob = (trace: JobTrace): { exchange: Exchange; job: Record<string, unknown> } | undefined => {
+  const bodies = jobBodies(trace);
+  const ended = bodies.filter((b) => isTerminalStatus(b.job['status']));
+  return ended[0] ?? bodies.at(-1);
+};

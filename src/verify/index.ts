@@ -1,0 +1,10 @@
+export { createUrlTarget, detectMock, normalizeBaseUrl, DEFAULT_MAX_SPEND_USD, type Target, type TargetOptions, type FetchFunction } from './target.js';
+export { createBudget, freeBudget, pricePerSecondCents, formatDollars, type Budget } from './budget.js';
+export { send, formatExchange, type Exchange, type RecordedRequest, type RecordedResponse } from './exchange.js';
+export { checkCatalogue, findCheck } from './catalogue.js';
+export type { Check, CheckContext, CheckFailure, CheckOutcome, CheckGroup } from './check.js';
+export { runSuite, runCheck, skipReason, runsFor, suitePassed, DEFAULT_RUNS, type SuiteOptions, type SuiteReport, type CheckResult } from './run-suite.js';
+export { createDriftRecorder, DRIFT_POINTS, type DriftRow, type DriftPointId } from './drift.js';
+export { formatReport, junitXml, jsonReport, replayHint } from './report.js';
+export { planSuite, formatPlan, type SuitePlan } from './plan.js';
+export { redact } from './redact.js';

@@ -1,0 +1,123 @@
+import type { SchemaVideoGenerationRequest } from '../generated/api.js';
+import { jobStatusValues } from '../generated/api.js';
+import { pricePerSecondCents, formatDollars } from './budget.js';
+import { durationBounds } from './arbitraries.js';
+import { BudgetExhausted, type CheckContext } from './check.js';
+import { send, type Exchange } from './exchange.js';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The body of a response as an object, or null. */
+export const bodyObject = (exchange: Exchange): Record<string, unknown> | null =>
+  isObject(exchange.response?.body) ? (exchange.response?.body as Record<string, unknown>) : null;
+
+export const isTerminalStatus = (status: unknown): boolean => status === 'completed' || status === 'failed';
+
+/** queued 0, processing 1, completed and failed 2 (the spec's order); -1 for a status outside the enum. */
+export function statusRank(status: unknown): number {
+  const index = (jobStatusValues as readonly unknown[]).indexOf(status);
+  return index < 0 ? -1 : Math.min(index, 2);
+}
+
+/** What one create costs on a charging target, in cents. */
+export const costOf = (request: { model?: unknown; duration?: unknown }): number => {
+  const duration = typeof request.duration === 'number' && request.duration > 0 ? Math.ceil(request.duration) : durationBounds.default;
+  return duration * pricePerSecondCents(typeof request.model === 'string' ? request.model : '');
+};
+
+/**
+ * Sends a create, within the budget: the cost is reserved before the request leaves and given back
+ * when the target refuses it (a refused create is not charged).
+ */
+export async function sendCreate(
+  ctx: CheckContext,
+  key: string | null,
+  body: unknown,
+  headers: Record<string, string> = {},
+  path = '/v1/videos/generations',
+): Promise<Exchange> {
+  const cents = ctx.target.costFree ? 0 : costOf(isObject(body) ? body : {});
+  if (!ctx.target.budget.reserve(cents)) {
+    throw new BudgetExhausted(
+      `max spend reached: another create (${formatDollars(cents)}) would pass ${formatDollars(ctx.target.budget.maxSpendCents)} (spent ${formatDollars(ctx.target.budget.spentCents)})`,
+    );
+  }
+  const exchange = await send(ctx.target, { method: 'POST', path, key, json: body, headers, operationId: 'createVideo', expectRateLimit: headers['prefer']?.includes('code=429') === true });
+  const status = exchange.response?.status ?? 0;
+  if (exchange.response !== null && !(status >= 200 && status < 300)) ctx.target.budget.release(cents);
+  ctx.drift.observeExchange(exchange);
+  return exchange;
+}
+
+export async function getJob(ctx: CheckContext, key: string | null, id: string, headers: Record<string, string> = {}): Promise<Exchange> {
+  const exchange = await send(ctx.target, { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}`, key, headers, operationId: 'getJob' });
+  ctx.drift.observeExchange(exchange);
+  return exchange;
+}
+
+/** Moves the mock's clock (jobs progress as if the time had passed). */
+export async function advanceClock(ctx: CheckContext, ms: number): Promise<void> {
+  await send(ctx.target, { method: 'POST', path: '/__mock/clock', json: { advance_ms: ms } });
+}
+
+/** The target's idea of now, in unix ms: the mock's clock, else the response's Date, else ours. */
+export async function targetNowMs(ctx: CheckContext, exchange: Exchange | null): Promise<number> {
+  if (ctx.target.isMock) {
+    const clock = await send(ctx.target, { method: 'GET', path: '/__mock/clock' });
+    const now = bodyObject(clock)?.['now'];
+    if (typeof now === 'number') return now;
+  }
+  const date = Date.parse(exchange?.response?.headers['date'] ?? '');
+  return Number.isFinite(date) ? date : Date.now();
+}
+
+export interface WaitResult {
+  polls: Exchange[];
+  /** The last poll's job, or null when a poll did not answer 200. */
+  last: Record<string, unknown> | null;
+  ended: boolean;
+}
+
+/** Steps the mock's clock by this much between polls: small enough to see `processing`. */
+const MOCK_STEP_MS = 2000;
+const MOCK_MAX_POLLS = 60;
+
+/**
+ * Polls a job until it ends. On a mock "waiting" is advancing its clock (and, in steps timing, the
+ * poll itself); elsewhere it is real waiting, 2 s then x1.5 up to 30 s (the gateway SDK's schedule),
+ * within the target's poll budget.
+ */
+export async function waitForEnd(
+  ctx: CheckContext,
+  key: string,
+  id: string,
+  onPoll: (exchange: Exchange) => void = () => undefined,
+): Promise<WaitResult> {
+  const polls: Exchange[] = [];
+  let waited = 0;
+  let delay = 2000;
+  for (let i = 0; ; i++) {
+    const exchange = await getJob(ctx, key, id);
+    polls.push(exchange);
+    onPoll(exchange);
+    const job = exchange.response?.status === 200 ? bodyObject(exchange) : null;
+    if (job === null) return { polls, last: null, ended: false };
+    if (isTerminalStatus(job['status'])) return { polls, last: job, ended: true };
+    if (ctx.target.isMock) {
+      if (i >= MOCK_MAX_POLLS) return { polls, last: job, ended: false };
+      await advanceClock(ctx, MOCK_STEP_MS);
+    } else {
+      if (waited + delay > ctx.target.pollBudgetMs) return { polls, last: job, ended: false };
+      await ctx.target.sleep(delay);
+      waited += delay;
+      delay = Math.min(30_000, delay * 1.5);
+    }
+  }
+}
+
+/** The smallest valid create: the shortest duration (what a live run pays for). */
+export const cheapestRequest = (model: string, prompt = 'a slow drone shot over a mountain lake'): SchemaVideoGenerationRequest => ({
+  model,
+  prompt,
+  duration: durationBounds.min,
+});

@@ -1,0 +1,8 @@
+import { describeContractSuite } from './contract-suite.js';
+import { expressTarget } from './targets.js';
+
+// The Express mock over HTTP on an ephemeral 127.0.0.1 port (realtime timing on a virtual clock the
+// suite advances through /__mock/clock), reached through the same `url` target as the live gateway.
+describeContractSuite('express', () => expressTarget(), {
+  observes: ['create_status', 'creation_time_field', 'result_location', 'status_values', 'rate_limit_type', 'auth_error_type', 'remix_source'],
+});

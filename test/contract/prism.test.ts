@@ -1,0 +1,8 @@
+import { describeContractSuite } from './contract-suite.js';
+import { prismTarget } from './targets.js';
+
+// Prism's static mock of openapi/aigateway-video.yaml: an independent implementation of the spec.
+// It keeps no state, so only the stateless checks run; the others report why they are skipped.
+describeContractSuite('prism', () => prismTarget(), {
+  observes: ['create_status', 'creation_time_field', 'status_values', 'auth_error_type'],
+});
