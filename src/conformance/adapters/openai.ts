@@ -29,8 +29,12 @@ async function runOpenaiAdapter(): Promise<Outcome> {
   const client = new OpenAI({ apiKey: inputs.apiKey, baseURL: inputs.baseURL, maxRetries: 2 });
   let job: Outcome['job'] = null;
   try {
-    const id = inputs.jobId ?? (await client.post<SchemaQueuedJob>('/videos/generations', { body: inputs.request })).id;
-    job = { id, status: 'queued' };
+    let id = inputs.jobId;
+    if (id === null) {
+      const created = await client.post<SchemaQueuedJob>('/videos/generations', { body: inputs.request });
+      id = created.id;
+      job = { id, status: created.status };
+    }
     const deadline = Date.now() + (inputs.waitTimeoutMs ?? 600_000);
     let seen: SchemaJob = await client.get<SchemaJob>(`/jobs/${encodeURIComponent(id)}`);
     job = { id, status: seen.status };

@@ -26,8 +26,12 @@ async function runReferenceAdapter(): Promise<Outcome> {
   const client = createClient({ baseURL: inputs.baseURL, apiKey: inputs.apiKey });
   let job: Outcome['job'] = null;
   try {
-    const id = inputs.jobId ?? (await client.create(inputs.request)).id;
-    job = { id, status: 'queued' };
+    let id = inputs.jobId;
+    if (id === null) {
+      const created = await client.create(inputs.request);
+      id = created.id;
+      job = { id, status: created.status };
+    }
     const done = await client.waitForCompletion(id, {
       ...(inputs.waitTimeoutMs === null ? {} : { timeoutMs: inputs.waitTimeoutMs }),
       onProgress: (seen) => {

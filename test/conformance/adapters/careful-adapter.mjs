@@ -1,0 +1,112 @@
+// A small, careful adapter written with nothing but fetch: what an SDK in any language would do.
+// It passes every scenario. The careless adapters beside it run it with exactly one defect each,
+// to show that the kit catches that defect, and only in the scenarios whose rule it breaks.
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+
+const MAX_ATTEMPTS = 4;
+const MAX_RETRY_AFTER_MS = 30_000;
+const POLL_INTERVAL_MS = 1000;
+const BACKOFF_MS = 300;
+
+/**
+ * @param {{ retries401?: boolean, ignoresRetryAfter?: boolean, neverGivesUp?: boolean,
+ *           tightPollLoop?: boolean, swallowsFailedJob?: boolean }} defects
+ */
+export async function runCarefulAdapter(defects = {}) {
+  const env = process.env;
+  const baseURL = env.AIGATEWAY_BASE_URL;
+  const apiKey = env.AIGATEWAY_API_KEY;
+  const timeoutMs = env.AIGATEWAY_WAIT_TIMEOUT_MS ? Number(env.AIGATEWAY_WAIT_TIMEOUT_MS) : 600_000;
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  const retryable = (status) => status === 429 || status >= 500 || (defects.retries401 === true && status === 401);
+  const maxAttempts = defects.neverGivesUp === true ? Number.POSITIVE_INFINITY : MAX_ATTEMPTS;
+
+  class Failure extends Error {
+    constructor(error) {
+      super(error.message);
+      this.outcomeError = error;
+    }
+  }
+
+  async function call(method, path, body) {
+    for (let attempt = 1; ; attempt++) {
+      let response;
+      try {
+        response = await fetch(`${baseURL}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            accept: 'application/json',
+            'user-agent': 'careful-adapter/1.0',
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      } catch (error) {
+        if (attempt >= maxAttempts) throw new Failure({ kind: 'connection', message: `${error.message} (after ${attempt} attempts)` });
+        await sleep(BACKOFF_MS * 2 ** (attempt - 1));
+        continue;
+      }
+      const text = await response.text();
+      let json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        if (response.ok) throw new Failure({ kind: 'malformed_response', status: response.status, message: `${method} ${path}: the body is not JSON` });
+      }
+      if (response.ok) return json;
+      const error = {
+        kind: 'api_error',
+        status: response.status,
+        type: json?.error?.type ?? null,
+        code: json?.error?.code ?? null,
+        message: json?.error?.message ?? `HTTP ${response.status}`,
+      };
+      if (!retryable(response.status)) throw new Failure(error);
+      if (attempt >= maxAttempts) throw new Failure({ ...error, message: `${error.message} (gave up after ${attempt} attempts)` });
+      const retryAfter = response.headers.get('retry-after');
+      const askedMs = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : null;
+      if (askedMs !== null && defects.ignoresRetryAfter !== true) {
+        if (askedMs > MAX_RETRY_AFTER_MS) throw new Failure({ ...error, message: `${error.message} (the server asks to wait ${askedMs} ms)` });
+        await sleep(askedMs);
+      } else {
+        await sleep(BACKOFF_MS * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  let job = null;
+  try {
+    const id = env.AIGATEWAY_JOB_ID || (await call('POST', '/videos/generations', JSON.parse(env.AIGATEWAY_VIDEO_REQUEST))).id;
+    job = { id, status: 'queued' };
+    const deadline = Date.now() + timeoutMs;
+    const interval = defects.tightPollLoop === true ? 20 : POLL_INTERVAL_MS;
+    for (;;) {
+      const seen = await call('GET', `/jobs/${encodeURIComponent(id)}`);
+      job = { id, status: seen.status };
+      if (seen.status === 'completed') {
+        const media = await fetch(seen.result.url);
+        const bytes = new Uint8Array(await media.arrayBuffer());
+        return { ok: true, job, video: { size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') } };
+      }
+      if (seen.status === 'failed') {
+        if (defects.swallowsFailedJob === true) return { ok: true, job };
+        return { ok: false, job, error: { kind: 'job_failed', code: seen.error.code, message: seen.error.message } };
+      }
+      if (Date.now() + interval > deadline) {
+        return { ok: false, job, error: { kind: 'timeout', message: `job ${id} still ${seen.status} after ${timeoutMs} ms` } };
+      }
+      await sleep(interval);
+    }
+  } catch (error) {
+    if (error instanceof Failure) return { ok: false, job, error: error.outcomeError };
+    return { ok: false, job, error: { kind: 'other', message: String(error) } };
+  }
+}
+
+export async function main(defects) {
+  process.stdout.write(`${JSON.stringify(await runCarefulAdapter(defects))}\n`);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main({});

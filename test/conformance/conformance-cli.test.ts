@@ -1,0 +1,77 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../src/cli/cli-io.js';
+import { main } from '../../src/cli/main.js';
+
+function captureIo(): CliIo & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    env: process.env,
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+const careful = `'${process.execPath}' '${fileURLToPath(new URL('./adapters/careful-adapter.mjs', import.meta.url))}'`;
+const careless = `'${process.execPath}' '${fileURLToPath(new URL('./adapters/retries-401.mjs', import.meta.url))}'`;
+const dir = mkdtempSync(join(tmpdir(), 'aigw-conformance-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('aigw-video conformance', () => {
+  it('is listed in the command usage', async () => {
+    const io = captureIo();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.stdout()).toContain('conformance');
+  });
+
+  it('needs --adapter, and says so with exit code 2', async () => {
+    const io = captureIo();
+    expect(await main(['conformance'], io)).toBe(2);
+    expect(io.stderr()).toContain('--adapter is required');
+  });
+
+  it('refuses an --only that names no scenario, listing the known ones', async () => {
+    const io = captureIo();
+    expect(await main(['conformance', '--adapter', 'reference', '--only', 'no-such-thing'], io)).toBe(2);
+    expect(io.stderr()).toContain('no scenario named no-such-thing');
+    expect(io.stderr()).toContain('happy-path');
+  });
+
+  it('lists the scenarios with --list', async () => {
+    const io = captureIo();
+    expect(await main(['conformance', '--list'], io)).toBe(0);
+    expect(io.stdout()).toMatch(/^rate-limited-create\s+429 on create with Retry-After: 2$/m);
+  });
+
+  it('exits 0 and writes a passing JUnit report when the chosen scenarios pass', async () => {
+    const io = captureIo();
+    const junit = join(dir, 'pass.xml');
+    const code = await main(['conformance', '--adapter', careful, '--only', 'unknown-job,unauthorized', '--junit', junit], io);
+    expect(code, io.stdout()).toBe(0);
+    expect(io.stdout()).toContain('PASS unknown-job');
+    expect(io.stdout()).toContain('2 of 2 scenarios passed, 0 failed');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<testsuites name="aigw-video conformance" tests="2" failures="0"');
+    expect(xml).toContain('name="unauthorized"');
+  }, 60_000);
+
+  it('exits 1 and reports the failed rule with its timeline when a scenario fails', async () => {
+    const io = captureIo();
+    const junit = join(dir, 'fail.xml');
+    const code = await main(['conformance', '--adapter', careless, '--only', 'unauthorized', '--junit', junit], io);
+    expect(code).toBe(1);
+    const report = io.stdout();
+    expect(report).toContain('FAIL unauthorized');
+    expect(report).toContain('FAIL rule 401-not-retried');
+    expect(report).toMatch(/createVideo requests: [2-9] \(needs exactly 1\)/);
+    expect(report).toMatch(/POST \/v1\/videos\/generations\s+401/);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<failure message="401-not-retried: createVideo requests: \d \(needs exactly 1\)" type="RuleFailed">/);
+  }, 60_000);
+});

@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { formatScenario } from '../../src/conformance/format-report.js';
+import { runConformance, type ConformanceReport } from '../../src/conformance/run-conformance.js';
+
+/** The results table of docs/conformance.md, between its openai-results markers: scenario -> pass|fail. */
+function documentedResults(): Record<string, string> {
+  const doc = readFileSync(new URL('../../docs/conformance.md', import.meta.url), 'utf8');
+  const table = /<!-- openai-results:start -->([\s\S]*?)<!-- openai-results:end -->/.exec(doc)?.[1] ?? '';
+  const results: Record<string, string> = {};
+  for (const [, name, result] of table.matchAll(/^\|\s*`([a-z0-9-]+)`\s*\|\s*(pass|fail)\s*\|/gm)) {
+    if (name !== undefined && result !== undefined) results[name] = result;
+  }
+  return results;
+}
+
+describe('the openai SDK adapter', () => {
+  let report: ConformanceReport;
+  beforeAll(async () => {
+    report = await runConformance({ adapter: 'openai' });
+  }, 180_000);
+
+  it('passes and fails exactly the scenarios docs/conformance.md says it does', () => {
+    const documented = documentedResults();
+    expect(Object.keys(documented).length).toBeGreaterThan(0);
+    const actual = Object.fromEntries(report.scenarios.map((s) => [s.name, s.passed ? 'pass' : 'fail']));
+    expect(actual, report.scenarios.map((s) => formatScenario(s)).join('\n')).toEqual(documented);
+  });
+
+  it('fails rate-limited-beyond-patience only because it sleeps through an hour-long Retry-After', () => {
+    const scenario = report.scenarios.find((s) => s.name === 'rate-limited-beyond-patience');
+    expect(scenario?.rules.filter((r) => !r.passed).map((r) => r.rule)).toEqual(['bounds-retry-after-wait']);
+    expect(scenario?.run?.timedOut).toBe(true);
+    expect(scenario?.journal.filter((e) => e.operation === 'createVideo').map((e) => e.status)).toEqual([429]);
+  });
+});
