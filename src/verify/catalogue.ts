@@ -25,7 +25,7 @@ import {
   unsupportedMethod,
 } from './checks/response-checks.js';
 
-/** Every check of the suite, in the order reports list them. */
+/** Every check of the suite, in the order reports list them: the cheap, stateless ones first. */
 export const checkCatalogue: readonly Check[] = [
   notAServerError,
   statusCodeConformance,
@@ -36,6 +36,9 @@ export const checkCatalogue: readonly Check[] = [
   positiveDataAcceptance,
   ignoredAuth,
   unsupportedMethod,
+  errorTypeMatchesStatus,
+  retryAfterOn429,
+  rateLimitHeadersConsistent,
   ensureResourceAvailability,
   lifecycleMonotonic,
   terminalAbsorbing,
@@ -44,9 +47,6 @@ export const checkCatalogue: readonly Check[] = [
   failedHasError,
   idStable,
   timestampsPlausible,
-  errorTypeMatchesStatus,
-  retryAfterOn429,
-  rateLimitHeadersConsistent,
   modelLifecycle,
 ];
 

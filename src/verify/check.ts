@@ -28,10 +28,12 @@ export interface CheckContext {
   runs: number;
   drift: DriftRecorder;
   /**
-   * Job traces by request, shared by the async-job checks where jobs cost money: with the same seed
-   * they draw the same requests, so one live job serves every check.
+   * Exchanges and job traces by request, shared between checks: with the same seed they draw the
+   * same requests, so one job (one live job, where jobs cost money) serves every check that judges it.
    */
-  traces: Map<string, Promise<unknown>>;
+  memo: Map<string, Promise<unknown>>;
+  /** Shrink counterexamples (off where only the verdict matters: the mutation harness). */
+  shrink: boolean;
 }
 
 export interface Check {
@@ -68,6 +70,17 @@ export class BudgetExhausted extends Error {
   }
 }
 
+/** The value of `make` for this key, made once per suite run (a rejected one is made again next time). */
+export function memoized<T>(ctx: CheckContext, key: string, make: () => Promise<T>): Promise<T> {
+  let value = ctx.memo.get(key) as Promise<T> | undefined;
+  if (value === undefined) {
+    value = make();
+    ctx.memo.set(key, value);
+    value.catch(() => ctx.memo.delete(key));
+  }
+  return value;
+}
+
 /** Throws a ContractViolation unless `condition` holds. */
 export function expectThat(condition: boolean, message: string, exchange: Exchange | null): asserts condition {
   if (!condition) throw new ContractViolation(message, exchange);
@@ -79,9 +92,11 @@ export function responseOf(exchange: Exchange): RecordedResponse {
   return exchange.response;
 }
 
-export interface PropertyOptions {
+export interface PropertyOptions<T> {
   /** Stop at the first failure without shrinking (creating properties on a charging target). */
   noShrink?: boolean;
+  /** Values tried before the random ones (every error status once, say), as fast-check's `examples`. */
+  examples?: T[];
 }
 
 /**
@@ -92,14 +107,15 @@ export async function runProperty<T>(
   ctx: CheckContext,
   arbitrary: fc.Arbitrary<T>,
   predicate: (value: T) => Promise<void>,
-  options: PropertyOptions = {},
+  options: PropertyOptions<T> = {},
 ): Promise<CheckOutcome> {
-  const noShrink = options.noShrink ?? !ctx.target.costFree;
+  const noShrink = options.noShrink ?? (!ctx.target.costFree || !ctx.shrink);
   const details = await fc.check(
     fc.asyncProperty(arbitrary, async (value) => {
       await predicate(value);
     }),
-    { seed: ctx.seed, numRuns: ctx.runs, endOnFailure: noShrink },
+    // fast-check counts examples in numRuns: they come on top of the random runs here.
+    { seed: ctx.seed, numRuns: ctx.runs + (options.examples?.length ?? 0), endOnFailure: noShrink, examples: (options.examples ?? []).map((e) => [e] as [T]) },
   );
   if (!details.failed) return { status: 'passed', runs: details.numRuns };
   return outcomeOfError(details.errorInstance, {

@@ -16,6 +16,8 @@ export interface SuiteOptions {
   only?: readonly string[];
   /** Stop after the first failing check (the mutation harness only needs one). */
   stopOnFailure?: boolean;
+  /** Shrink counterexamples to the smallest (default true; the mutation harness only needs a verdict). */
+  shrink?: boolean;
   /** Called as each check ends. */
   onResult?: (result: CheckResult) => void;
 }
@@ -52,13 +54,13 @@ export function skipReason(check: Check, target: Target): string | null {
 }
 
 /** Runs one check; never throws. */
-export async function runCheck(check: Check, target: Target, options: SuiteOptions & { seed: number }, drift: DriftRecorder = createDriftRecorder(), traces = new Map<string, Promise<unknown>>()): Promise<CheckResult> {
+export async function runCheck(check: Check, target: Target, options: SuiteOptions & { seed: number }, drift: DriftRecorder = createDriftRecorder(), memo = new Map<string, Promise<unknown>>()): Promise<CheckResult> {
   const started = performance.now();
   const runs = runsFor(check, target, options);
   const base = { name: check.name, sentence: check.sentence, runs };
   const reason = skipReason(check, target);
   if (reason !== null) return { ...base, status: 'skipped', reason, durationMs: 0 };
-  const ctx: CheckContext = { target, seed: options.seed, runs, drift, traces };
+  const ctx: CheckContext = { target, seed: options.seed, runs, drift, memo, shrink: options.shrink ?? true };
   let outcome: CheckOutcome;
   try {
     outcome = await check.run(ctx);
@@ -101,11 +103,11 @@ export async function runSuite(target: Target, options: SuiteOptions = {}): Prom
   const started = performance.now();
   const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
   const drift = createDriftRecorder();
-  const traces = new Map<string, Promise<unknown>>();
+  const memo = new Map<string, Promise<unknown>>();
   const checks = options.only === undefined ? checkCatalogue : checkCatalogue.filter((c) => options.only?.includes(c.name));
   const results: CheckResult[] = [];
   for (const check of checks) {
-    const result = await runCheck(check, target, { ...options, seed }, drift, traces);
+    const result = await runCheck(check, target, { ...options, seed }, drift, memo);
     results.push(result);
     options.onResult?.(result);
     if (options.stopOnFailure === true && result.status === 'failed') break;

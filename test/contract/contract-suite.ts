@@ -44,7 +44,7 @@ export function describeContractSuite(name: string, start: () => Promise<Running
   describe(`the ${name} target`, () => {
     let running: RunningTarget;
     const drift = createDriftRecorder();
-    const traces = new Map<string, Promise<unknown>>();
+    const memo = new Map<string, Promise<unknown>>();
     beforeAll(async () => {
       running = await start();
       // Property tests print their seed, so any failure can be replayed.
@@ -56,7 +56,7 @@ export function describeContractSuite(name: string, start: () => Promise<Running
 
     for (const check of checkCatalogue) {
       it(`${check.sentence} (${check.name})`, async (ctx) => {
-        const result = await runCheck(check, running.target, { runs: TEST_RUNS, seed: TEST_SEED }, drift, traces);
+        const result = await runCheck(check, running.target, { runs: TEST_RUNS, seed: TEST_SEED }, drift, memo);
         expectPassed(result, running.target, (note) => ctx.skip(note));
       });
     }

@@ -95,14 +95,17 @@ export function freeCalls(target: Target): fc.Arbitrary<ApiCall> {
   );
 }
 
-/** Statuses forced with `Prefer: code=NNN` (or `?__code=NNN` on the mock). */
-function forcedCalls(target: Target): fc.Arbitrary<ApiCall> {
+/**
+ * Statuses forced with `Prefer: code=NNN` (or `?__code=NNN` on the mock): any documented one, or
+ * (`serverErrors`) only the 5xx ones, which clients must survive and which are rare otherwise.
+ */
+function forcedCalls(target: Target, serverErrors = false): fc.Arbitrary<ApiCall> {
   const body = validRequest(target);
-  const operation = fc.constantFrom('createVideo', 'getJob', 'downloadJobMedia') as fc.Arbitrary<ApiCall['operationId']>;
+  const operation = fc.constantFrom(...(serverErrors ? ['createVideo', 'getJob'] : ['createVideo', 'getJob', 'downloadJobMedia'])) as fc.Arbitrary<ApiCall['operationId']>;
   return fc
     .tuple(operation, body, unknownJobId, fc.boolean(), fc.integer({ min: 1, max: 120 }), fc.boolean())
     .chain(([operationId, json, id, viaQuery, retryAfter, withRetryAfter]) =>
-      fc.constantFrom(...documentedStatuses(operationId).filter((s) => s >= 400 || operationId === 'createVideo')).map((code): ApiCall => {
+      fc.constantFrom(...documentedStatuses(operationId).filter((s) => (serverErrors ? s >= 500 : s >= 400 || operationId === 'createVideo'))).map((code): ApiCall => {
         const query = viaQuery && target.isMock;
         const prefer = [query ? null : `code=${code}`, withRetryAfter && target.isMock ? `retry-after=${retryAfter}` : null].filter((p) => p !== null).join(', ');
         const base = { auth: 'own' as const, headers: prefer === '' ? {} : { prefer }, askedForServerError: code >= 500, expectStatus: code };
@@ -137,11 +140,44 @@ function setUpCalls(target: Target): fc.Arbitrary<ApiCall> {
 
 /** The stateless exploration: free calls everywhere, plus valid creates and forced outcomes where they cost nothing. */
 export function apiCalls(target: Target): fc.Arbitrary<ApiCall> {
-  const arbitraries: fc.Arbitrary<ApiCall>[] = [freeCalls(target)];
-  if (target.costFree) arbitraries.push(validRequest(target).map((json) => createCall('valid create', json)));
-  if (target.honoursPrefer) arbitraries.push(forcedCalls(target));
-  if (target.isMock) arbitraries.push(setUpCalls(target));
+  const arbitraries: fc.WeightedArbitrary<ApiCall>[] = [{ arbitrary: freeCalls(target), weight: 3 }];
+  if (target.costFree) arbitraries.push({ arbitrary: validRequest(target).map((json) => createCall('valid create', json)), weight: 1 });
+  if (target.honoursPrefer) {
+    arbitraries.push({ arbitrary: forcedCalls(target), weight: 2 });
+    arbitraries.push({ arbitrary: forcedCalls(target, true), weight: 1 });
+  }
+  if (target.isMock) arbitraries.push({ arbitrary: setUpCalls(target), weight: 1 });
   return fc.oneof(...arbitraries);
+}
+
+/**
+ * One call per error status the target can be made to answer: bad credentials (401), an invalid
+ * body (400), an unknown job (404); where `Prefer` is honoured every documented error status of
+ * each operation; on the mock an empty wallet (402). Checks try them before the random ones.
+ */
+export function errorExamples(target: Target): ApiCall[] {
+  const body = { model: defaultModel, prompt: 'a slow drone shot over a mountain lake', duration: 1 };
+  const calls: ApiCall[] = [
+    { kind: 'getJob without Authorization', operationId: 'getJob', method: 'GET', path: '/v1/jobs/job_doesnotexist', auth: null, headers: {}, expectStatus: 401, askedForServerError: false },
+    createCall('create without a prompt', { model: defaultModel, duration: 1 }, { expectStatus: 400 }),
+  ];
+  if (target.statelessReason === null) {
+    calls.push({ kind: 'unknown job', operationId: 'getJob', method: 'GET', path: '/v1/jobs/job_doesnotexist', auth: 'own', headers: {}, expectStatus: 404, askedForServerError: false });
+  }
+  if (target.honoursPrefer) {
+    for (const operationId of ['createVideo', 'getJob'] as const) {
+      for (const code of documentedStatuses(operationId).filter((s) => s >= 400)) {
+        const headers = { prefer: `code=${code}` };
+        calls.push(
+          operationId === 'createVideo'
+            ? createCall(`create forced to ${code}`, body, { headers, expectStatus: code, askedForServerError: code >= 500 })
+            : { kind: `getJob forced to ${code}`, operationId, method: 'GET', path: '/v1/jobs/job_doesnotexist', auth: 'own', headers, expectStatus: code, askedForServerError: code >= 500 },
+        );
+      }
+    }
+  }
+  if (target.isMock) calls.push(createCall('create with an empty wallet', body, { expectStatus: 402, setup: { wallet: 0 } }));
+  return calls;
 }
 
 /** Sends a call (and its control-API setup), with the check's key. */

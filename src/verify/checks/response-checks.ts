@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { validateResponse, type Violation } from '../../contract/index.js';
 import { errorCatalog } from '../../contract/error-catalog.js';
 import { validRequest } from '../arbitraries.js';
-import { expectThat, responseOf, runProperty, type Check, type CheckContext } from '../check.js';
+import { expectThat, memoized, responseOf, runProperty, type Check, type CheckContext } from '../check.js';
 import { send, type Exchange } from '../exchange.js';
 import { sendCreate } from '../jobs.js';
-import { apiCalls, freeCalls, performCall, type ApiCall } from './api-call.js';
+import { apiCalls, errorExamples, freeCalls, performCall, type ApiCall } from './api-call.js';
 
 const describeViolations = (violations: readonly Violation[]): string =>
   violations.map((v) => `${v.param}: ${v.message}`).join('; ');
@@ -30,10 +30,16 @@ function explorationCheck(
     needsMock: false,
     createsPerRun: 0,
     run: (ctx) =>
-      runProperty(ctx, apiCalls(ctx.target), async (call) => {
-        const exchange = await performCall(ctx, call, ctx.target.keyFor(name));
-        verdict(exchange, call);
-      }),
+      runProperty(
+        ctx,
+        apiCalls(ctx.target),
+        async (call) => {
+          // The exploration checks judge the same calls: each call is sent once per suite run.
+          const exchange = await memoized(ctx, `call:${JSON.stringify(call)}`, () => performCall(ctx, call, ctx.target.keyFor('exploration')));
+          verdict(exchange, call);
+        },
+        { examples: errorExamples(ctx.target) },
+      ),
   };
 }
 
