@@ -363,7 +363,9 @@ function finish(
       headers,
     };
     state.journal.push(entry);
-    if (state.journal.length > state.config.journalLimit) state.journal.splice(0, state.journal.length - state.config.journalLimit);
+    // shift(), not splice(0, n): V8 trims the array's start in place for shift, while splice copies
+    // the whole journal on every request (92% of finish(), a fifth of a create, in a CPU profile).
+    while (state.journal.length > state.config.journalLimit) state.journal.shift();
     response.journal = entry;
   }
   return response;
