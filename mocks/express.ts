@@ -27,7 +27,8 @@ export interface MockApp extends Express {
 /** The mock as an Express 5 app: translates HTTP to the simulation core and back, nothing more. */
 export function createMockApp(options: MockAppOptions = {}): MockApp {
   const { simulation: given, cors = true, stateFile = null, log = null, ...setup } = options;
-  const simulation = given ?? createSimulation(setup);
+  // Without a state file nobody reads the change record, which would otherwise grow by one id per job.
+  const simulation = given ?? createSimulation({ ...setup, trackChanges: stateFile !== null || (setup.trackChanges ?? false) });
   const stateLog: StateLog | null = stateFile === null ? null : openStateLog(stateFile, simulation);
   const app = express() as MockApp;
   app.locals.simulation = simulation;

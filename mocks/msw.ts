@@ -20,7 +20,8 @@ export interface MockHandlers extends Array<HttpHandler> {
  */
 export function createHandlers(options: HandlerOptions = {}): MockHandlers {
   const { baseUrl = 'https://api.aigateway.sh', simulation: given, ...setup } = options;
-  const simulation = given ?? createSimulation(setup);
+  // No persistence here, so no one would read the change record (it would grow by one id per job).
+  const simulation = given ?? createSimulation({ ...setup, trackChanges: setup.trackChanges ?? false });
   const origin = new URL(baseUrl).origin;
   const resolver = async ({ request }: { request: Request }): Promise<Response> => {
     const started = performance.now();

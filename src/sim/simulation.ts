@@ -21,6 +21,12 @@ export interface Simulation {
   restore(changes: Iterable<Change>): void;
 }
 
+/** Drops the change record nobody will read (see `trackChanges`). */
+function forgetChanges(state: SimState): void {
+  state.dirty.jobs.clear();
+  state.dirty.accounts.clear();
+}
+
 export interface SimulationSetup extends SimulationOptions {
   /** The time source (unix ms). Default `Date.now`; tests pass a virtual clock. */
   now?: () => number;
@@ -35,7 +41,11 @@ export function createSimulation(setup: SimulationSetup = {}): Simulation {
   const state = createState(options);
   return {
     state,
-    handle: (request) => handleRequest(state, request, source()),
+    handle(request) {
+      const response = handleRequest(state, request, source());
+      if (!state.config.trackChanges) forgetChanges(state);
+      return response;
+    },
     now: () => clockNow(state, source()),
     advance(ms) {
       if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`advance takes milliseconds >= 0, not ${ms}`);

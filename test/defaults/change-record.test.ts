@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startMockServer, type RunningMockServer } from '../../mocks/express.js';
+import { createHandlers } from '../../mocks/msw.js';
+import { getResponse } from 'msw';
+
+const create = (url: string) =>
+  new Request(`${url}/videos/generations`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sk-aig-record', 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'openai/sora-2-video-to-video-remix', prompt: 'a lake', duration: 1 }),
+  });
+
+describe('the record of changes kept for a state file', () => {
+  let server: RunningMockServer | null = null;
+  afterEach(async () => {
+    await server?.close();
+    server = null;
+  });
+
+  it('is not kept by a server without a state file, so memory stays bounded by the store', async () => {
+    server = await startMockServer({ port: 0, maxJobs: 5 });
+    for (let i = 0; i < 20; i++) expect((await fetch(create(server.url))).status).toBe(202);
+    expect(server.simulation.state.jobs.size).toBe(5);
+    expect(server.simulation.state.dirty.jobs.size).toBe(0);
+    expect(server.simulation.state.dirty.accounts.size).toBe(0);
+  });
+
+  it('is not kept by the MSW handlers either', async () => {
+    const handlers = createHandlers({ baseUrl: 'http://mock.test', maxJobs: 5 });
+    for (let i = 0; i < 20; i++) expect((await getResponse(handlers, create('http://mock.test/v1')))?.status).toBe(202);
+    expect(handlers.simulation.state.dirty.jobs.size).toBe(0);
+  });
+});
