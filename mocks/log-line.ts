@@ -1,10 +1,12 @@
 import type { SimRequest, SimResponse } from '../src/sim/exchange.js';
+import { redactKeys } from '../src/sim/redact-keys.js';
 
 /** One readable line per request: time, method, path, status, duration, job, key fingerprint, fault. */
 export function formatLogLine(request: SimRequest, response: SimResponse, elapsedMs: number): string {
   const entry = response.journal;
   const time = new Date().toISOString().slice(11, 23);
-  const path = request.url.length > 120 ? `${request.url.slice(0, 117)}...` : request.url;
+  const url = redactKeys(request.url);
+  const path = url.length > 120 ? `${url.slice(0, 117)}...` : url;
   const status = response.socketFault !== null ? `socket:${response.socketFault}` : String(response.status);
   const parts = [time, request.method.padEnd(6), path, status, `${elapsedMs.toFixed(1)}ms`];
   if (entry?.job_id) parts.push(entry.job_id);

@@ -11,6 +11,7 @@ import { parseRange, videoFor } from './media.js';
 import { parsePrefer, type Preferences } from './prefer.js';
 import { checkRequest } from './read-body.js';
 import { hexAt } from './random.js';
+import { redactKeys } from './redact-keys.js';
 import { apiKeyPattern, defaultAspectRatio, defaultDuration, defaultResolution, failureCodes } from './spec-values.js';
 import type { Account, JobRecord, JournalEntry, SimState } from './state.js';
 
@@ -342,7 +343,8 @@ function finish(
   if (state.config.journalLimit > 0) {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(ctx.request.headers)) {
-      if (value !== undefined && !HIDDEN_HEADERS.has(name)) headers[name] = value.slice(0, 1024);
+      // A key sent the wrong way (x-api-key, a query string) is still a key: never written down.
+      if (value !== undefined && !HIDDEN_HEADERS.has(name)) headers[name] = redactKeys(value.slice(0, 1024));
     }
     const body = response.body.kind === 'json' ? (response.body.value as Record<string, unknown> | null) : null;
     const jobId =
@@ -352,13 +354,13 @@ function finish(
       seq: ++state.journalSeq,
       time: ctx.nowMs,
       method: ctx.method,
-      path: ctx.pathname.slice(0, 2048),
+      path: redactKeys(ctx.pathname.slice(0, 2048)),
       operation: operation?.operationId ?? null,
       status: response.socketFault !== null ? 0 : response.status,
       duration_ms: 0,
       key: account?.key ?? null,
       request_id: ctx.requestId,
-      job_id: jobId === null ? null : safeDecode(jobId).slice(0, 256),
+      job_id: jobId === null ? null : redactKeys(safeDecode(jobId).slice(0, 256)),
       fault,
       headers,
     };
