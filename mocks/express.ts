@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +46,17 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     }
     next();
   });
+  // A declared length over the limit is answered at once, and the connection closed: body-parser
+  // calls next(error) only once the whole body has arrived, so `Content-Length: 10^15` would hold
+  // the socket (and its 413) until the request timeout.
+  app.use((req, res, next) => {
+    if (Number(req.headers['content-length']) > simulation.state.config.bodyLimitBytes) {
+      res.setHeader('connection', 'close');
+      serve(req, res, true);
+      return;
+    }
+    next();
+  });
   app.use(express.raw({ type: () => true, limit: simulation.state.config.bodyLimitBytes, inflate: false }));
 
   const serve = (req: Request, res: Response, bodyTooLarge: boolean): void => {
@@ -76,7 +88,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     if (error.type === 'entity.too.large') return serve(req, res, true);
     if (res.headersSent) return void res.end();
     const body = errorEnvelope(400, { message: `body: could not be read (${error.message ?? 'malformed'}).`, code: 'invalid_body', param: 'body' });
-    res.status(400).type('application/json').send(JSON.stringify(body));
+    res.status(400).set('x-request-id', adapterRequestId()).type('application/json').send(JSON.stringify(body));
   });
   return app;
 }
@@ -161,7 +173,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     adminEnabled,
     cors: appOptions.cors ?? (loopback ? true : false),
   });
-  const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 10_000), keepAliveTimeout: 5_000 }, app);
+  const server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(requestTimeoutMs, 10_000),
+      keepAliveTimeout: 5_000,
+      // Node checks those timeouts only every connectionsCheckingInterval (default 30 s), so a
+      // shorter requestTimeoutMs would otherwise fire up to 30 s late.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+    },
+    app,
+  );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);
@@ -189,6 +211,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 }
 
+/** Every error carries an x-request-id (the spec requires it), also those the core never sees. */
+const adapterRequestId = (): string => `req_${randomBytes(8).toString('hex')}`;
+
 /** Node's parser rejects a request before Express sees it; answer in the API's envelope, not plain text. */
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (!socket.writable || error.code === 'ECONNRESET') {
@@ -203,6 +228,6 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
         : [400, 'Bad Request', 'The request is not valid HTTP.', 'malformed_request'];
   const body = JSON.stringify(errorEnvelope(400, { message, code }));
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${adapterRequestId()}\r\nconnection: close\r\n\r\n${body}`,
   );
 }
