@@ -1,0 +1,163 @@
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import type { ColdStart } from './cold-start.js';
+import type { LoadResult, Scenario } from './http-load.js';
+import type { InProcessResult } from './in-process.js';
+import type { MemoryRun } from './memory.js';
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  node: string;
+  platform: string;
+  memoryGb: number;
+  loadAverageAtStart: number;
+  loadAverageAtEnd: number;
+}
+
+export interface HttpSummary {
+  target: string;
+  scenario: Scenario;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+}
+
+export interface Target {
+  name: string;
+  measured: string;
+  goal: string;
+  met: boolean;
+}
+
+export interface BenchResults {
+  date: string;
+  machine: Machine;
+  settings: { secondsPerRun: number; rounds: number; connections: number };
+  http: LoadResult[];
+  httpSummary: HttpSummary[];
+  coldStart: ColdStart[];
+  inProcess: InProcessResult;
+  memory: MemoryRun[];
+  targets: Target[];
+  totalSeconds: number;
+}
+
+/** The median: one round disturbed by other work on the machine does not move it. */
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+/** The median of the rounds of each target and scenario (the rounds were interleaved). */
+export function summarize(runs: readonly LoadResult[]): HttpSummary[] {
+  const out: HttpSummary[] = [];
+  for (const run of runs) {
+    if (out.some((s) => s.target === run.target && s.scenario === run.scenario)) continue;
+    const same = runs.filter((r) => r.target === run.target && r.scenario === run.scenario);
+    out.push({
+      target: run.target,
+      scenario: run.scenario,
+      requestsPerSecond: Math.round(median(same.map((r) => r.requestsPerSecond))),
+      p50Ms: Math.round(median(same.map((r) => r.p50Ms)) * 100) / 100,
+      p99Ms: Math.round(median(same.map((r) => r.p99Ms)) * 100) / 100,
+      requests: same.reduce((a, r) => a + r.requests, 0),
+      errors: same.reduce((a, r) => a + r.errors, 0),
+    });
+  }
+  return out;
+}
+
+const ratio = (a: number, b: number): number => (b === 0 ? Number.POSITIVE_INFINITY : Math.round((a / b) * 100) / 100);
+
+export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'>): Target[] {
+  const rps = (target: string, scenario: Scenario): number =>
+    r.httpSummary.find((s) => s.target === target && s.scenario === scenario)?.requestsPerSecond ?? 0;
+  const get: Scenario = 'GET /v1/jobs/{id}';
+  const ours = rps('aigw-video serve', get);
+  const ourErrors = r.httpSummary.filter((s) => s.target === 'aigw-video serve').reduce((a, s) => a + s.errors, 0);
+  const cold = (t: string): number => r.coldStart.find((c) => c.target === t)?.medianMs ?? Number.NaN;
+  const bound = r.memory.find((m) => m.label === 'bound');
+  const raised = r.memory.find((m) => m.label === 'raised');
+  const lastRss = (m: MemoryRun | undefined): number => m?.checkpoints.at(-1)?.rssMb ?? Number.NaN;
+  const boundMid = bound?.checkpoints[Math.floor((bound.checkpoints.length - 1) / 2)]?.rssMb ?? Number.NaN;
+  const boundGrowth = ratio(lastRss(bound), boundMid);
+  return [
+    { name: 'GET job: ours / minimal Express', measured: `${ratio(ours, rps('minimal Express 5', get))}x`, goal: '>= 0.85x', met: ratio(ours, rps('minimal Express 5', get)) >= 0.85 },
+    { name: 'GET job: ours / Prism', measured: `${ratio(ours, rps('prism mock', get))}x`, goal: '>= 4x', met: ratio(ours, rps('prism mock', get)) >= 4 },
+    { name: 'errors under load (ours, both scenarios)', measured: String(ourErrors), goal: '0', met: ourErrors === 0 },
+    { name: 'cold start: ours / Prism', measured: `${cold('aigw-video serve')} ms / ${cold('prism mock')} ms = ${ratio(cold('aigw-video serve'), cold('prism mock'))}x`, goal: '<= 0.5x', met: ratio(cold('aigw-video serve'), cold('prism mock')) <= 0.5 },
+    {
+      name: 'RSS after 1M creates',
+      measured: `bound ${lastRss(bound)} MB (x${boundGrowth} since the midpoint), raised ${lastRss(raised)} MB`,
+      goal: '<= 400 MB, or flat once the bound is reached',
+      met: lastRss(raised) <= 400 || (lastRss(bound) <= 400 && boundGrowth <= 1.1),
+    },
+  ];
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+export function renderTable(r: BenchResults): string {
+  const lines: string[] = [];
+  lines.push(`Run of ${r.date} on ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB, Node ${r.machine.node} (${r.machine.platform}); 1-minute load average ${r.machine.loadAverageAtStart} at the start, ${r.machine.loadAverageAtEnd} at the end; ` +
+    `autocannon on the same machine, ${r.settings.connections} connections, ${r.settings.rounds} interleaved rounds of ${r.settings.secondsPerRun} s per cell (median of the rounds). Whole bench: ${r.totalSeconds} s.`);
+  lines.push('');
+  lines.push('### HTTP, loopback');
+  lines.push('');
+  lines.push('| server | scenario | req/s | p50 ms | p99 ms | requests | errors |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|');
+  for (const s of r.httpSummary) {
+    lines.push(`| ${s.target} | \`${s.scenario}\` | ${fmt(s.requestsPerSecond)} | ${s.p50Ms} | ${s.p99Ms} | ${fmt(s.requests)} | ${s.errors} |`);
+  }
+  lines.push('');
+  lines.push('### Cold start (spawn to the first 2xx answer to a create)');
+  lines.push('');
+  lines.push('| server | median ms | runs ms |');
+  lines.push('|---|---:|---|');
+  for (const c of r.coldStart) lines.push(`| ${c.target} | ${fmt(c.medianMs)} | ${c.runsMs.join(', ')} |`);
+  lines.push('');
+  lines.push('### In-process');
+  lines.push('');
+  lines.push('| what | result |');
+  lines.push('|---|---:|');
+  lines.push(`| core (\`simulation.handle\`): create+poll pairs/s | ${fmt(r.inProcess.corePairsPerSecond)} |`);
+  lines.push(`| MSW handlers (\`getResponse\`): create+poll pairs/s | ${fmt(r.inProcess.mswPairsPerSecond)} |`);
+  const l = r.inProcess.lifecycle;
+  lines.push(`| ${fmt(l.jobs)} jobs created to completed, virtual clock (${fmt(l.requests)} requests, ${fmt(l.virtualMs)} virtual ms) | ${fmt(l.wallMs)} ms |`);
+  lines.push('');
+  lines.push('### Memory (RSS of a child process creating jobs through the core)');
+  lines.push('');
+  const creates = [...new Set(r.memory.flatMap((m) => m.checkpoints.map((c) => c.creates)))].sort((a, b) => a - b);
+  lines.push(`| store | ${creates.map((c) => `${fmt(c)} creates`).join(' | ')} |`);
+  lines.push(`|---|${creates.map(() => '---:').join('|')}|`);
+  for (const m of r.memory) {
+    const cells = creates.map((c) => {
+      const point = m.checkpoints.find((p) => p.creates === c);
+      return point === undefined ? '' : `${point.rssMb} MB (${fmt(point.jobs)} jobs)`;
+    });
+    lines.push(`| ${m.label === 'bound' ? `bound in force (maxJobs ${fmt(m.maxJobs)})` : `bound raised (maxJobs ${fmt(m.maxJobs)})`} | ${cells.join(' | ')} |`);
+  }
+  lines.push('');
+  lines.push('### Targets');
+  lines.push('');
+  lines.push('| target | measured | goal | met |');
+  lines.push('|---|---|---|---|');
+  for (const t of r.targets) lines.push(`| ${t.name} | ${t.measured} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`);
+  return lines.join('\n');
+}
+
+const BEGIN = '<!-- bench:begin (generated by npm run bench; do not edit by hand) -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces the generated section of docs/benchmarks.md, keeping the prose around it. */
+export function writeDoc(path: string, table: string): void {
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${BEGIN}\n${END}\n`;
+  const start = current.indexOf(BEGIN);
+  const end = current.indexOf(END);
+  const section = `${BEGIN}\n${table}\n${END}`;
+  const next = start >= 0 && end > start ? current.slice(0, start) + section + current.slice(end + END.length) : `${current.trimEnd()}\n\n${section}\n`;
+  writeFileSync(path, next);
+}

@@ -1,0 +1,103 @@
+// `npm run bench`: every measurement of docs/benchmarks.md in one run, side by side on this machine.
+// Settings: BENCH_SECONDS (per autocannon run, default 3), BENCH_ROUNDS (interleaved, default 4),
+// BENCH_CREATES (memory bench, default 1000000), BENCH_ONLY (comma list: http,cold,inproc,memory).
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { measureColdStarts, type ColdStart } from './cold-start.js';
+import { existingJobId, measure, type LoadResult, type Scenario } from './http-load.js';
+import { repoRoot, targetStarters, type HttpTarget } from './http-targets.js';
+import { measureInProcess, type InProcessResult } from './in-process.js';
+import { measureMemory, type MemoryRun } from './memory.js';
+import { evaluateTargets, renderTable, summarize, writeDoc, type BenchResults } from './report.js';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 4);
+const creates = Number(process.env['BENCH_CREATES'] ?? 1_000_000);
+const only = new Set((process.env['BENCH_ONLY'] ?? 'http,cold,inproc,memory').split(','));
+const say = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/**
+ * All four servers run side by side (idle ones cost nothing) and the measurements rotate through
+ * them round after round, so a burst of other work on the machine hits every server alike.
+ */
+async function httpRuns(): Promise<LoadResult[]> {
+  const scenarios: Scenario[] = ['GET /v1/jobs/{id}', 'POST /v1/videos/generations'];
+  const results: LoadResult[] = [];
+  const targets: HttpTarget[] = [];
+  try {
+    for (const { start } of targetStarters) targets.push(await start());
+    const jobIds = await Promise.all(targets.map((t) => existingJobId(t.origin)));
+    for (let round = 1; round <= rounds; round++) {
+      for (const scenario of scenarios) {
+        for (const [index, target] of targets.entries()) {
+          const result = await measure(target, scenario, jobIds[index] ?? '', seconds, round, round === 1 ? 2 : 0);
+          say(`  round ${round} ${target.name.padEnd(18)} ${scenario.padEnd(28)} ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}`);
+          results.push(result);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(targets.map((t) => t.stop()));
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  say('bench: building dist/ (the bin runs the compiled CLI)');
+  execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
+  const machine = {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    memoryGb: Math.round(totalmem() / 1e9),
+    // Other work on the machine moves absolute numbers; the side-by-side ratios move much less.
+    loadAverageAtStart: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+  };
+  say(`bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`);
+
+  let http: LoadResult[] = [];
+  if (only.has('http')) {
+    say(`bench: HTTP, 10 connections, ${rounds} rounds x ${seconds} s per target and scenario`);
+    http = await httpRuns();
+  }
+  let coldStart: ColdStart[] = [];
+  if (only.has('cold')) {
+    say('bench: cold start');
+    coldStart = await measureColdStarts(5);
+    for (const c of coldStart) say(`  ${c.target.padEnd(18)} median ${c.medianMs} ms (${c.runsMs.join(', ')})`);
+  }
+  let inProcess: InProcessResult = { corePairsPerSecond: 0, mswPairsPerSecond: 0, lifecycle: { jobs: 0, requests: 0, wallMs: 0, virtualMs: 0, completed: 0 } };
+  if (only.has('inproc')) {
+    say('bench: in-process');
+    inProcess = await measureInProcess(3);
+    say(`  core ${inProcess.corePairsPerSecond} pairs/s, msw ${inProcess.mswPairsPerSecond} pairs/s, lifecycle of ${inProcess.lifecycle.jobs} jobs ${inProcess.lifecycle.wallMs} ms`);
+  }
+  const memory: MemoryRun[] = [];
+  if (only.has('memory')) {
+    for (const [label, maxJobs] of [['bound', 10_000], ['raised', creates]] as const) {
+      say(`bench: memory, ${creates} creates, maxJobs ${maxJobs}`);
+      const run = await measureMemory(label, creates, maxJobs, [0.1, 0.25, 0.5, 0.75, 1].map((f) => Math.round(creates * f)));
+      for (const c of run.checkpoints) say(`  ${String(c.creates).padStart(8)} creates  ${String(c.jobs).padStart(8)} jobs  RSS ${c.rssMb} MB  heap ${c.heapMb} MB  (${c.seconds} s)`);
+      memory.push(run);
+    }
+  }
+
+  const partial = { date: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100 }, settings: { secondsPerRun: seconds, rounds, connections: 10 }, http, httpSummary: summarize(http), coldStart, inProcess, memory };
+  const results: BenchResults = { ...partial, targets: evaluateTargets(partial), totalSeconds: Math.round((performance.now() - started) / 1000) };
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const table = renderTable(results);
+  writeDoc(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)), table);
+  process.stdout.write(`${table}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
