@@ -28,6 +28,13 @@ export interface RuleResult {
   checks: CheckResult[];
 }
 
+/**
+ * Journal times are whole milliseconds and timers may fire a millisecond early (libuv rounds its
+ * loop time), so a client that sleeps exactly Retry-After can arrive 999 ms after a 1 s one. A few
+ * ms of slack keep a good client from failing on rounding; a careless one is off by hundreds.
+ */
+export const GAP_TOLERANCE_MS = 10;
+
 const list = <T>(value: T | T[] | undefined): T[] | undefined => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
 
 export function matches(entry: JournalEntry, selector: Selector): boolean {
@@ -101,7 +108,7 @@ export function evaluateCheck(check: Check, evidence: Evidence): CheckResult {
         continue;
       }
       const gap = following.time - anchor.time;
-      if (gap < minMs) {
+      if (gap < minMs - GAP_TOLERANCE_MS) {
         return { ok: false, detail: `${label(following)} came ${gap} ms after ${label(anchor)} (needs >= ${minMs} ms)` };
       }
       gaps.push(`${gap} ms`);

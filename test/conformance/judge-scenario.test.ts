@@ -33,6 +33,12 @@ describe('judging a scenario', () => {
     expect(result.detail).toBe('#2 createVideo 202 came 300 ms after #1 createVideo 429 (needs >= 2000 ms)');
   });
 
+  it('forgives a gap a few milliseconds short, which is timer rounding and not impatience', () => {
+    const journal = [entry(1, 1000, 'getJob', 429, 'armed'), entry(2, 1999, 'getJob', 200)];
+    const check = { gap: { after: { operation: 'getJob' as const, status: 429 }, next: { operation: 'getJob' as const }, minMs: 1000 } };
+    expect(evaluateCheck(check, evidence(journal)).ok).toBe(true);
+  });
+
   it('passes a gap check when no retry follows and none is required', () => {
     const journal = [entry(1, 1000, 'createVideo', 429, 'armed')];
     const check = { gap: { after: { operation: 'createVideo' as const, status: 429 }, next: { operation: 'createVideo' as const }, minMs: 2000, requireNext: false } };
