@@ -1,12 +1,14 @@
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { runConformanceCommand } from './conformance.js';
 import { runServe } from './serve.js';
+import { runVerify } from './verify.js';
 
 const USAGE = `Usage: aigw-video <command> [options]
 
 Commands:
   serve         Serve the mock of the AIgateway video API (default http://127.0.0.1:4010/v1)
   conformance   Run the SDK conformance kit against an adapter (reference, openai, or your command)
+  verify        Run the contract suite against any base URL (the live gateway, a mock) and report drift
 
 Run \`aigw-video <command> --help\` for a command's options.
 `;
@@ -14,6 +16,7 @@ Run \`aigw-video <command> --help\` for a command's options.
 const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> = {
   serve: runServe,
   conformance: runConformanceCommand,
+  verify: runVerify,
 };
 
 /** Runs the CLI with its arguments (without `node` and the script); resolves to the exit code. */

@@ -45,7 +45,7 @@ const MAX_RATE_LIMIT_RETRIES = 2;
 
 export function resolveUrl(target: Target, path: string): string {
   if (/^https?:\/\//i.test(path)) return path;
-  if (path.startsWith('/__mock')) return `${target.origin}${path}`;
+  if (path.startsWith('/__mock')) return `${target.controlOrigin}${path}`;
   return `${target.baseUrl}${path.replace(/^\/v1(?=\/|$)/, '')}`;
 }
 

@@ -8,8 +8,10 @@ export interface Target {
   name: string;
   /** The API's base URL, ending in `/v1` (`http://127.0.0.1:4010/v1`). */
   baseUrl: string;
-  /** Scheme, host and port of `baseUrl`; the mock's control API lives at `<origin>/__mock`. */
+  /** Scheme, host and port of `baseUrl`. */
   origin: string;
+  /** Where `/__mock/*` is asked: the origin, or the mock behind a proxy (`--via-prism`). */
+  controlOrigin: string;
   apiKey: string;
   fetch: FetchFunction;
   /** `GET <origin>/__mock/health` answered 200 with `mock: 'aigw-video-kit'`. */
@@ -40,6 +42,8 @@ export interface TargetOptions {
   baseUrl: string;
   apiKey: string;
   fetch?: FetchFunction;
+  /** Where the mock's control API answers when `baseUrl` is a proxy in front of it. */
+  controlOrigin?: string;
   /** Skip the health probe and say what the target is. */
   isMock?: boolean;
   statelessReason?: string | null;
@@ -87,13 +91,15 @@ export async function createUrlTarget(options: TargetOptions): Promise<Target> {
   const baseUrl = normalizeBaseUrl(options.baseUrl);
   const origin = new URL(baseUrl).origin;
   const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
-  const isMock = options.isMock ?? (await detectMock(origin, fetchFn));
+  const controlOrigin = options.controlOrigin ?? origin;
+  const isMock = options.isMock ?? (await detectMock(controlOrigin, fetchFn));
   const costFree = options.costFree ?? isMock;
   const budget = costFree ? freeBudget() : createBudget(Math.round((options.maxSpendUsd ?? DEFAULT_MAX_SPEND_USD) * 100));
   const target: Target = {
     name: options.name ?? 'url',
     baseUrl,
     origin,
+    controlOrigin,
     apiKey: options.apiKey,
     fetch: fetchFn,
     isMock,

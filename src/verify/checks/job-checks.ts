@@ -5,7 +5,7 @@ import { defaultAspectRatio, defaultResolution, durationBounds, unknownJobId } f
 import { ContractViolation, expectThat, responseOf, runProperty, type Check, type CheckContext, type CheckOutcome } from '../check.js';
 import { send, type Exchange } from '../exchange.js';
 import { bodyObject, statusRank } from '../jobs.js';
-import { jobBodies, jobPlans, lastJob, traceOf, type JobPlan, type JobTrace } from './job-trace.js';
+import { jobBodies, jobPlans, lastJob, planExamples, traceOf, type JobPlan, type JobTrace } from './job-trace.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -24,12 +24,17 @@ function jobCheck(
     needsMock: options.needsMock ?? false,
     createsPerRun: 1,
     run: (ctx) =>
-      runProperty(ctx, jobPlans(ctx.target), async (plan: JobPlan) => {
-        const trace = await traceOf(ctx, plan, name);
-        const status = responseOf(trace.create).status;
-        expectThat(trace.id !== null, `a valid create answered ${status} without a job id`, trace.create);
-        verdict(trace, ctx);
-      }),
+      runProperty(
+        ctx,
+        jobPlans(ctx.target),
+        async (plan: JobPlan) => {
+          const trace = await traceOf(ctx, plan, name);
+          const status = responseOf(trace.create).status;
+          expectThat(trace.id !== null, `a valid create answered ${status} without a job id`, trace.create);
+          verdict(trace, ctx);
+        },
+        { examples: planExamples(ctx.target) },
+      ),
   };
 }
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import type { SchemaVideoGenerationRequest } from '../../generated/api.js';
 import { jobErrorCodeValues } from '../../generated/api.js';
-import { validRequest } from '../arbitraries.js';
+import { defaultModel, validRequest } from '../arbitraries.js';
 import { memoized, type CheckContext } from '../check.js';
 import { send, type Exchange } from '../exchange.js';
-import { advanceClock, bodyObject, getJob, isTerminalStatus, sendCreate, targetNowMs, waitForEnd } from '../jobs.js';
+import { advanceClock, bodyObject, cheapestRequest, getJob, isTerminalStatus, sendCreate, targetNowMs, waitForEnd } from '../jobs.js';
 import type { Target } from '../target.js';
 
 /** A job to follow: what to ask for and, on the mock, how it should end (`Prefer: outcome=...`). */
@@ -41,6 +41,16 @@ export function jobPlans(target: Target): fc.Arbitrary<JobPlan> {
     outcome,
     failure: target.isMock ? fc.option(fc.constantFrom(...jobErrorCodeValues), { nil: null }) : fc.constant(null),
   });
+}
+
+/** On the mock, one job of each ending is always followed, however few the runs (elsewhere runs cost money). */
+export function planExamples(target: Target): JobPlan[] {
+  if (!target.isMock) return [];
+  const request = cheapestRequest(defaultModel);
+  return [
+    { request, outcome: 'completed', failure: null },
+    { request, outcome: 'failed', failure: null },
+  ];
 }
 
 const AFTER_END_POLLS = 2;

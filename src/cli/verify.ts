@@ -1,0 +1,159 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { startPrism, type RunningPrism } from '../prism/start-prism.js';
+import {
+  createUrlTarget,
+  DEFAULT_MAX_SPEND_USD,
+  DEFAULT_RUNS,
+  detectMock,
+  formatPlan,
+  formatReport,
+  jsonReport,
+  junitXml,
+  normalizeBaseUrl,
+  planSuite,
+  runSuite,
+  suitePassed,
+  type FetchFunction,
+} from '../verify/index.js';
+import { createProxyViolationLog } from '../verify/prism-proxy.js';
+import { numberFlag, UsageError, type CliIo } from './cli-io.js';
+
+export const VERIFY_USAGE = `Usage: aigw-video verify --base-url URL [options]
+
+Runs the contract suite against any deployment of the AIgateway video API (the live gateway, a mock)
+and reports each check passed, failed (with the counterexample and its seed) or skipped (and why),
+then which variant of the disagreeing public sources the target follows.
+
+Options:
+  --base-url URL        the API's base URL, e.g. https://api.aigateway.sh/v1 (env AIGATEWAY_BASE_URL)
+  --api-key KEY         the API key (env AIGATEWAY_API_KEY); never printed. A mock accepts any sk-aig-...
+  --max-spend USD       the most the run may spend where jobs cost money (default ${DEFAULT_MAX_SPEND_USD.toFixed(2)});
+                        enforced before each create
+  --runs N              runs of each property (default ${DEFAULT_RUNS}; properties that create jobs run once where jobs cost money)
+  --seed S              the fast-check seed (default random, printed): replays a run
+  --junit FILE          also write a JUnit XML report
+  --json FILE           also write a JSON report
+  --via-prism           send the traffic through \`prism proxy\` with our spec and count its violations as failures
+  --dry-run             print the plan and what it may cost; send no API request
+  -h, --help            this help
+
+Exit status: 0 when every check passed (skips allowed), 1 when one failed, 2 on a usage error.
+`;
+
+export interface VerifyOptions {
+  baseUrl: string;
+  apiKey: string | null;
+  maxSpendUsd: number;
+  runs: number;
+  seed: number | undefined;
+  junit: string | undefined;
+  json: string | undefined;
+  viaPrism: boolean;
+  dryRun: boolean;
+}
+
+export function verifyOptions(argv: string[], env: CliIo['env']): VerifyOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'base-url': { type: 'string' },
+      'api-key': { type: 'string' },
+      'max-spend': { type: 'string' },
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      junit: { type: 'string' },
+      json: { type: 'string' },
+      'via-prism': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return 'help';
+  const rawBase = values['base-url'] ?? env['AIGATEWAY_BASE_URL'];
+  if (rawBase === undefined || rawBase.trim() === '') throw new UsageError('--base-url (or AIGATEWAY_BASE_URL) is required: the API to verify, e.g. https://api.aigateway.sh/v1.');
+  let baseUrl: string;
+  try {
+    baseUrl = normalizeBaseUrl(rawBase.trim());
+  } catch {
+    throw new UsageError(`--base-url must be an http(s) URL, not '${rawBase}'.`);
+  }
+  if (!/^https?:$/.test(new URL(baseUrl).protocol)) throw new UsageError(`--base-url must be an http(s) URL, not '${rawBase}'.`);
+  const key = values['api-key'] ?? env['AIGATEWAY_API_KEY'];
+  return {
+    baseUrl,
+    apiKey: key === undefined || key === '' ? null : key,
+    maxSpendUsd: numberFlag('max-spend', values['max-spend'], { min: 0, max: 1000 }) ?? DEFAULT_MAX_SPEND_USD,
+    runs: numberFlag('runs', values.runs, { min: 1, max: 100_000, integer: true }) ?? DEFAULT_RUNS,
+    seed: numberFlag('seed', values.seed, { min: -0x80000000, max: 0x7fffffff, integer: true }),
+    junit: values.junit,
+    json: values.json,
+    viaPrism: values['via-prism'] === true,
+    dryRun: values['dry-run'] === true,
+  };
+}
+
+/** What tests replace: the network and waiting. */
+export interface VerifyDependencies {
+  fetch?: FetchFunction;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A mock accepts any well-formed key; this one is used when none is given. */
+const MOCK_KEY = 'sk-aig-verify';
+
+/** `aigw-video verify`: runs the contract suite against a URL; resolves to the exit code. */
+export async function runVerify(argv: string[], io: CliIo, deps: VerifyDependencies = {}): Promise<number> {
+  const options = verifyOptions(argv, io.env);
+  if (options === 'help') {
+    io.out(VERIFY_USAGE);
+    return 0;
+  }
+  const fetchFn: FetchFunction = deps.fetch ?? ((input, init) => fetch(input, init));
+  const origin = new URL(options.baseUrl).origin;
+  const isMock = await detectMock(origin, fetchFn);
+  if (options.apiKey === null && !isMock) {
+    throw new UsageError(`--api-key (or AIGATEWAY_API_KEY) is required: ${options.baseUrl} is not the aigw-video-kit mock (GET ${origin}/__mock/health did not answer).`);
+  }
+  const apiKey = options.apiKey ?? MOCK_KEY;
+  const secrets = [apiKey];
+  const common = { apiKey, fetch: fetchFn, isMock, maxSpendUsd: options.maxSpendUsd, ...(deps.sleep !== undefined ? { sleep: deps.sleep } : {}) };
+
+  if (options.dryRun) {
+    const target = await createUrlTarget({ ...common, name: 'url', baseUrl: options.baseUrl });
+    io.out(formatPlan(planSuite(target, { runs: options.runs }), target));
+    return 0;
+  }
+
+  let prism: RunningPrism | null = null;
+  const proxyLog = options.viaPrism ? createProxyViolationLog() : null;
+  try {
+    let baseUrl = options.baseUrl;
+    if (options.viaPrism) {
+      prism = await startPrism({ mode: 'proxy', upstream: origin });
+      baseUrl = `${prism.origin}${new URL(options.baseUrl).pathname}`;
+      io.err(`aigw-video verify: sending the traffic through prism proxy at ${prism.origin} (upstream ${origin})\n`);
+    }
+    const target = await createUrlTarget({
+      ...common,
+      name: options.viaPrism ? 'url via prism proxy' : 'url',
+      baseUrl,
+      controlOrigin: origin,
+      ...(proxyLog !== null ? { observe: (exchange) => proxyLog.observe(exchange) } : {}),
+    });
+    const report = await runSuite(target, {
+      runs: options.runs,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      onResult: (result) => io.err(`  ${result.status.padEnd(7)} ${result.name}\n`),
+    });
+    if (proxyLog !== null) report.results.push(proxyLog.result(report.seed));
+    io.out(formatReport(report, secrets));
+    if (options.junit !== undefined) await writeFile(options.junit, junitXml(report, secrets));
+    if (options.json !== undefined) await writeFile(options.json, jsonReport(report, secrets));
+    return suitePassed(report) ? 0 : 1;
+  } finally {
+    await prism?.stop();
+  }
+}
