@@ -37,6 +37,8 @@ export function expectPassed(result: CheckResult, target: Target, skip: (note: s
 export interface SuiteExpectations {
   /** Drift points every run on this target must observe. */
   observes: DriftPointId[];
+  /** Print the drift summary after the checks (the live run, where it is the point). */
+  printDrift?: boolean;
 }
 
 /** The same checks, whatever the target: one `it` per check, named by what the target must do. */
@@ -52,6 +54,13 @@ export function describeContractSuite(name: string, start: () => Promise<Running
     });
     afterAll(async () => {
       await running?.close();
+      if (expectations.printDrift === true) {
+        const rows = drift.rows().map((row) => `  ${row.point.padEnd(24)} ${row.follows}`);
+        process.stdout.write(`Drift on ${name}: which variant of the disagreeing sources it follows\n${rows.join('\n')}\n`);
+        if (Number.isFinite(running?.target.budget.maxSpendCents)) {
+          process.stdout.write(`spent at most $${((running?.target.budget.spentCents ?? 0) / 100).toFixed(2)} of $${((running?.target.budget.maxSpendCents ?? 0) / 100).toFixed(2)}\n`);
+        }
+      }
     });
 
     for (const check of checkCatalogue) {
