@@ -114,7 +114,7 @@ export async function runVerify(argv: string[], io: CliIo, deps: VerifyDependenc
   const fetchFn: FetchFunction = deps.fetch ?? ((input, init) => fetch(input, init));
   const origin = new URL(options.baseUrl).origin;
   const isMock = await detectMock(origin, fetchFn);
-  if (options.apiKey === null && !isMock) {
+  if (options.apiKey === null && !isMock && !options.dryRun) {
     throw new UsageError(`--api-key (or AIGATEWAY_API_KEY) is required: ${options.baseUrl} is not the aigw-video-kit mock (GET ${origin}/__mock/health did not answer).`);
   }
   const apiKey = options.apiKey ?? MOCK_KEY;

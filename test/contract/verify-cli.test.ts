@@ -85,6 +85,13 @@ describe('aigw-video verify', () => {
     expect(io.stderr()).toContain('--api-key');
   });
 
+  it('plans a run against a target that is not the mock without needing its key', async () => {
+    const io = captureIo();
+    const code = await main(['verify', '--base-url', 'http://127.0.0.1:9/v1', '--dry-run', '--max-spend', '0.30'], io);
+    expect(code).toBe(0);
+    expect(io.stdout()).toContain('--max-spend $0.30');
+  });
+
   it('refuses a run without a base URL', async () => {
     const io = captureIo();
     expect(await main(['verify'], io)).toBe(2);

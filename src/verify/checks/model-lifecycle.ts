@@ -28,10 +28,16 @@ type LifecycleCommand = fc.AsyncCommand<LifecycleModel, LifecycleReal>;
 
 const endingOf = (job: Record<string, unknown>): string => JSON.stringify({ status: job['status'], result: job['result'], error: job['error'] });
 
+/** Jobs one sequence may create: a few on the mock, two where each costs money. */
+export const lifecycleJobLimit = (costFree: boolean): number => (costFree ? 6 : 2);
+
 class CreateValid implements LifecycleCommand {
-  constructor(readonly request: SchemaVideoGenerationRequest) {}
+  constructor(
+    readonly request: SchemaVideoGenerationRequest,
+    readonly limit: number,
+  ) {}
   check(model: Readonly<LifecycleModel>): boolean {
-    return model.ids.length < 6;
+    return model.ids.length < this.limit;
   }
   async run(model: LifecycleModel, real: LifecycleReal): Promise<void> {
     const { budget, costFree } = real.ctx.target;
@@ -164,7 +170,7 @@ export const modelLifecycle: Check = {
   run(ctx) {
     const target = ctx.target;
     const commands = [
-      validRequest(target).map((r) => new CreateValid(r) as LifecycleCommand),
+      validRequest(target).map((r) => new CreateValid(r, lifecycleJobLimit(target.costFree)) as LifecycleCommand),
       fc.tuple(validRequest({ ...target, costFree: false }), defect).map(([r, d]) => new CreateInvalid(r, d.name, d.apply) as LifecycleCommand),
       fc.nat(10).map((i) => new PollExisting(i) as LifecycleCommand),
       fc.nat(10).map((i) => new PollExisting(i) as LifecycleCommand),
