@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { components as AdminComponents } from '../generated/admin-api.js';
 import type { SimulationOptions } from '../sim/config.js';
 
@@ -58,6 +59,8 @@ export type ScenarioMock = Pick<
 >;
 
 export interface Scenario {
+  /** `./scenario.schema.json`, for editors. */
+  $schema?: string;
   name: string;
   title: string;
   /** What a conforming client must do, in a sentence or two. */
@@ -100,7 +103,23 @@ export function parseScenario(value: unknown, source: string): Scenario {
     if (!Array.isArray(rule.checks) || rule.checks.length === 0) throw new Error(`${where}: 'checks' must be a non-empty list`);
     rule.checks.forEach((c, j) => assertCheck(c, `${where}.checks[${j}]`));
   });
+  const validate = scenarioValidator();
+  if (!validate(value)) {
+    const [first] = validate.errors ?? [];
+    throw new Error(`${source}: ${first?.instancePath === '' ? '(the scenario)' : (first?.instancePath ?? '')} ${first?.message ?? 'is invalid'} (scenario.schema.json)`);
+  }
   return s as Scenario;
+}
+
+let compiled: ValidateFunction | null = null;
+
+/** fixtures/conformance/scenario.schema.json, compiled once. */
+function scenarioValidator(): ValidateFunction {
+  if (compiled === null) {
+    const schema = JSON.parse(readFileSync(join(defaultScenarioDir(), 'scenario.schema.json'), 'utf8')) as object;
+    compiled = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: false }).compile(schema);
+  }
+  return compiled;
 }
 
 /** Where the shipped scenarios live: `fixtures/conformance/` of this package (from src/ or dist/src/). */

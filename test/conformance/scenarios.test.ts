@@ -46,6 +46,11 @@ describe('the shipped scenarios', () => {
     }
   });
 
+  it('rejects a scenario field the schema does not know, so a typo is not silently ignored', () => {
+    const typo = { name: 'typo', title: 't', description: 'd', timeout: 5000, rules: [{ rule: 'r', says: 's', checks: [{ finished: true }] }] };
+    expect(() => parseScenario(typo, 'typo.json')).toThrow('typo.json: (the scenario) must NOT have additional properties (scenario.schema.json)');
+  });
+
   it('rejects a scenario file with a check it does not know, naming the file and the place', () => {
     const bad = { name: 'bad-one', title: 't', description: 'd', rules: [{ rule: 'r', says: 's', checks: [{ within: 5 }] }] };
     expect(() => parseScenario(bad, 'bad-one.json')).toThrow('bad-one.json: rules[0].checks[0]: a check needs exactly one of count, gap, every, outcome, finished, anyOf');
