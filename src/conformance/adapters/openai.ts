@@ -17,6 +17,9 @@ function outcomeError(error: unknown): OutcomeError {
   if (error instanceof OpenAI.APIError) {
     return { kind: 'api_error', status: error.status ?? null, type: error.type ?? null, code: error.code ?? null, message: error.message };
   }
+  // The SDK retries until the headers arrive; a body cut off after them surfaces from undici as a
+  // bare `TypeError: terminated` while the SDK reads it.
+  if (error instanceof TypeError && error.message === 'terminated') return { kind: 'connection', message: `the response body was cut off: ${error.message}` };
   // The SDK parses a JSON content type with response.json(): a broken body surfaces as a SyntaxError.
   if (error instanceof SyntaxError) return { kind: 'malformed_response', message: `the response body is not JSON: ${error.message}` };
   return otherError(error);

@@ -32,6 +32,7 @@ export async function runCarefulAdapter(defects = {}) {
   async function call(method, path, body) {
     for (let attempt = 1; ; attempt++) {
       let response;
+      let text;
       try {
         response = await fetch(`${baseURL}${path}`, {
           method,
@@ -43,12 +44,13 @@ export async function runCarefulAdapter(defects = {}) {
           },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
+        // A body cut off after the headers is a broken connection too.
+        text = await response.text();
       } catch (error) {
         if (attempt >= maxAttempts) throw new Failure({ kind: 'connection', message: `${error.message} (after ${attempt} attempts)` });
         await sleep(BACKOFF_MS * 2 ** (attempt - 1));
         continue;
       }
-      const text = await response.text();
       let json;
       try {
         json = JSON.parse(text);
