@@ -19,13 +19,13 @@ const scenarios = loadScenarios();
 
 describe('the kit against deliberately careless adapters', () => {
   it.concurrent('passes the careful adapter the careless ones are made from, in every scenario', async () => {
-    const report = await runConformance({ adapter: adapter('careful-adapter.mjs'), concurrency: 3 });
+    const report = await runConformance({ adapter: adapter('careful-adapter.mjs'), concurrency: 2 });
     expect(report.scenarios.filter((s) => !s.passed).map((s) => formatScenario(s))).toEqual([]);
   }, 180_000);
 
   for (const { file, breaks } of careless) {
     it.concurrent(`catches ${file} in every scenario with the rule ${breaks}, and in no other`, async () => {
-      const report = await runConformance({ adapter: adapter(file), concurrency: 3 });
+      const report = await runConformance({ adapter: adapter(file), concurrency: 2 });
       const expected = scenarios.filter((s) => s.rules.some((r) => r.rule === breaks)).map((s) => s.name);
       expect(expected.length).toBeGreaterThan(0);
       const failing = report.scenarios.filter((s) => !s.passed);
