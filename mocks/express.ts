@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { errorEnvelope } from '../src/contract/error-catalog.js';
 import { createSimulation, type Simulation, type SimulationSetup } from '../src/sim/simulation.js';
-import type { SimRequest, SimResponse } from '../src/sim/exchange.js';
+import type { SimRequest } from '../src/sim/exchange.js';
 import { openStateLog, type StateLog } from './state-file.js';
 import { isLoopback, corsHeaders, type CorsOption } from './http-policy.js';
 import { formatLogLine } from './log-line.js';
+import { adapterRequestId, answerClientError, answerExpectation, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
 
 export interface MockAppOptions extends SimulationSetup {
   /** Use this simulation instead of creating one (to share it, or steer it in-process). */
@@ -37,6 +37,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   app.set('etag', false);
   app.set('query parser', false);
 
+  const limit = simulation.state.config.bodyLimitBytes;
+  // One front door (CORS, preflight, size) instead of a middleware each: every Express layer costs
+  // a router step on every request, and requests without a body skip the body parser altogether.
   app.use((req, res, next) => {
     const headers = corsHeaders(cors, req.headers.origin);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -44,20 +47,22 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       res.status(204).end();
       return;
     }
-    next();
-  });
-  // A declared length over the limit is answered at once, and the connection closed: body-parser
-  // calls next(error) only once the whole body has arrived, so `Content-Length: 10^15` would hold
-  // the socket (and its 413) until the request timeout.
-  app.use((req, res, next) => {
-    if (Number(req.headers['content-length']) > simulation.state.config.bodyLimitBytes) {
+    const length = req.headers['content-length'];
+    // A declared length over the limit is answered at once, and the connection closed: body-parser
+    // calls next(error) only once the whole body has arrived, so `Content-Length: 10^15` would hold
+    // the socket (and its 413) until the request timeout.
+    if (Number(length) > limit) {
       res.setHeader('connection', 'close');
       serve(req, res, true);
       return;
     }
+    if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
+      serve(req, res, false);
+      return;
+    }
     next();
   });
-  app.use(express.raw({ type: () => true, limit: simulation.state.config.bodyLimitBytes, inflate: false }));
+  app.use(express.raw({ type: () => true, limit, inflate: false }));
 
   const serve = (req: Request, res: Response, bodyTooLarge: boolean): void => {
     const started = performance.now();
@@ -65,14 +70,15 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
       method: req.method,
       url: req.originalUrl,
       headers: flattenHeaders(req),
-      body: Buffer.isBuffer(req.body) && req.body.byteLength > 0 ? new Uint8Array(req.body) : null,
+      // A Buffer is a Uint8Array: no copy.
+      body: Buffer.isBuffer(req.body) && req.body.byteLength > 0 ? req.body : null,
       bodyTooLarge,
       origin: `${req.protocol}://${req.headers.host ?? hostOf(req.socket)}`,
     };
     const response = simulation.handle(request);
     stateLog?.persist();
     const send = (): void => {
-      write(res, response);
+      writeResponse(res, response);
       if (response.journal !== null) response.journal.duration_ms = Math.round((performance.now() - started) * 100) / 100;
       log?.(formatLogLine(request, response, performance.now() - started));
     };
@@ -91,53 +97,6 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
     res.status(400).set('x-request-id', adapterRequestId()).type('application/json').send(JSON.stringify(body));
   });
   return app;
-}
-
-function flattenHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-const hostOf = (socket: Socket): string => {
-  const address = socket.address() as AddressInfo;
-  return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
-};
-
-/** Writes the core's answer, or breaks the exchange the way it asks. */
-function write(res: ServerResponse, response: SimResponse): void {
-  const socket = res.socket;
-  switch (response.socketFault) {
-    case 'reset':
-      socket?.resetAndDestroy();
-      return;
-    case 'empty':
-      socket?.destroy();
-      return;
-    case 'malformed_chunk':
-      socket?.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{"id":\r\n');
-      return;
-    case 'truncated': {
-      const partial = Buffer.from('{"id":"job_');
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(partial.byteLength + 64) });
-      res.write(partial, () => socket?.destroy());
-      return;
-    }
-    case 'malformed_json':
-      res.writeHead(200, { ...response.headers, 'content-type': 'application/json; charset=utf-8' });
-      res.end('{"id": "job_');
-      return;
-    case null:
-      break;
-  }
-  res.statusCode = response.status;
-  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  const { body } = response;
-  if (body.kind === 'json') res.end(JSON.stringify(body.value));
-  else if (body.kind === 'bytes') res.end(Buffer.from(body.data.buffer, body.data.byteOffset, body.data.byteLength));
-  else res.end();
 }
 
 export interface MockServerOptions extends MockAppOptions {
@@ -185,6 +144,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     app,
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
+  server.on('checkExpectation', answerExpectation);
   await new Promise<void>((ready, fail) => {
     server.once('error', fail);
     server.listen(port, host, () => {
@@ -209,25 +169,4 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         server.closeAllConnections();
       }),
   };
-}
-
-/** Every error carries an x-request-id (the spec requires it), also those the core never sees. */
-const adapterRequestId = (): string => `req_${randomBytes(8).toString('hex')}`;
-
-/** Node's parser rejects a request before Express sees it; answer in the API's envelope, not plain text. */
-function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  const [status, reason, message, code] =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'The request headers are too large.', 'headers_too_large']
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'The request did not arrive in time.', 'request_timeout']
-        : [400, 'Bad Request', 'The request is not valid HTTP.', 'malformed_request'];
-  const body = JSON.stringify(errorEnvelope(400, { message, code }));
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${adapterRequestId()}\r\nconnection: close\r\n\r\n${body}`,
-  );
 }
