@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type RunningMockServer } from '../../mocks/express.js';
+import { startNodeHttpMockServer } from '../../mocks/node-http.js';
 import { validateResponse } from '../../src/contract/validate-response.js';
 import { getOperation } from '../../src/contract/openapi-document.js';
 import { errorBodyProblems } from './error-shape.js';
@@ -42,7 +43,12 @@ function problemsOf(request: HostileRequest, answer: RawAnswer): string[] {
   return problems;
 }
 
-describe(`hostile requests over real sockets (seed ${SEED}, ${RUNS} runs per property; replay with ROBUST_SEED=${SEED})`, () => {
+const adapters = [
+  ['Express', startMockServer],
+  ['node:http', startNodeHttpMockServer],
+] as const;
+
+describe.each(adapters)(`%s adapter: hostile requests over real sockets (seed ${SEED}, ${RUNS} runs per property; replay with ROBUST_SEED=${SEED})`, (adapter, start) => {
   let server: RunningMockServer;
   const before = prototypeFingerprint();
   const tally = new Map<string, number>();
@@ -61,14 +67,14 @@ describe(`hostile requests over real sockets (seed ${SEED}, ${RUNS} runs per pro
   };
 
   beforeAll(async () => {
-    server = await startMockServer({ port: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS, maxJobs: 1000 });
-    process.stdout.write(`robust: seed ${SEED}, ${RUNS} runs per property (ROBUST_SEED=${SEED} ROBUST_RUNS=${RUNS} to replay)\n`);
+    server = await start({ port: 0, requestTimeoutMs: REQUEST_TIMEOUT_MS, maxJobs: 1000 });
+    process.stdout.write(`robust (${adapter}): seed ${SEED}, ${RUNS} runs per property (ROBUST_SEED=${SEED} ROBUST_RUNS=${RUNS} to replay)\n`);
   });
   afterAll(async () => {
     await server.close();
     const kinds = [...tally].sort((a, b) => b[1] - a[1]).map(([label, n]) => `${n} ${label}`);
     const statuses = [...outcomes].sort((a, b) => b[1] - a[1]).map(([outcome, n]) => `${outcome}: ${n}`);
-    process.stdout.write(`robust: ${sent} hostile requests tried (seed ${SEED}); answers ${statuses.join(', ')}\nrobust: by kind: ${kinds.join('; ')}\n`);
+    process.stdout.write(`robust (${adapter}): ${sent} hostile requests tried (seed ${SEED}); answers ${statuses.join(', ')}\nrobust (${adapter}): by kind: ${kinds.join('; ')}\n`);
   });
 
   it('survives hostile creates: every answer is the API error or a valid job, never an unasked 5xx', async () => {

@@ -1,0 +1,143 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { errorEnvelope } from '../src/contract/error-catalog.js';
+import type { SimRequest } from '../src/sim/exchange.js';
+import { createSimulation, type Simulation } from '../src/sim/simulation.js';
+import type { MockAppOptions, MockServerOptions, RunningMockServer } from './express.js';
+import { corsHeaders, isLoopback } from './http-policy.js';
+import { adapterRequestId, answerClientError, answerExpectation, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
+import { formatLogLine } from './log-line.js';
+import { openStateLog } from './state-file.js';
+
+/** A node:http request listener serving the mock, with the simulation behind it. */
+export interface MockListener {
+  (req: IncomingMessage, res: ServerResponse): void;
+  simulation: Simulation;
+}
+
+/**
+ * The mock as a plain node:http listener: the same translation as the Express adapter (same
+ * options, same core, same transport helpers) without Express's router and middleware.
+ */
+export function createMockListener(options: MockAppOptions = {}): MockListener {
+  const { simulation: given, cors = true, stateFile = null, log = null, ...setup } = options;
+  const simulation = given ?? createSimulation({ ...setup, trackChanges: stateFile !== null || (setup.trackChanges ?? false) });
+  const stateLog = stateFile === null ? null : openStateLog(stateFile, simulation);
+  const limit = simulation.state.config.bodyLimitBytes;
+
+  const serve = (req: IncomingMessage, res: ServerResponse, body: Uint8Array | null, bodyTooLarge: boolean, started: number): void => {
+    const request: SimRequest = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: flattenHeaders(req),
+      body: body !== null && body.byteLength > 0 ? body : null,
+      bodyTooLarge,
+      origin: `${(req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http'}://${req.headers.host ?? hostOf(req.socket)}`,
+    };
+    const response = simulation.handle(request);
+    stateLog?.persist();
+    const send = (): void => {
+      writeResponse(res, response);
+      if (response.journal !== null) response.journal.duration_ms = Math.round((performance.now() - started) * 100) / 100;
+      log?.(formatLogLine(request, response, performance.now() - started));
+    };
+    if (response.latencyMs > 0) {
+      const timer = setTimeout(send, response.latencyMs);
+      res.on('close', () => clearTimeout(timer));
+    } else send();
+  };
+
+  const listener = ((req, res) => {
+    const started = performance.now();
+    for (const [name, value] of Object.entries(corsHeaders(cors, req.headers.origin))) res.setHeader(name, value);
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    const length = req.headers['content-length'];
+    if (Number(length) > limit) {
+      // Answered at once and the connection closed, rather than reading a body we will refuse.
+      res.setHeader('connection', 'close');
+      serve(req, res, null, true, started);
+      return;
+    }
+    if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
+      serve(req, res, null, false, started);
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let answered = false;
+    req.on('data', (chunk: Buffer) => {
+      if (answered) return;
+      size += chunk.byteLength;
+      if (size > limit) {
+        answered = true;
+        res.setHeader('connection', 'close');
+        serve(req, res, null, true, started);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (answered) return;
+      answered = true;
+      serve(req, res, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), false, started);
+    });
+    req.on('error', (error) => {
+      if (answered || res.headersSent) return;
+      answered = true;
+      const body = JSON.stringify(errorEnvelope(400, { message: `body: could not be read (${error.message}).`, code: 'invalid_body', param: 'body' }));
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': adapterRequestId(), connection: 'close' });
+      res.end(body);
+    });
+  }) as MockListener;
+  listener.simulation = simulation;
+  return listener;
+}
+
+/** Starts the mock on node:http alone: the options and the answer of startMockServer. */
+export async function startNodeHttpMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
+  const { port = 4010, host = '127.0.0.1', requestTimeoutMs = 30_000, ...appOptions } = options;
+  const loopback = isLoopback(host);
+  const adminEnabled = (appOptions.adminEnabled ?? true) && (loopback || (appOptions.adminToken ?? null) !== null);
+  const listener = createMockListener({ ...appOptions, adminEnabled, cors: appOptions.cors ?? loopback });
+  const server: Server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(requestTimeoutMs, 10_000),
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
+    },
+    listener,
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
+  server.on('checkExpectation', answerExpectation);
+  await new Promise<void>((ready, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      ready();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const origin = `http://${shownHost}:${address.port}`;
+  return {
+    url: `${origin}/v1`,
+    origin,
+    port: address.port,
+    host: address.address,
+    server,
+    simulation: listener.simulation,
+    adminEnabled,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
+  };
+}
