@@ -64,8 +64,11 @@ export function conformanceOptions(argv: string[]): ConformanceCommand | 'help' 
   return { options, junit: values.junit ?? null, verbose: values.verbose === true };
 }
 
-/** `aigw-video conformance`: runs the kit, prints the report, writes JUnit; exit 0 only when all pass. */
-export async function runConformanceCommand(argv: string[], io: CliIo): Promise<number> {
+/**
+ * `aigw-video conformance`: runs the kit, prints the report, writes JUnit; exit 0 only when all pass.
+ * SIGINT/SIGTERM stop the running adapters and report what ran (exit 130).
+ */
+export async function runConformanceCommand(argv: string[], io: CliIo, signals: NodeJS.EventEmitter = process): Promise<number> {
   const command = conformanceOptions(argv);
   if (command === 'help') {
     io.out(CONFORMANCE_USAGE);
@@ -75,15 +78,30 @@ export async function runConformanceCommand(argv: string[], io: CliIo): Promise<
     for (const s of loadScenarios()) io.out(`${s.name.padEnd(30)} ${s.title}\n`);
     return 0;
   }
-  const report = await runConformance({
-    ...command.options,
-    env: { ...io.env },
-    onScenario: (result) => io.err(`${result.passed ? 'pass' : 'FAIL'} ${result.name}\n`),
-  });
+  const interrupt = new AbortController();
+  const stop = (): void => interrupt.abort();
+  signals.once('SIGINT', stop);
+  signals.once('SIGTERM', stop);
+  let report;
+  try {
+    report = await runConformance({
+      ...command.options,
+      env: { ...io.env },
+      signal: interrupt.signal,
+      onScenario: (result) => io.err(`${result.passed ? 'pass' : 'FAIL'} ${result.name}\n`),
+    });
+  } finally {
+    signals.off('SIGINT', stop);
+    signals.off('SIGTERM', stop);
+  }
   io.out(formatReport(report, { verbose: command.verbose }));
   if (command.junit !== null) {
     writeFileSync(command.junit, junitReport(report));
     io.out(`JUnit report written to ${command.junit}\n`);
+  }
+  if (interrupt.signal.aborted) {
+    io.err('aigw-video conformance: interrupted; the report has the scenarios that ran.\n');
+    return 130;
   }
   return report.failed === 0 ? 0 : 1;
 }

@@ -13,13 +13,26 @@ export interface AdapterRun {
 
 const MAX_OUTPUT = 1024 * 1024;
 
+/** Process groups of the adapters still running. */
+const running = new Set<number>();
+process.once('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /**
  * Runs the adapter command through the shell (so `node path/to/adapter.js` or `python -m x` work),
  * in its own process group so a timeout stops it and every child it started.
  */
-export function runAdapter(command: string, env: Record<string, string>, timeoutMs: number): Promise<AdapterRun> {
+export function runAdapter(command: string, env: Record<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<AdapterRun> {
   const started = performance.now();
   return new Promise((done, fail) => {
+    signal?.throwIfAborted();
     const child = spawn(command, { shell: true, detached: true, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -42,13 +55,22 @@ export function runAdapter(command: string, env: Record<string, string>, timeout
       timedOut = true;
       stop();
     }, timeoutMs);
-    child.once('error', (error) => {
+    // The adapter has its own process group, so the runner's end (or Ctrl-C, through `signal`) must
+    // take it along: a client that never gives up would otherwise outlive the run.
+    if (child.pid !== undefined) running.add(child.pid);
+    signal?.addEventListener('abort', stop, { once: true });
+    const settle = (): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', stop);
+      if (child.pid !== undefined) running.delete(child.pid);
+    };
+    child.once('error', (error) => {
+      settle();
       fail(error);
     });
-    child.once('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      done({ exitCode, signal, timedOut, durationMs: Math.round(performance.now() - started), stdout, stderr });
+    child.once('close', (exitCode, exitSignal) => {
+      settle();
+      done({ exitCode, signal: exitSignal, timedOut, durationMs: Math.round(performance.now() - started), stdout, stderr });
     });
   });
 }

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EventEmitter } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runConformanceCommand } from '../../src/cli/conformance.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
 import { main } from '../../src/cli/main.js';
 
@@ -59,6 +61,18 @@ describe('aigw-video conformance', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toContain('<testsuites name="aigw-video conformance" tests="2" failures="0"');
     expect(xml).toContain('name="unauthorized"');
+  }, 60_000);
+
+  it('stops the adapters on SIGINT and reports what ran, with exit code 130', async () => {
+    const io = captureIo();
+    const signals = new EventEmitter();
+    const hang = `'${process.execPath}' -e 'setInterval(() => {}, 1000)'`;
+    const exit = runConformanceCommand(['--adapter', hang, '--only', 'happy-path'], io, signals);
+    setTimeout(() => signals.emit('SIGINT'), 500);
+    expect(await exit).toBe(130);
+    expect(io.stdout()).toContain('FAIL happy-path');
+    expect(io.stdout()).toContain('adapter: exit code null (SIGKILL)');
+    expect(io.stderr()).toContain('interrupted');
   }, 60_000);
 
   it('exits 1 and reports the failed rule with its timeline when a scenario fails', async () => {
