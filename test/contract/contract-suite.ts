@@ -39,6 +39,8 @@ export interface SuiteExpectations {
   observes: DriftPointId[];
   /** Print the drift summary after the checks (the live run, where it is the point). */
   printDrift?: boolean;
+  /** Runs per property when not TEST_RUNS (Prism answers slowly). */
+  runs?: number;
 }
 
 /** The same checks, whatever the target: one `it` per check, named by what the target must do. */
@@ -50,7 +52,7 @@ export function describeContractSuite(name: string, start: () => Promise<Running
     beforeAll(async () => {
       running = await start();
       // Property tests print their seed, so any failure can be replayed.
-      process.stdout.write(`contract suite on ${name}: seed ${TEST_SEED}, ${TEST_RUNS} runs (replay: AIGW_SEED=${TEST_SEED} npx vitest run test/contract)\n`);
+      process.stdout.write(`contract suite on ${name}: seed ${TEST_SEED}, ${expectations.runs ?? TEST_RUNS} runs (replay: AIGW_SEED=${TEST_SEED} npx vitest run test/contract)\n`);
     });
     afterAll(async () => {
       await running?.close();
@@ -65,7 +67,7 @@ export function describeContractSuite(name: string, start: () => Promise<Running
 
     for (const check of checkCatalogue) {
       it(`${check.sentence} (${check.name})`, async (ctx) => {
-        const result = await runCheck(check, running.target, { runs: TEST_RUNS, seed: TEST_SEED }, drift, memo);
+        const result = await runCheck(check, running.target, { runs: expectations.runs ?? TEST_RUNS, seed: TEST_SEED }, drift, memo);
         expectPassed(result, running.target, (note) => ctx.skip(note));
       });
     }

@@ -5,4 +5,6 @@ import { prismTarget } from './targets.js';
 // It keeps no state, so only the stateless checks run; the others report why they are skipped.
 describeContractSuite('prism', () => prismTarget(), {
   observes: ['create_status', 'creation_time_field', 'status_values', 'auth_error_type'],
+  // Prism answers slowly; its static answers do not get more interesting with more runs.
+  runs: Math.min(10, Number(process.env['AIGW_RUNS'] ?? 10)),
 });

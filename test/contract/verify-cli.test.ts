@@ -16,7 +16,7 @@ function captureIo(env: Record<string, string | undefined> = {}): CliIo & { stdo
 }
 
 const SEED = '7';
-const RUNS = '5';
+const RUNS = '3';
 
 describe('aigw-video verify', () => {
   let mock: RunningMockServer;
