@@ -21,5 +21,13 @@ export function resolveAdapter(adapter: string): string {
   if (script === undefined) {
     throw new Error(`the ${adapter} adapter is not built (looked for ${candidates.join(', ')}); run \`npm run build\``);
   }
+  if (adapter === 'openai') {
+    try {
+      import.meta.resolve('openai');
+    } catch {
+      // A devDependency of this kit: present in a clone, not in an install.
+      throw new Error('the openai adapter needs the openai package beside this one: npm install openai');
+    }
+  }
   return `${quote(process.execPath)} ${quote(script)}`;
 }
