@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { validateResponse } from '../../contract/index.js';
 import { jobStatusValues } from '../../generated/api.js';
-import { defaultAspectRatio, defaultResolution, durationBounds, unknownJobId } from '../arbitraries.js';
+import { defaultAspectRatio, defaultModel, defaultResolution, durationBounds, unknownJobId } from '../arbitraries.js';
 import { ContractViolation, expectThat, responseOf, runProperty, type Check, type CheckContext, type CheckOutcome } from '../check.js';
 import { send, type Exchange } from '../exchange.js';
-import { bodyObject, statusRank } from '../jobs.js';
+import { bodyObject, cheapestRequest, statusRank } from '../jobs.js';
 import { jobBodies, jobPlans, lastJob, planExamples, traceOf, type JobPlan, type JobTrace } from './job-trace.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -247,7 +247,7 @@ export const retryAfterOn429: Check = {
       const headers: Record<string, string> = prefer === null ? {} : { prefer };
       const exchange: Exchange =
         s.operation === 'createVideo'
-          ? await send(ctx.target, { method: 'POST', path: '/v1/videos/generations', key, headers, json: { model: 'openai/sora-2-video-to-video-remix', prompt: 'a lake', duration: 1 }, operationId: 'createVideo', expectRateLimit: true })
+          ? await send(ctx.target, { method: 'POST', path: '/v1/videos/generations', key, headers, json: cheapestRequest(defaultModel), operationId: 'createVideo', expectRateLimit: true })
           : await send(ctx.target, { method: 'GET', path: `/v1/jobs/${s.jobId}`, key, headers, operationId: 'getJob', expectRateLimit: true });
       ctx.drift.observeExchange(exchange);
       const response = responseOf(exchange);
