@@ -39,6 +39,8 @@ export interface SendOptions {
   operationId?: string | null;
   /** A 429 is what the check asks for: do not wait and retry it on a live target. */
   expectRateLimit?: boolean;
+  /** Follow redirects (a media URL may redirect to a CDN); API calls are judged as answered. */
+  followRedirects?: boolean;
 }
 
 const MAX_RATE_LIMIT_RETRIES = 2;
@@ -101,7 +103,7 @@ export async function send(target: Target, options: SendOptions): Promise<Exchan
         method: options.method,
         headers,
         ...(body !== undefined ? { body } : {}),
-        redirect: 'manual',
+        redirect: options.followRedirects === true ? 'follow' : 'manual',
       });
       if (response.type === 'error') throw new TypeError('network error');
       const recorded: RecordedResponse = { status: response.status, headers: headersOf(response.headers), body: await readBody(response) };

@@ -79,7 +79,7 @@ async function followJob(ctx: CheckContext, plan: JobPlan, key: string): Promise
     const result = waited.last?.['result'];
     const url = typeof result === 'object' && result !== null ? (result as Record<string, unknown>)['url'] : undefined;
     if (waited.last?.['status'] === 'completed' && typeof url === 'string' && /^https?:\/\//.test(url)) {
-      trace.download = await send(ctx.target, { method: 'GET', path: url, headers: { range: 'bytes=0-99', accept: 'video/mp4, application/json' }, operationId: 'downloadJobMedia' });
+      trace.download = await send(ctx.target, { method: 'GET', path: url, headers: { range: 'bytes=0-99', accept: 'video/mp4, application/json' }, operationId: 'downloadJobMedia', followRedirects: true });
     }
   }
   trace.nowAfter = await targetNowMs(ctx, trace.polls.at(-1) ?? create);

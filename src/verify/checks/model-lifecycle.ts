@@ -22,6 +22,8 @@ interface LifecycleModel {
 interface LifecycleReal {
   ctx: CheckContext;
   key: string;
+  /** Real waiting so far (live targets), held within the target's poll budget. */
+  waitedMs: number;
 }
 
 type LifecycleCommand = fc.AsyncCommand<LifecycleModel, LifecycleReal>;
@@ -127,7 +129,11 @@ class Advance implements LifecycleCommand {
   async run(_model: LifecycleModel, real: LifecycleReal): Promise<void> {
     // On the mock time is the clock's to move; against a live target it is real waiting, kept short.
     if (real.ctx.target.isMock) await advanceClock(real.ctx, this.ms);
-    else await real.ctx.target.sleep(Math.min(this.ms, 5000));
+    else {
+      const ms = Math.min(this.ms, 5000, Math.max(0, real.ctx.target.pollBudgetMs - real.waitedMs));
+      real.waitedMs += ms;
+      if (ms > 0) await real.ctx.target.sleep(ms);
+    }
   }
   toString(): string {
     return `advance(${this.ms} ms)`;
@@ -180,7 +186,7 @@ export const modelLifecycle: Check = {
     ];
     let run = 0;
     return runProperty(ctx, fc.commands(commands, { maxCommands: target.costFree ? 25 : 8 }), async (cmds) => {
-      const real: LifecycleReal = { ctx, key: target.keyFor(`model_lifecycle-${run++}`) };
+      const real: LifecycleReal = { ctx, key: target.keyFor(`model_lifecycle-${run++}`), waitedMs: 0 };
       await fc.asyncModelRun(() => ({ model: { jobs: new Map(), ids: [] }, real }), cmds);
     });
   },
