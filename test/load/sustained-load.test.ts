@@ -3,12 +3,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isBuilt, startServe, type ServeProcess } from './serve-process.js';
 
 // `npm test` runs a short version (50 clients, 3 s) that judges errors only; `npm run test:load`
-// sets LOAD_CLIENTS=200 LOAD_SECONDS=60 and also holds p99 to LOAD_P99_MS (default 1000 ms: this
-// machine shares 2 cores between the 200 clients and the server, so the bound is generous).
+// sets LOAD_CLIENTS=200 LOAD_SECONDS=60 and also holds the p99 the clients see to LOAD_P99_MS
+// (default 2000 ms). The bound is generous on purpose: the 200 clients (fetch) and the server share
+// 2 cores, and on a shared machine the clients' own event loop dominates what they measure; the
+// server-side p99 (from the journal's duration_ms) is reported next to it.
 const CLIENTS = Number(process.env['LOAD_CLIENTS'] ?? 50);
 const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 3);
 const FULL = process.env['LOAD_SECONDS'] !== undefined;
-const P99_BOUND_MS = Number(process.env['LOAD_P99_MS'] ?? 1000);
+const P99_BOUND_MS = Number(process.env['LOAD_P99_MS'] ?? 2000);
 const MODEL = 'openai/sora-2-video-to-video-remix';
 
 const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -64,14 +66,19 @@ describe.skipIf(!isBuilt())(`aigw-video serve under ${CLIENTS} concurrent client
     clearInterval(sampler);
     rss.push(server.rssMb());
 
+    // The server's own view: time from request to answer of its last 1,000 requests.
+    const journal = (await (await fetch(`${origin}/__mock/journal`)).json()) as { entries: Array<{ duration_ms: number }> };
+    const serverSide = journal.entries.map((e) => e.duration_ms).sort((a, b) => a - b);
     const sorted = [...latencies].sort((a, b) => a - b);
     const p50 = percentile(sorted, 50);
     const p99 = percentile(sorted, 99);
     const firstFull = rss[Math.min(rss.length - 1, 2)] ?? Number.NaN;
     process.stdout.write(
       `load: ${CLIENTS} clients, ${SECONDS} s: ${latencies.length} requests (${Math.round(latencies.length / SECONDS)}/s), ${jobsDone} jobs to the end, ` +
-        `${errors.length} errors, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (max ${(sorted.at(-1) ?? 0).toFixed(1)} ms); ` +
-        `server RSS ${rss[0]} MB at start, ${firstFull} MB after 2 s, ${Math.max(...rss)} MB max, ${rss.at(-1)} MB at the end\n`,
+        `${errors.length} errors; seen by the clients p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (max ${(sorted.at(-1) ?? 0).toFixed(1)} ms); ` +
+        `in the server (last ${serverSide.length}) p50 ${percentile(serverSide, 50)} ms, p99 ${percentile(serverSide, 99)} ms; ` +
+        `server RSS ${rss[0]} MB at start, ${firstFull} MB after 2 s, ${Math.max(...rss)} MB max, ${rss.at(-1)} MB at the end ` +
+        `(every 10 s: ${rss.filter((_, i) => i % 10 === 0).join(', ')})\n`,
     );
     expect(errors.slice(0, 5)).toEqual([]);
     expect(jobsDone).toBeGreaterThan(0);
