@@ -1,8 +1,9 @@
 // `npm run bench`: every measurement of docs/benchmarks.md in one run, side by side on this machine.
 // Settings: BENCH_SECONDS (per autocannon run, default 3), BENCH_ROUNDS (interleaved, default 4),
-// BENCH_CREATES (memory bench, default 1000000), BENCH_ONLY (comma list: http,cold,inproc,memory).
+// BENCH_CREATES (memory bench, default 1000000), BENCH_ONLY (comma list: http,cold,inproc,memory),
+// BENCH_RENDER=1 (only regenerate the table from bench/results.json).
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +49,18 @@ async function httpRuns(): Promise<LoadResult[]> {
   return results;
 }
 
+/** BENCH_RENDER=1: recompute the targets and the table from bench/results.json, measuring nothing. */
+function renderOnly(): void {
+  const recorded = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8')) as BenchResults;
+  const results: BenchResults = { ...recorded, targets: evaluateTargets(recorded) };
+  writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const table = renderTable(results);
+  writeDoc(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)), table);
+  process.stdout.write(`${table}\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.env['BENCH_RENDER'] === '1') return renderOnly();
   const started = performance.now();
   say('bench: building dist/ (the bin runs the compiled CLI)');
   execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
