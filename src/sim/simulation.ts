@@ -23,8 +23,9 @@ export interface Simulation {
 
 /** Drops the change record nobody will read (see `trackChanges`). */
 function forgetChanges(state: SimState): void {
-  state.dirty.jobs.clear();
-  state.dirty.accounts.clear();
+  // Set#clear allocates a fresh table even for an empty set: only clear what holds something.
+  if (state.dirty.jobs.size > 0) state.dirty.jobs.clear();
+  if (state.dirty.accounts.size > 0) state.dirty.accounts.clear();
 }
 
 export interface SimulationSetup extends SimulationOptions {
