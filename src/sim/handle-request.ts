@@ -356,7 +356,8 @@ function finish(
       method: ctx.method,
       path: redactKeys(ctx.pathname.slice(0, 2048)),
       operation: operation?.operationId ?? null,
-      status: response.socketFault !== null ? 0 : response.status,
+      // reset and empty break the exchange before any status line; the other faults send a 200 first.
+      status: response.socketFault === 'reset' || response.socketFault === 'empty' ? 0 : response.status,
       duration_ms: 0,
       key: account?.key ?? null,
       request_id: ctx.requestId,

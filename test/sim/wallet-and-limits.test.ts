@@ -101,6 +101,19 @@ describe('faults', () => {
     expect(poll(sim, 'job_x').response.socketFault).toBeNull();
   });
 
+  it.each([
+    ['reset', 0],
+    ['empty', 0],
+    ['malformed_chunk', 200],
+    ['truncated', 200],
+    ['malformed_json', 200],
+  ] as const)('journals a %s fault with the status line the client saw (%i when none)', (socket, status) => {
+    const sim = createSimulation({ now: virtualClock().now });
+    call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', socket } });
+    poll(sim, 'job_x');
+    expect(sim.state.journal.at(-1)).toMatchObject({ status, fault: `socket:${socket}` });
+  });
+
   it('refuses to arm a status the operation does not document', () => {
     const r = call(sim0(), 'POST', '/__mock/faults', { body: { operation: 'getJob', status: 402 } });
     expect(r.status).toBe(400);
