@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type RunningMockServer } from '../../mocks/express.js';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
+import { freePort } from '../../src/prism/start-prism.js';
 import { createSimulation } from '../../src/sim/simulation.js';
 import { mutants } from '../mutants/mutants.js';
 import { TEST_KEY, virtualClock } from './targets.js';
@@ -22,7 +23,10 @@ describe('aigw-video verify', () => {
   let mock: RunningMockServer;
   let broken: RunningMockServer;
   let dir: string;
+  /** A loopback URL where nothing listens (a port that was free a moment ago): not the mock. */
+  let nobody: string;
   beforeAll(async () => {
+    nobody = `http://127.0.0.1:${await freePort()}/v1`;
     mock = await startMockServer({ port: 0, log: null, now: virtualClock().now });
     const mutant = mutants.find((m) => m.name === 'completed-without-result-url');
     if (mutant === undefined) throw new Error('mutant completed-without-result-url is missing');
@@ -80,14 +84,14 @@ describe('aigw-video verify', () => {
 
   it('asks for a key when the target is not the mock', async () => {
     const io = captureIo();
-    const code = await main(['verify', '--base-url', 'http://127.0.0.1:9/v1'], io);
+    const code = await main(['verify', '--base-url', nobody], io);
     expect(code).toBe(2);
     expect(io.stderr()).toContain('--api-key');
   });
 
   it('plans a run against a target that is not the mock without needing its key', async () => {
     const io = captureIo();
-    const code = await main(['verify', '--base-url', 'http://127.0.0.1:9/v1', '--dry-run', '--max-spend', '0.30'], io);
+    const code = await main(['verify', '--base-url', nobody, '--dry-run', '--max-spend', '0.30'], io);
     expect(code).toBe(0);
     expect(io.stdout()).toContain('--max-spend $0.30');
   });
