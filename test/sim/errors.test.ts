@@ -91,6 +91,12 @@ describe('not found', () => {
     expect(r.json.error).toMatchObject({ type: 'not_found', code: 'job_not_found', param: 'id', message: "Job 'job_doesnotexist' not found." });
   });
 
+  it('answers 404, a documented status, for an id no job can have (too long)', () => {
+    const r = poll(sim(), 'x'.repeat(300));
+    expect(r.status).toBe(404);
+    expect(validateResponse('getJob', r.status, r.headers, r.json)).toEqual([]);
+  });
+
   it("answers 404 for another key's job, so ids never leak across keys", () => {
     const s = sim();
     const id = create(s, {}, { key: 'sk-aig-alice' }).json.id;
