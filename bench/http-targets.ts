@@ -12,10 +12,10 @@ export interface HttpTarget {
   stop(): Promise<void>;
 }
 
-export type TargetName = 'aigw-video serve' | 'prism mock' | 'minimal Express 5' | 'bare node:http' | 'mock on node:http adapter';
+export type TargetName = 'aigw-video serve' | 'Express adapter' | 'prism mock' | 'minimal Express 5' | 'bare node:http';
 
 /**
- * Our mock, as users run it (the compiled bin), with a rate limit and wallet large enough that the
+ * Our mock, as users run it (the compiled bin, on the node:http adapter), with a rate limit and wallet large enough that the
  * bench measures the request path and never the limiter's 429 or the wallet's 402.
  */
 export async function startOurMock(extraArgs: readonly string[] = []): Promise<HttpTarget> {
@@ -43,16 +43,16 @@ export async function startBareHttp(): Promise<HttpTarget> {
   return { name: 'bare node:http', origin: server.origin, stop: server.stop };
 }
 
-/** mocks/node-http.ts: the same core without Express (not what the CLI runs; measured to compare). */
-export async function startNodeHttpAdapter(): Promise<HttpTarget> {
-  const server = await spawnServer(tsChild('./servers/node-http-adapter.ts'), /listening (\d+)/);
-  return { name: 'mock on node:http adapter', origin: server.origin, stop: server.stop };
+/** mocks/express.ts: the same core behind Express (the CLI serves it on node:http alone). */
+export async function startExpressAdapter(): Promise<HttpTarget> {
+  const server = await spawnServer(tsChild('./servers/express-adapter.ts'), /listening (\d+)/);
+  return { name: 'Express adapter', origin: server.origin, stop: server.stop };
 }
 
 export const targetStarters: ReadonlyArray<{ name: TargetName; start: () => Promise<HttpTarget> }> = [
   { name: 'aigw-video serve', start: () => startOurMock() },
+  { name: 'Express adapter', start: startExpressAdapter },
   { name: 'prism mock', start: startPrismMock },
   { name: 'minimal Express 5', start: startMinimalExpress },
   { name: 'bare node:http', start: startBareHttp },
-  { name: 'mock on node:http adapter', start: startNodeHttpAdapter },
 ];

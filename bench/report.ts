@@ -87,18 +87,18 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'
   };
   const pairedRatio = (a: string, b: string): number => Math.round(median(perRound(a, b)) * 100) / 100;
   const rounds = (a: string, b: string): string => ` (rounds: ${perRound(a, b).join(', ')})`;
-  const ourErrors = r.httpSummary.filter((s) => s.target === 'aigw-video serve').reduce((a, s) => a + s.errors, 0);
+  const ourErrors = r.httpSummary.filter((s) => s.target === 'aigw-video serve' || s.target === 'Express adapter').reduce((a, s) => a + s.errors, 0);
   const cold = (t: string): number => r.coldStart.find((c) => c.target === t)?.medianMs ?? Number.NaN;
   const bound = r.memory.find((m) => m.label === 'bound');
   const raised = r.memory.find((m) => m.label === 'raised');
   const lastRss = (m: MemoryRun | undefined): number => m?.checkpoints.at(-1)?.rssMb ?? Number.NaN;
   const boundMid = bound?.checkpoints[Math.floor((bound.checkpoints.length - 1) / 2)]?.rssMb ?? Number.NaN;
   const boundGrowth = ratio(lastRss(bound), boundMid);
-  const vsMinimal = pairedRatio('aigw-video serve', 'minimal Express 5');
+  const vsMinimal = pairedRatio('Express adapter', 'minimal Express 5');
   const vsPrism = pairedRatio('aigw-video serve', 'prism mock');
-  const adapterVsBare = pairedRatio('mock on node:http adapter', 'bare node:http');
+  const serveVsBare = pairedRatio('aigw-video serve', 'bare node:http');
   return [
-    { name: 'GET job: ours / minimal Express (median of per-round ratios)', measured: `${vsMinimal}x${rounds('aigw-video serve', 'minimal Express 5')}`, goal: '>= 0.85x', met: vsMinimal >= 0.85 },
+    { name: 'GET job: our Express adapter / minimal Express (median of per-round ratios)', measured: `${vsMinimal}x${rounds('Express adapter', 'minimal Express 5')}`, goal: '>= 0.85x', met: vsMinimal >= 0.85 },
     { name: 'GET job: ours / Prism (median of per-round ratios)', measured: `${vsPrism}x${rounds('aigw-video serve', 'prism mock')}`, goal: '>= 4x', met: vsPrism >= 4 },
     { name: 'errors under load (ours, both scenarios)', measured: String(ourErrors), goal: '0', met: ourErrors === 0 },
     { name: 'cold start: ours / Prism', measured: `${cold('aigw-video serve')} ms / ${cold('prism mock')} ms = ${ratio(cold('aigw-video serve'), cold('prism mock'))}x`, goal: '<= 0.5x', met: ratio(cold('aigw-video serve'), cold('prism mock')) <= 0.5 },
@@ -108,7 +108,7 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'
       goal: '<= 400 MB, or flat once the bound is reached',
       met: lastRss(raised) <= 400 || (lastRss(bound) <= 400 && boundGrowth <= 1.1),
     },
-    { name: 'GET job: node:http adapter / bare node:http (not the CLI server; informative)', measured: `${adapterVsBare}x${rounds('mock on node:http adapter', 'bare node:http')}`, goal: '>= 0.5x (within 2x)', met: adapterVsBare >= 0.5 },
+    { name: 'GET job: aigw-video serve (node:http adapter) / bare node:http', measured: `${serveVsBare}x${rounds('aigw-video serve', 'bare node:http')}`, goal: '>= 0.5x (within 2x)', met: serveVsBare >= 0.5 },
   ];
 }
 

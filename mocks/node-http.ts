@@ -3,12 +3,45 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { errorEnvelope } from '../src/contract/error-catalog.js';
 import type { SimRequest } from '../src/sim/exchange.js';
-import { createSimulation, type Simulation } from '../src/sim/simulation.js';
-import type { MockAppOptions, MockServerOptions, RunningMockServer } from './express.js';
-import { corsHeaders, isLoopback } from './http-policy.js';
+import { createSimulation, type Simulation, type SimulationSetup } from '../src/sim/simulation.js';
+import { corsHeaders, isLoopback, type CorsOption } from './http-policy.js';
 import { adapterRequestId, answerClientError, answerExpectation, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
 import { formatLogLine } from './log-line.js';
 import { openStateLog } from './state-file.js';
+
+export interface MockAppOptions extends SimulationSetup {
+  /** Use this simulation instead of creating one (to share it, or steer it in-process). */
+  simulation?: Simulation;
+  /** Browser origins allowed by CORS: `true` for any, a list, or `false`. Default: any, on loopback. */
+  cors?: CorsOption;
+  /** Keep jobs and wallets in this file across restarts. */
+  stateFile?: string | null;
+  /** One line per request (never an API key). */
+  log?: ((line: string) => void) | null;
+}
+
+export interface MockServerOptions extends MockAppOptions {
+  /** Default 4010; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** A request whose body has not arrived by then is answered 408. Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+export interface RunningMockServer {
+  /** The base URL clients use: `http://127.0.0.1:4010/v1`. */
+  url: string;
+  origin: string;
+  port: number;
+  host: string;
+  server: Server;
+  simulation: Simulation;
+  /** Whether `/__mock/*` answers (off on a public address without an admin token). */
+  adminEnabled: boolean;
+  /** Stops listening and ends open connections. */
+  close(): Promise<void>;
+}
 
 /** A node:http request listener serving the mock, with the simulation behind it. */
 export interface MockListener {
@@ -99,20 +132,39 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
   return listener;
 }
 
-/** Starts the mock on node:http alone: the options and the answer of startMockServer. */
-export async function startNodeHttpMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
-  const { port = 4010, host = '127.0.0.1', requestTimeoutMs = 30_000, ...appOptions } = options;
+/** Where a mock server listens, and whether its control API answers there. */
+export function serverPolicy(options: MockServerOptions): { host: string; loopback: boolean; adminEnabled: boolean; cors: NonNullable<MockAppOptions['cors']> } {
+  const host = options.host ?? '127.0.0.1';
   const loopback = isLoopback(host);
-  const adminEnabled = (appOptions.adminEnabled ?? true) && (loopback || (appOptions.adminToken ?? null) !== null);
-  const listener = createMockListener({ ...appOptions, adminEnabled, cors: appOptions.cors ?? loopback });
+  return {
+    host,
+    loopback,
+    adminEnabled: (options.adminEnabled ?? true) && (loopback || (options.adminToken ?? null) !== null),
+    cors: options.cors ?? loopback,
+  };
+}
+
+/**
+ * Listens with a request handler (the listener below, or an Express app around it) on node:http,
+ * with the timeouts and the answers to malformed HTTP that every mock server shares.
+ */
+export async function listenMock(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  simulation: Simulation,
+  options: MockServerOptions,
+  adminEnabled: boolean,
+): Promise<RunningMockServer> {
+  const { port = 4010, host = '127.0.0.1', requestTimeoutMs = 30_000 } = options;
   const server: Server = createServer(
     {
       requestTimeout: requestTimeoutMs,
       headersTimeout: Math.min(requestTimeoutMs, 10_000),
       keepAliveTimeout: 5_000,
+      // Node checks those timeouts only every connectionsCheckingInterval (default 30 s), so a
+      // shorter requestTimeoutMs would otherwise fire up to 30 s late.
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))),
     },
-    listener,
+    handler,
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
   server.on('checkExpectation', answerExpectation);
@@ -132,7 +184,7 @@ export async function startNodeHttpMockServer(options: MockServerOptions = {}): 
     port: address.port,
     host: address.address,
     server,
-    simulation: listener.simulation,
+    simulation,
     adminEnabled,
     close: () =>
       new Promise<void>((done) => {
@@ -140,4 +192,12 @@ export async function startNodeHttpMockServer(options: MockServerOptions = {}): 
         server.closeAllConnections();
       }),
   };
+}
+
+/** Starts the mock on node:http alone (what `aigw-video serve` runs). Binds 127.0.0.1 unless told otherwise. */
+export async function startNodeHttpMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
+  const { port: _port, host: _host, requestTimeoutMs: _timeout, ...appOptions } = options;
+  const policy = serverPolicy(options);
+  const listener = createMockListener({ ...appOptions, adminEnabled: policy.adminEnabled, cors: policy.cors });
+  return listenMock(listener, listener.simulation, options, policy.adminEnabled);
 }

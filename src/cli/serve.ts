@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { startMockServer, type MockServerOptions } from '../../mocks/express.js';
+import { startNodeHttpMockServer, type MockServerOptions } from '../../mocks/node-http.js';
 import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
 import { numberFlag, UsageError, type CliIo } from './cli-io.js';
@@ -94,7 +94,7 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
     return 0;
   }
   const quiet = options.log === null;
-  const server = await startMockServer({ ...options, log: quiet ? null : (line) => io.out(`${line}\n`) });
+  const server = await startNodeHttpMockServer({ ...options, log: quiet ? null : (line) => io.out(`${line}\n`) });
   const { config } = server.simulation.state;
   io.out(
     [

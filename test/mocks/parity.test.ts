@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { startMockServer, type RunningMockServer } from '../../mocks/express.js';
+import { startNodeHttpMockServer } from '../../mocks/node-http.js';
 import { createHandlers } from '../../mocks/msw.js';
 import { aspectRatioValues } from '../../src/generated/api.js';
 import { defect, validVideoRequest } from '../spec/arbitraries.js';
@@ -9,18 +10,21 @@ import { defect, validVideoRequest } from '../spec/arbitraries.js';
 const MSW_ORIGIN = 'https://api.aigateway.sh';
 const START = 1_776_947_082_000;
 // One clock per adapter, moved identically; it only runs forward across property runs.
-const clocks = { express: START, msw: START };
+const clocks = { express: START, nodeHttp: START, msw: START };
 const setup = { seed: 11, failureRate: 0.3, rpm: 12, creditsCents: 300 };
 
 let express: RunningMockServer;
+let nodeHttp: RunningMockServer;
 const msw = setupServer(...createHandlers({ ...setup, now: () => clocks.msw }));
 beforeAll(async () => {
   express = await startMockServer({ port: 0, ...setup, now: () => clocks.express });
+  nodeHttp = await startNodeHttpMockServer({ port: 0, ...setup, now: () => clocks.nodeHttp });
   msw.listen({ onUnhandledRequest: 'bypass' });
 });
 afterAll(async () => {
   msw.close();
   await express.close();
+  await nodeHttp.close();
 });
 
 type Step =
@@ -76,8 +80,8 @@ async function send(origin: string, method: string, path: string, headers: Recor
   };
 }
 
-async function play(side: 'express' | 'msw', steps: Step[], key: string): Promise<Seen[]> {
-  const origin = side === 'express' ? express.origin : MSW_ORIGIN;
+async function play(side: keyof typeof clocks, steps: Step[], key: string): Promise<Seen[]> {
+  const origin = side === 'express' ? express.origin : side === 'nodeHttp' ? nodeHttp.origin : MSW_ORIGIN;
   const auth = { authorization: `Bearer ${key}` };
   const jobs: string[] = [];
   const seen: Seen[] = [];
@@ -125,13 +129,15 @@ async function play(side: 'express' | 'msw', steps: Step[], key: string): Promis
 }
 
 let run = 0;
-describe('Express and MSW adapters', () => {
+describe('the Express, node:http and MSW adapters', () => {
   test.prop([fc.array(step, { minLength: 1, maxLength: 25 })], { numRuns: 60 })(
     'give the same statuses, bodies and headers for any sequence of requests, clock moves and faults',
     async (steps) => {
       const key = `sk-aig-parity-${run++}`;
       const viaExpress = await play('express', steps, key);
+      const viaNodeHttp = await play('nodeHttp', steps, key);
       const viaMsw = await play('msw', steps, key);
+      expect(viaNodeHttp).toEqual(viaExpress);
       expect(viaMsw).toEqual(viaExpress);
     },
   );
