@@ -66,31 +66,29 @@ export const statusCodeConformance = explorationCheck(
   },
 );
 
-export const contentTypeConformance = explorationCheck(
+/** A check that a response part (content type, headers, body) breaks no rule of the spec. */
+const violationCheck = (name: string, sentence: string, part: Violation['in']) =>
+  explorationCheck(name, sentence, (exchange, call) => {
+    const violations = violationsOf(exchange, call.operationId, [part]);
+    expectThat(violations.length === 0, `${call.kind}: ${describeViolations(violations)}`, exchange);
+  });
+
+export const contentTypeConformance = violationCheck(
   'content_type_conformance',
   'answers with the content type the spec documents for the status',
-  (exchange, call) => {
-    const violations = violationsOf(exchange, call.operationId, ['content-type']);
-    expectThat(violations.length === 0, `${call.kind}: ${describeViolations(violations)}`, exchange);
-  },
+  'content-type',
 );
 
-export const responseHeadersConformance = explorationCheck(
+export const responseHeadersConformance = violationCheck(
   'response_headers_conformance',
   'sends every header the spec requires, with valid values',
-  (exchange, call) => {
-    const violations = violationsOf(exchange, call.operationId, ['header']);
-    expectThat(violations.length === 0, `${call.kind}: ${describeViolations(violations)}`, exchange);
-  },
+  'header',
 );
 
-export const responseSchemaConformance = explorationCheck(
+export const responseSchemaConformance = violationCheck(
   'response_schema_conformance',
   'answers bodies that match the response schema of the spec',
-  (exchange, call) => {
-    const violations = violationsOf(exchange, call.operationId, ['body']);
-    expectThat(violations.length === 0, `${call.kind}: ${describeViolations(violations)}`, exchange);
-  },
+  'body',
 );
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
