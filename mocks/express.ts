@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Simulation } from '../src/sim/simulation.js';
+import type { WebhookDispatcher } from './webhook-dispatcher.js';
 import {
   createMockListener,
   listenMock,
@@ -12,7 +13,7 @@ import {
 export type { MockAppOptions, MockServerOptions, RunningMockServer } from './node-http.js';
 
 export interface MockApp extends Express {
-  locals: Express['locals'] & { simulation: Simulation };
+  locals: Express['locals'] & { simulation: Simulation; webhooks: WebhookDispatcher };
 }
 
 /**
@@ -23,6 +24,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const listener = createMockListener(options);
   const app = express() as MockApp;
   app.locals.simulation = listener.simulation;
+  app.locals.webhooks = listener.webhooks;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', false);
@@ -35,5 +37,5 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const { port: _port, host: _host, requestTimeoutMs: _timeout, ...appOptions } = options;
   const policy = serverPolicy(options);
   const app = createMockApp({ ...appOptions, adminEnabled: policy.adminEnabled, cors: policy.cors });
-  return listenMock(app, app.locals.simulation, options, policy.adminEnabled);
+  return listenMock(app, app.locals.simulation, options, policy.adminEnabled, app.locals.webhooks);
 }

@@ -1,17 +1,22 @@
-import { delay, http, HttpResponse, type HttpHandler } from 'msw';
+import { bypass, delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { createSimulation, type Simulation, type SimulationSetup } from '../src/sim/simulation.js';
 import type { SimResponse } from '../src/sim/exchange.js';
+import { createWebhookDispatcher, type WebhookDispatcher, type WebhookOptions } from './webhook-dispatcher.js';
 
 export interface HandlerOptions extends SimulationSetup {
   /** The origin the handlers answer for. Default the live gateway, `https://api.aigateway.sh` (a trailing `/v1` is fine). */
   baseUrl?: string;
   /** Use this simulation instead of creating one (to steer it in-process: clock, reset, state). */
   simulation?: Simulation;
+  /** Webhook delivery (sent past MSW's own interception, after the request that ends a job or a later one). */
+  webhooks?: Omit<WebhookOptions, 'log' | 'fetch'>;
 }
 
 export interface MockHandlers extends Array<HttpHandler> {
   /** The simulation behind the handlers. */
   simulation: Simulation;
+  /** Webhook delivery; `tick()` delivers what is due now (after moving the clock in-process, say). */
+  webhooks: WebhookDispatcher;
 }
 
 /**
@@ -19,10 +24,14 @@ export interface MockHandlers extends Array<HttpHandler> {
  * the Express server, translated from fetch's Request and back to a Response.
  */
 export function createHandlers(options: HandlerOptions = {}): MockHandlers {
-  const { baseUrl = 'https://api.aigateway.sh', simulation: given, ...setup } = options;
+  const { baseUrl = 'https://api.aigateway.sh', simulation: given, webhooks = {}, ...setup } = options;
   // No persistence here, so no one would read the change record (it would grow by one id per job).
   const simulation = given ?? createSimulation({ ...setup, trackChanges: setup.trackChanges ?? false });
   const origin = new URL(baseUrl).origin;
+  const dispatcher = createWebhookDispatcher(simulation, {
+    ...webhooks,
+    fetch: (input, init) => fetch(bypass(new Request(input, init))),
+  });
   const resolver = async ({ request }: { request: Request }): Promise<Response> => {
     const started = performance.now();
     const url = new URL(request.url);
@@ -36,12 +45,14 @@ export function createHandlers(options: HandlerOptions = {}): MockHandlers {
       bodyTooLarge: raw !== null && raw.byteLength > limit,
       origin: url.origin,
     });
+    dispatcher.tick();
     if (response.latencyMs > 0) await delay(response.latencyMs);
     if (response.journal !== null) response.journal.duration_ms = Math.round((performance.now() - started) * 100) / 100;
     return toResponse(response);
   };
   const handlers = [http.all(`${origin}/v1/*`, resolver), http.all(`${origin}/__mock/*`, resolver)] as MockHandlers;
   handlers.simulation = simulation;
+  handlers.webhooks = dispatcher;
   return handlers;
 }
 

@@ -8,6 +8,7 @@ import { corsHeaders, isLoopback, type CorsOption } from './http-policy.js';
 import { adapterRequestId, answerClientError, answerExpectation, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
 import { formatLogLine } from './log-line.js';
 import { openStateLog } from './state-file.js';
+import { createWebhookDispatcher, type WebhookDispatcher, type WebhookOptions } from './webhook-dispatcher.js';
 
 export interface MockAppOptions extends SimulationSetup {
   /** Use this simulation instead of creating one (to share it, or steer it in-process). */
@@ -18,6 +19,8 @@ export interface MockAppOptions extends SimulationSetup {
   stateFile?: string | null;
   /** One line per request (never an API key). */
   log?: ((line: string) => void) | null;
+  /** Webhook delivery: the signing secret, whether hosts other than loopback may be called, retries. */
+  webhooks?: Omit<WebhookOptions, 'log' | 'fetch'>;
 }
 
 export interface MockServerOptions extends MockAppOptions {
@@ -47,6 +50,7 @@ export interface RunningMockServer {
 export interface MockListener {
   (req: IncomingMessage, res: ServerResponse): void;
   simulation: Simulation;
+  webhooks: WebhookDispatcher;
 }
 
 /**
@@ -54,10 +58,11 @@ export interface MockListener {
  * options, same core, same transport helpers) without Express's router and middleware.
  */
 export function createMockListener(options: MockAppOptions = {}): MockListener {
-  const { simulation: given, cors = true, stateFile = null, log = null, ...setup } = options;
+  const { simulation: given, cors = true, stateFile = null, log = null, webhooks = {}, ...setup } = options;
   const simulation = given ?? createSimulation({ ...setup, trackChanges: stateFile !== null || (setup.trackChanges ?? false) });
   const stateLog = stateFile === null ? null : openStateLog(stateFile, simulation);
   const limit = simulation.state.config.bodyLimitBytes;
+  const dispatcher = createWebhookDispatcher(simulation, { ...webhooks, log });
 
   const serve = (req: IncomingMessage, res: ServerResponse, body: Uint8Array | null, bodyTooLarge: boolean, started: number): void => {
     const request: SimRequest = {
@@ -70,6 +75,7 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
     };
     const response = simulation.handle(request);
     stateLog?.persist();
+    dispatcher.tick();
     const send = (): void => {
       writeResponse(res, response);
       if (response.journal !== null) response.journal.duration_ms = Math.round((performance.now() - started) * 100) / 100;
@@ -129,6 +135,7 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
     });
   }) as MockListener;
   listener.simulation = simulation;
+  listener.webhooks = dispatcher;
   return listener;
 }
 
@@ -153,6 +160,7 @@ export async function listenMock(
   simulation: Simulation,
   options: MockServerOptions,
   adminEnabled: boolean,
+  webhooks: WebhookDispatcher,
 ): Promise<RunningMockServer> {
   const { port = 4010, host = '127.0.0.1', requestTimeoutMs = 30_000 } = options;
   const server: Server = createServer(
@@ -175,6 +183,8 @@ export async function listenMock(
       ready();
     });
   });
+  // Jobs end with time, not only on requests: deliver their webhooks without waiting for one.
+  webhooks.start();
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const origin = `http://${shownHost}:${address.port}`;
@@ -188,6 +198,7 @@ export async function listenMock(
     adminEnabled,
     close: () =>
       new Promise<void>((done) => {
+        webhooks.stop();
         server.close(() => done());
         server.closeAllConnections();
       }),
@@ -199,5 +210,5 @@ export async function startNodeHttpMockServer(options: MockServerOptions = {}): 
   const { port: _port, host: _host, requestTimeoutMs: _timeout, ...appOptions } = options;
   const policy = serverPolicy(options);
   const listener = createMockListener({ ...appOptions, adminEnabled: policy.adminEnabled, cors: policy.cors });
-  return listenMock(listener, listener.simulation, options, policy.adminEnabled);
+  return listenMock(listener, listener.simulation, options, policy.adminEnabled, listener.webhooks);
 }

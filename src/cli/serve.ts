@@ -24,6 +24,8 @@ Options:
   --api-keys K1,K2         accept only these keys (default: any Bearer sk-aig-...)
   --state-file PATH        keep jobs and wallets in this file across restarts
   --admin-token TOKEN      require it for /__mock/* (needed to enable /__mock on a non-loopback host)
+  --webhook-secret SECRET  key of the HMAC-SHA256 signature on webhook events (default aigw-mock-webhook-secret)
+  --webhooks-any-host      deliver webhooks to any host (default: loopback only)
   --quiet                  no log line per request
   -h, --help               this help
 `;
@@ -48,6 +50,8 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
       'api-keys': { type: 'string' },
       'state-file': { type: 'string' },
       'admin-token': { type: 'string' },
+      'webhook-secret': { type: 'string' },
+      'webhooks-any-host': { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -82,6 +86,13 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
   }
   set('stateFile', values['state-file']);
   set('adminToken', values['admin-token']);
+  if (values['webhook-secret'] !== undefined || values['webhooks-any-host'] === true) {
+    if (values['webhook-secret'] === '') throw new UsageError('--webhook-secret must not be empty.');
+    options.webhooks = {
+      ...(values['webhook-secret'] !== undefined ? { secret: values['webhook-secret'] } : {}),
+      ...(values['webhooks-any-host'] === true ? { anyHost: true } : {}),
+    };
+  }
   if (values.quiet === true) options.log = null;
   return options;
 }
@@ -102,6 +113,7 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
       `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
         (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
       server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
+      `  webhooks: signed with ${options.webhooks?.secret === undefined ? 'the default secret (--webhook-secret to set one)' : 'the --webhook-secret'}, delivered to ${options.webhooks?.anyHost === true ? 'any host' : 'loopback hosts only (--webhooks-any-host to allow others)'}`,
       '',
       'Try it:',
       `  curl -s ${server.url}/videos/generations \\`,

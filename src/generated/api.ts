@@ -71,7 +71,32 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    jobEnded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sent to the create request's webhook_url when the job ends
+         * @description One event per job, when it ends: `job.completed` or `job.failed`. The docs pages sign it with
+         *     `aig-signature` (hex HMAC-SHA256 of `<aig-timestamp>.<raw body>`) and `aig-timestamp`; the Node
+         *     SDK verifies `X-Gateway-Signature: t=<unix>,v1=<hex>` over the same string. The mock sends both
+         *     (docs/decisions/011-webhooks.md). Any 2xx acknowledges; anything else is redelivered with backoff.
+         *
+         */
+        post: operations["jobEndedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description What to generate. Unknown fields are ignored, as the gateway does (see
@@ -252,6 +277,28 @@ export interface components {
          * @enum {string}
          */
         JobErrorCode: "content_policy_violation" | "upstream_error" | "generation_timeout";
+        /** @description What a webhook delivers when a job ends. */
+        WebhookEvent: {
+            /** @description The event's id; a redelivery keeps it. */
+            id: string;
+            /** @enum {string} */
+            type: "job.completed" | "job.failed";
+            created: components["schemas"]["UnixSeconds"];
+            data: {
+                job_id: components["schemas"]["JobId"];
+                model: components["schemas"]["ModelSlug"];
+                /** @enum {string} */
+                status: "completed" | "failed";
+                /** Format: uri */
+                result_url?: string;
+                result?: components["schemas"]["JobResult"];
+                error?: components["schemas"]["JobError"];
+                usage: {
+                    /** @description What the job cost; 0 for a failed job. */
+                    cost_cents: number;
+                };
+            };
+        };
         /**
          * Format: binary
          * @description An MP4 video.
@@ -503,6 +550,7 @@ export type SchemaJob = components['schemas']['Job'];
 export type SchemaJobResult = components['schemas']['JobResult'];
 export type SchemaJobError = components['schemas']['JobError'];
 export type SchemaJobErrorCode = components['schemas']['JobErrorCode'];
+export type SchemaWebhookEvent = components['schemas']['WebhookEvent'];
 export type SchemaVideoFile = components['schemas']['VideoFile'];
 export type SchemaErrorType = components['schemas']['ErrorType'];
 export type SchemaErrorEnvelope = components['schemas']['ErrorEnvelope'];
@@ -678,6 +726,44 @@ export interface operations {
             416: components["responses"]["RangeNotSatisfiable"];
         };
     };
+    jobEndedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Hex HMAC-SHA256 of `<aig-timestamp>.<raw body>` with the webhook secret.
+                 * @example 5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd
+                 */
+                "aig-signature": string;
+                /**
+                 * @description Unix seconds when the event was signed.
+                 * @example 1776947094
+                 */
+                "aig-timestamp": string;
+                /**
+                 * @description The same signature as the Node SDK reads it.
+                 * @example t=1776947094,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd
+                 */
+                "X-Gateway-Signature"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
 }
 type ReadonlyArray<T> = [
     Exclude<T, undefined>
@@ -695,5 +781,7 @@ export const processingJobStatusValues: ReadonlyArray<components["schemas"]["Pro
 export const completedJobStatusValues: ReadonlyArray<components["schemas"]["CompletedJob"]["status"]> = ["completed"];
 export const failedJobStatusValues: ReadonlyArray<components["schemas"]["FailedJob"]["status"]> = ["failed"];
 export const jobErrorCodeValues: ReadonlyArray<components["schemas"]["JobErrorCode"]> = ["content_policy_violation", "upstream_error", "generation_timeout"];
+export const webhookEventTypeValues: ReadonlyArray<components["schemas"]["WebhookEvent"]["type"]> = ["job.completed", "job.failed"];
+export const webhookEventDataStatusValues: ReadonlyArray<components["schemas"]["WebhookEvent"]["data"]["status"]> = ["completed", "failed"];
 export const errorTypeValues: ReadonlyArray<components["schemas"]["ErrorType"]> = ["invalid_request_error", "authentication_error", "insufficient_credits", "not_found", "rate_limit_error", "server_error", "service_unavailable"];
 export const componentsHeadersAcceptRangesValues: ReadonlyArray<components["headers"]["AcceptRanges"]> = ["bytes"];

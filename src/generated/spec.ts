@@ -395,6 +395,117 @@ export const videoSpec: Record<string, unknown> = {
       }
     }
   },
+  "webhooks": {
+    "jobEnded": {
+      "post": {
+        "operationId": "jobEndedWebhook",
+        "x-source": "gateway-docs",
+        "summary": "Sent to the create request's webhook_url when the job ends",
+        "description": "One event per job, when it ends: `job.completed` or `job.failed`. The docs pages sign it with\n`aig-signature` (hex HMAC-SHA256 of `<aig-timestamp>.<raw body>`) and `aig-timestamp`; the Node\nSDK verifies `X-Gateway-Signature: t=<unix>,v1=<hex>` over the same string. The mock sends both\n(docs/decisions/011-webhooks.md). Any 2xx acknowledges; anything else is redelivered with backoff.\n",
+        "parameters": [
+          {
+            "name": "aig-signature",
+            "in": "header",
+            "required": true,
+            "x-source": "gateway-docs",
+            "description": "Hex HMAC-SHA256 of `<aig-timestamp>.<raw body>` with the webhook secret.",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9a-f]{64}$"
+            },
+            "example": "5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"
+          },
+          {
+            "name": "aig-timestamp",
+            "in": "header",
+            "required": true,
+            "x-source": "gateway-docs",
+            "description": "Unix seconds when the event was signed.",
+            "schema": {
+              "type": "string",
+              "pattern": "^\\d{10}$"
+            },
+            "example": "1776947094"
+          },
+          {
+            "name": "X-Gateway-Signature",
+            "in": "header",
+            "required": false,
+            "x-source": "gateway-node-sdk",
+            "description": "The same signature as the Node SDK reads it.",
+            "schema": {
+              "type": "string",
+              "pattern": "^t=\\d{10},v1=[0-9a-f]{64}$"
+            },
+            "example": "t=1776947094,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "x-source": "gateway-docs",
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WebhookEvent"
+              },
+              "examples": {
+                "completed": {
+                  "summary": "A job completed",
+                  "x-source": "gateway-docs",
+                  "value": {
+                    "id": "evt_3f1c9a7be2d04c55a1e0b6f2",
+                    "type": "job.completed",
+                    "created": 1776947094,
+                    "data": {
+                      "job_id": "job_abc123",
+                      "model": "openai/sora-2-video-to-video-remix",
+                      "status": "completed",
+                      "result_url": "https://media.aigateway.sh/v1/files/jobs/job_abc123/video.mp4",
+                      "result": {
+                        "url": "https://media.aigateway.sh/v1/files/jobs/job_abc123/video.mp4",
+                        "duration": 5,
+                        "resolution": "1920x1080"
+                      },
+                      "usage": {
+                        "cost_cents": 50
+                      }
+                    }
+                  }
+                },
+                "failed": {
+                  "summary": "A job failed (not charged)",
+                  "x-source": "toolkit",
+                  "value": {
+                    "id": "evt_8d2e41c07a9b4f6e93c15d08",
+                    "type": "job.failed",
+                    "created": 1776947090,
+                    "data": {
+                      "job_id": "job_abc123",
+                      "model": "openai/sora-2-video-to-video-remix",
+                      "status": "failed",
+                      "error": {
+                        "code": "upstream_error",
+                        "message": "The upstream video provider failed while generating this video."
+                      },
+                      "usage": {
+                        "cost_cents": 0
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Any 2xx acknowledges the event.",
+            "x-source": "gateway-docs"
+          }
+        }
+      }
+    }
+  },
   "components": {
     "securitySchemes": {
       "bearerAuth": {
@@ -871,6 +982,88 @@ export const videoSpec: Record<string, unknown> = {
           "generation_timeout": "The generation did not finish in time and was abandoned."
         },
         "example": "content_policy_violation"
+      },
+      "WebhookEvent": {
+        "type": "object",
+        "x-source": "gateway-docs",
+        "description": "What a webhook delivers when a job ends.",
+        "required": [
+          "id",
+          "type",
+          "created",
+          "data"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "x-source": "gateway-docs",
+            "pattern": "^evt_",
+            "description": "The event's id; a redelivery keeps it."
+          },
+          "type": {
+            "type": "string",
+            "x-source": "gateway-docs",
+            "enum": [
+              "job.completed",
+              "job.failed"
+            ]
+          },
+          "created": {
+            "$ref": "#/components/schemas/UnixSeconds"
+          },
+          "data": {
+            "type": "object",
+            "x-source": "gateway-docs",
+            "required": [
+              "job_id",
+              "model",
+              "status",
+              "usage"
+            ],
+            "properties": {
+              "job_id": {
+                "$ref": "#/components/schemas/JobId"
+              },
+              "model": {
+                "$ref": "#/components/schemas/ModelSlug"
+              },
+              "status": {
+                "type": "string",
+                "x-source": "toolkit",
+                "enum": [
+                  "completed",
+                  "failed"
+                ]
+              },
+              "result_url": {
+                "type": "string",
+                "format": "uri",
+                "x-source": "gateway-docs"
+              },
+              "result": {
+                "$ref": "#/components/schemas/JobResult"
+              },
+              "error": {
+                "$ref": "#/components/schemas/JobError"
+              },
+              "usage": {
+                "type": "object",
+                "x-source": "gateway-docs",
+                "required": [
+                  "cost_cents"
+                ],
+                "properties": {
+                  "cost_cents": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "x-source": "gateway-docs",
+                    "description": "What the job cost; 0 for a failed job."
+                  }
+                }
+              }
+            }
+          }
+        }
       },
       "VideoFile": {
         "type": "string",

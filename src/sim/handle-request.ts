@@ -248,7 +248,9 @@ function createVideo(ctx: Context, account: Account, prefs: Preferences): SimRes
     polls: 0,
     stepUpdatedMs: nowMs,
     refunded: false,
+    webhook: body.webhook_url === undefined ? null : { url: body.webhook_url, origin: origin(ctx), done: false },
   };
+  if (job.webhook !== null) state.webhookPending.add(id);
   account.balanceCents -= costCents;
   account.spentCents += costCents;
   if (outcome === 'failed') account.pendingRefunds.push(id);

@@ -27,6 +27,8 @@ export interface JobRecord {
   polls: number;
   stepUpdatedMs: number;
   refunded: boolean;
+  /** Where to deliver the end of the job, and whether that event was handed out. */
+  webhook: { url: string; origin: string; done: boolean } | null;
 }
 
 export interface Account {
@@ -56,6 +58,8 @@ export interface SimState {
   journalSeq: number;
   requestSeq: number;
   faultSeq: number;
+  /** Jobs whose webhook event is not handed out yet. */
+  webhookPending: Set<string>;
   /** What changed since the last `drainChanges`, for adapters that persist. */
   dirty: { jobs: Set<string>; accounts: Set<string>; clock: boolean; resetAll: boolean };
 }
@@ -71,6 +75,7 @@ export function createState(options: SimulationOptions = {}): SimState {
     journalSeq: 0,
     requestSeq: 0,
     faultSeq: 0,
+    webhookPending: new Set(),
     dirty: { jobs: new Set(), accounts: new Set(), clock: false, resetAll: false },
   };
 }
@@ -81,6 +86,7 @@ export function resetAll(state: SimState): number {
   state.jobs.clear();
   state.accounts.clear();
   state.journal = [];
+  state.webhookPending.clear();
   state.dirty.jobs.clear();
   state.dirty.accounts.clear();
   state.dirty.resetAll = true;
@@ -144,13 +150,16 @@ export function applyChange(state: SimState, change: Change): void {
     case 'reset':
       state.jobs.clear();
       state.accounts.clear();
+      state.webhookPending.clear();
       return;
     case 'clock':
       state.clockOffsetMs = Math.max(0, change.offsetMs);
       return;
     case 'job':
       state.jobs.delete(change.job.id);
-      state.jobs.set(change.job.id, { ...change.job });
+      state.jobs.set(change.job.id, { ...change.job, webhook: change.job.webhook === null || change.job.webhook === undefined ? null : { ...change.job.webhook } });
+      if (change.job.webhook?.done === false) state.webhookPending.add(change.job.id);
+      else state.webhookPending.delete(change.job.id);
       return;
     case 'job-':
       state.jobs.delete(change.id);

@@ -13,7 +13,7 @@ function captureIo(): CliIo & { stdout: () => string; stderr: () => string } {
 describe('aigw-video serve', () => {
   it('turns its flags into server options', () => {
     expect(
-      serveOptions(['--port', '0', '--timing', 'steps', '--seed', '7', '--credits', '2.5', '--rpm', '10', '--failure-rate', '0.1', '--latency', 'getJob=fixed:20', '--api-keys', 'sk-aig-a,sk-aig-b', '--quiet']),
+      serveOptions(['--port', '0', '--timing', 'steps', '--seed', '7', '--credits', '2.5', '--rpm', '10', '--failure-rate', '0.1', '--latency', 'getJob=fixed:20', '--api-keys', 'sk-aig-a,sk-aig-b', '--webhook-secret', 'whsec_1', '--webhooks-any-host', '--quiet']),
     ).toEqual({
       port: 0,
       timing: 'steps',
@@ -23,6 +23,7 @@ describe('aigw-video serve', () => {
       failureRate: 0.1,
       latency: { getJob: { kind: 'fixed', ms: 20 } },
       apiKeys: ['sk-aig-a', 'sk-aig-b'],
+      webhooks: { secret: 'whsec_1', anyHost: true },
       log: null,
     });
   });

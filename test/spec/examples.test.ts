@@ -43,6 +43,17 @@ for (const op of operations) {
   }
 }
 
+// Webhooks are operations the gateway sends, not serves: their request bodies carry examples too.
+const webhooks = (documents.video['webhooks'] ?? {}) as Record<string, JsonObject>;
+for (const [name, item] of Object.entries(webhooks)) {
+  for (const method of Object.keys(item)) {
+    const pointer = `#/webhooks/${name}/${method}/requestBody/content/application~1json`;
+    const found = examplesOf('video', pointer, `webhook ${name}`);
+    if (found.length === 0) missing.push(`webhook ${name}`);
+    all.push(...found);
+  }
+}
+
 describe('the examples in the OpenAPI documents', () => {
   it('name at least one example for every request body and every response body', () => {
     expect(missing).toEqual([]);

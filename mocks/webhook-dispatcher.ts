@@ -1,0 +1,113 @@
+import type { Simulation } from '../src/sim/simulation.js';
+import { journalWebhook, takeDueWebhooks, type DueWebhook } from '../src/sim/webhooks.js';
+import { isLoopback } from './http-policy.js';
+
+export interface WebhookOptions {
+  /** The HMAC-SHA256 key events are signed with. */
+  secret?: string;
+  /** Deliver to any host; by default only to loopback (a mock should not call out unasked). */
+  anyHost?: boolean;
+  /** Waits before each redelivery of an event not acknowledged with a 2xx. Default 1, 2, 4, 8 s. */
+  retryDelaysMs?: readonly number[];
+  /** How delivery requests are sent (MSW passes one that bypasses its own interception). */
+  fetch?: typeof globalThis.fetch;
+  log?: ((line: string) => void) | null;
+}
+
+export const DEFAULT_WEBHOOK_SECRET = 'aigw-mock-webhook-secret';
+
+export interface WebhookDispatcher {
+  /** Hands the events due now to delivery (called after each request and on a timer). */
+  tick(): void;
+  /** Delivers due events every `intervalMs` until stopped (the timer does not keep a process alive). */
+  start(intervalMs?: number): void;
+  stop(): void;
+}
+
+const encoder = new TextEncoder();
+
+/** Hex HMAC-SHA256 of `<timestamp>.<body>` (the docs pages' scheme; the Node SDK's `v1` is the same value). */
+export async function signWebhook(secret: string, timestamp: number, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`${timestamp}.${body}`)));
+  return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Signs and sends the webhook events the core hands out; redelivers with backoff. Uses fetch and Web Crypto only. */
+export function createWebhookDispatcher(simulation: Simulation, options: WebhookOptions = {}): WebhookDispatcher {
+  const { secret = DEFAULT_WEBHOOK_SECRET, anyHost = false, retryDelaysMs = [1000, 2000, 4000, 8000], log = null } = options;
+  const send = options.fetch ?? globalThis.fetch;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let interval: ReturnType<typeof setInterval> | null = null;
+
+  const later = (ms: number, run: () => void): void => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, ms);
+    (timer as { unref?: () => void }).unref?.();
+    timers.add(timer);
+  };
+
+  const record = (due: DueWebhook, status: number, fault: string | null, started: number): void => {
+    journalWebhook(simulation.state, { jobId: due.jobId, key: due.key, url: due.url, status, fault, durationMs: performance.now() - started }, simulation.now());
+    log?.(`webhook ${due.event.type} ${due.jobId} -> ${due.url.slice(0, 120)} ${fault ?? status}`);
+  };
+
+  const deliver = async (due: DueWebhook, attempt: number): Promise<void> => {
+    const started = performance.now();
+    let host = '';
+    try {
+      host = new URL(due.url).hostname;
+    } catch {
+      return record(due, 0, 'webhook-url-invalid', started);
+    }
+    if (!anyHost && !isLoopback(host)) return record(due, 0, 'webhook-host-not-allowed', started);
+    const body = JSON.stringify(due.event);
+    const timestamp = Math.floor(simulation.now() / 1000);
+    let status = 0;
+    let fault: string | null = null;
+    try {
+      const signature = await signWebhook(secret, timestamp, body);
+      const response = await send(due.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'aigw-video-kit-mock',
+          'aig-timestamp': String(timestamp),
+          'aig-signature': signature,
+          'x-gateway-signature': `t=${timestamp},v1=${signature}`,
+        },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      status = response.status;
+      await response.arrayBuffer().catch(() => undefined);
+    } catch (error) {
+      fault = `webhook-unreachable: ${(error as Error).message}`.slice(0, 200);
+    }
+    const acknowledged = status >= 200 && status < 300;
+    record(due, status, acknowledged ? null : (fault ?? 'webhook-not-acknowledged'), started);
+    const wait = retryDelaysMs[attempt];
+    if (!acknowledged && wait !== undefined) later(wait, () => void deliver(due, attempt + 1));
+  };
+
+  const tick = (): void => {
+    for (const due of takeDueWebhooks(simulation.state, simulation.now())) void deliver(due, 0);
+  };
+
+  return {
+    tick,
+    start(intervalMs = 200) {
+      if (interval !== null) return;
+      interval = setInterval(tick, intervalMs);
+      (interval as { unref?: () => void }).unref?.();
+    },
+    stop() {
+      if (interval !== null) clearInterval(interval);
+      interval = null;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
