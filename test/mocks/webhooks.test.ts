@@ -67,8 +67,10 @@ describe('webhook delivery', () => {
       const expected = createHmac('sha256', DEFAULT_WEBHOOK_SECRET).update(`${t}.${delivery?.body}`).digest('hex');
       expect(delivery?.headers['aig-signature']).toBe(expected);
       expect(delivery?.headers['x-gateway-signature']).toBe(`t=${t},v1=${expected}`);
-      const entry = server.simulation.state.journal.find((e) => e.operation === 'webhook');
-      expect(entry).toMatchObject({ job_id: id, status: 204, fault: null, path: `${hookBase}/node` });
+      // The attempt is journaled once the receiver's answer is back, a moment after it got the event.
+      const entry = async () => server.simulation.state.journal.find((e) => e.operation === 'webhook');
+      for (let i = 0; i < 200 && (await entry()) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await entry()).toMatchObject({ job_id: id, status: 204, fault: null, path: `${hookBase}/node` });
     } finally {
       await server.close();
     }
