@@ -122,6 +122,8 @@ export const negativeDataRejection: Check = {
         const exchange = await performCall(ctx, call, ctx.target.keyFor('negative_data_rejection'));
         const status = responseOf(exchange).status;
         expectThat(status >= 400 && status < 500 && ![401, 402, 403, 429].includes(status), `${call.kind}: answered ${status}; invalid data must be refused with a 4xx`, exchange);
+        const body = exchange.response?.body;
+        expectThat(!(isObject(body) && typeof body['id'] === 'string'), `${call.kind}: the refusal carries a job id, as if a job had been created anyway`, exchange);
       },
     ),
 };
