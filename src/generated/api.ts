@@ -47,6 +47,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the models, OpenAI-shaped, with their prices
+         * @description The gateway's published spec lists models with their pricing, filtered by `modality` and
+         *     `provider`. The mock answers from its model catalog (fixtures/models.json), which holds the video
+         *     models whose price a public source gives.
+         *
+         */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/files/jobs/{job_id}/{filename}": {
         parameters: {
             query?: never;
@@ -297,6 +320,27 @@ export interface components {
                     /** @description What the job cost; 0 for a failed job. */
                     cost_cents: number;
                 };
+            };
+        };
+        /** @description An OpenAI-shaped list of models. */
+        ModelList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["Model"][];
+        };
+        Model: {
+            id: components["schemas"]["ModelSlug"];
+            /** @constant */
+            object: "model";
+            created?: components["schemas"]["UnixSeconds"];
+            /** @example openai */
+            owned_by: string;
+            /** @example video */
+            modality?: string;
+            /** @description What one unit costs; for video models, a second of video. */
+            pricing?: {
+                /** @example 0.1 */
+                per_second_usd?: number;
             };
         };
         /**
@@ -551,6 +595,8 @@ export type SchemaJobResult = components['schemas']['JobResult'];
 export type SchemaJobError = components['schemas']['JobError'];
 export type SchemaJobErrorCode = components['schemas']['JobErrorCode'];
 export type SchemaWebhookEvent = components['schemas']['WebhookEvent'];
+export type SchemaModelList = components['schemas']['ModelList'];
+export type SchemaModel = components['schemas']['Model'];
 export type SchemaVideoFile = components['schemas']['VideoFile'];
 export type SchemaErrorType = components['schemas']['ErrorType'];
 export type SchemaErrorEnvelope = components['schemas']['ErrorEnvelope'];
@@ -662,6 +708,45 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only models of this modality.
+                 * @example video
+                 */
+                modality?: string;
+                /**
+                 * @description Only models of this provider (the part of the slug before `/`).
+                 * @example openai
+                 */
+                provider?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The models. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["ServiceUnavailable"];

@@ -39,6 +39,10 @@ export const videoSpec: Record<string, unknown> = {
     {
       "name": "media",
       "description": "Download what a completed job produced."
+    },
+    {
+      "name": "models",
+      "description": "The models and their prices."
     }
   ],
   "paths": {
@@ -246,6 +250,105 @@ export const videoSpec: Record<string, unknown> = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/ServerError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/models": {
+      "get": {
+        "operationId": "listModels",
+        "x-source": "gateway-openapi",
+        "tags": [
+          "models"
+        ],
+        "summary": "List the models, OpenAI-shaped, with their prices",
+        "description": "The gateway's published spec lists models with their pricing, filtered by `modality` and\n`provider`. The mock answers from its model catalog (fixtures/models.json), which holds the video\nmodels whose price a public source gives.\n",
+        "parameters": [
+          {
+            "name": "modality",
+            "in": "query",
+            "required": false,
+            "x-source": "gateway-openapi",
+            "description": "Only models of this modality.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 40
+            },
+            "example": "video"
+          },
+          {
+            "name": "provider",
+            "in": "query",
+            "required": false,
+            "x-source": "gateway-openapi",
+            "description": "Only models of this provider (the part of the slug before `/`).",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 100
+            },
+            "example": "openai"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The models.",
+            "x-source": "gateway-openapi",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/RequestId"
+              },
+              "x-ratelimit-limit-requests": {
+                "$ref": "#/components/headers/RateLimitLimit"
+              },
+              "x-ratelimit-remaining-requests": {
+                "$ref": "#/components/headers/RateLimitRemaining"
+              },
+              "x-ratelimit-reset-requests": {
+                "$ref": "#/components/headers/RateLimitReset"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ModelList"
+                },
+                "examples": {
+                  "video": {
+                    "summary": "The video models",
+                    "x-source": "model-page",
+                    "value": {
+                      "object": "list",
+                      "data": [
+                        {
+                          "id": "openai/sora-2-video-to-video-remix",
+                          "object": "model",
+                          "created": 1776947082,
+                          "owned_by": "openai",
+                          "modality": "video",
+                          "pricing": {
+                            "per_second_usd": 0.1
+                          }
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
@@ -1060,6 +1163,74 @@ export const videoSpec: Record<string, unknown> = {
                     "description": "What the job cost; 0 for a failed job."
                   }
                 }
+              }
+            }
+          }
+        }
+      },
+      "ModelList": {
+        "type": "object",
+        "x-source": "gateway-openapi",
+        "description": "An OpenAI-shaped list of models.",
+        "required": [
+          "object",
+          "data"
+        ],
+        "properties": {
+          "object": {
+            "type": "string",
+            "const": "list",
+            "x-source": "gateway-openapi"
+          },
+          "data": {
+            "type": "array",
+            "x-source": "gateway-openapi",
+            "items": {
+              "$ref": "#/components/schemas/Model"
+            }
+          }
+        }
+      },
+      "Model": {
+        "type": "object",
+        "x-source": "gateway-openapi",
+        "required": [
+          "id",
+          "object",
+          "owned_by"
+        ],
+        "properties": {
+          "id": {
+            "$ref": "#/components/schemas/ModelSlug"
+          },
+          "object": {
+            "type": "string",
+            "const": "model",
+            "x-source": "gateway-openapi"
+          },
+          "created": {
+            "$ref": "#/components/schemas/UnixSeconds"
+          },
+          "owned_by": {
+            "type": "string",
+            "x-source": "gateway-openapi",
+            "example": "openai"
+          },
+          "modality": {
+            "type": "string",
+            "x-source": "gateway-openapi",
+            "example": "video"
+          },
+          "pricing": {
+            "type": "object",
+            "x-source": "model-page",
+            "description": "What one unit costs; for video models, a second of video.",
+            "properties": {
+              "per_second_usd": {
+                "type": "number",
+                "minimum": 0,
+                "x-source": "model-page",
+                "example": 0.1
               }
             }
           }

@@ -1,4 +1,4 @@
-import type { SchemaJobErrorCode, SchemaVideoGenerationRequest } from '../generated/api.js';
+import type { SchemaJobErrorCode, SchemaModel, SchemaModelList, SchemaVideoGenerationRequest } from '../generated/api.js';
 import { matchOperation, type Operation } from '../contract/openapi-document.js';
 import { accountFor, countRequest, keyFingerprint, rateLimitHeaders, settleRefunds, type RateLimitReading } from './accounts.js';
 import { handleAdmin } from './admin.js';
@@ -137,6 +137,8 @@ function serveOperation(ctx: Context, operation: Operation, pathParams: Record<s
     response = createVideo(ctx, account as Account, prefs);
   } else if (operation.operationId === 'getJob') {
     response = getJob(ctx, account as Account, pathParams);
+  } else if (operation.operationId === 'listModels') {
+    response = listModels(ctx);
   } else {
     response = downloadMedia(ctx, pathParams);
   }
@@ -295,6 +297,17 @@ function getJob(ctx: Context, account: Account, pathParams: Record<string, strin
   }
   settleRefunds(state, account, nowMs);
   return jsonAnswer(200, jobView(job, nowMs, origin(ctx)));
+}
+
+function listModels(ctx: Context): SimResponse {
+  const query = Object.fromEntries(ctx.query);
+  const checked = checkRequest('listModels', ctx.request, { query }, ctx.state.config.bodyLimitBytes);
+  if (!checked.ok) return checked.response;
+  const { modality, provider } = query;
+  const data: SchemaModel[] = ctx.state.config.models
+    .filter((m) => (modality === undefined || m.modality === modality) && (provider === undefined || m.owned_by === provider))
+    .map((m) => ({ id: m.id, object: 'model', owned_by: m.owned_by, modality: m.modality, pricing: { per_second_usd: m.price_per_second_cents / 100 } }));
+  return jsonAnswer(200, { object: 'list', data } satisfies SchemaModelList);
 }
 
 function downloadMedia(ctx: Context, pathParams: Record<string, string>): SimResponse {

@@ -32,6 +32,12 @@ describe('the official openai SDK against the Express mock', () => {
     expect(job).toMatchObject({ status: 'completed', result: { duration: 8, resolution: '1080x1080' } });
   });
 
+  it('lists the video models through models.list()', async () => {
+    const models = [];
+    for await (const model of client().models.list()) models.push(model.id);
+    expect(models).toEqual([MODEL]);
+  });
+
   it('surfaces a failed job as data, with its error', async () => {
     const job = await runToEnd(client(), {}, { prefer: 'outcome=failed' });
     expect(job.status).toBe('failed');

@@ -118,12 +118,40 @@ describe('not found', () => {
   });
 });
 
+describe('the model list', () => {
+  it('lists the catalog, OpenAI-shaped, with each price per video second', () => {
+    const r = call(sim(), 'GET', '/v1/models');
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({
+      object: 'list',
+      data: [{ id: MODEL, object: 'model', owned_by: 'openai', modality: 'video', pricing: { per_second_usd: 0.1 } }],
+    });
+    expect(validateResponse('listModels', 200, r.headers, r.json)).toEqual([]);
+  });
+
+  it('filters by modality and provider', () => {
+    expect(call(sim(), 'GET', '/v1/models?modality=video&provider=openai').json.data).toHaveLength(1);
+    expect(call(sim(), 'GET', '/v1/models?modality=image').json.data).toEqual([]);
+    expect(call(sim(), 'GET', '/v1/models?provider=acme').json.data).toEqual([]);
+  });
+
+  it('needs a key like every API call', () => {
+    expect(call(sim(), 'GET', '/v1/models', { key: null }).status).toBe(401);
+  });
+});
+
 describe('forced statuses (Prefer: code=NNN and ?__code=NNN)', () => {
   const cases = operations
     .filter((op) => op.document === 'video')
     .flatMap((op) => op.responses.map((r) => ({ operationId: op.operationId, status: Number(r.status), op })));
   const urlOf = (operationId: string) =>
-    operationId === 'createVideo' ? '/v1/videos/generations' : operationId === 'getJob' ? '/v1/jobs/job_x' : '/v1/files/jobs/job_x/video.mp4';
+    operationId === 'createVideo'
+      ? '/v1/videos/generations'
+      : operationId === 'getJob'
+        ? '/v1/jobs/job_x'
+        : operationId === 'listModels'
+          ? '/v1/models'
+          : '/v1/files/jobs/job_x/video.mp4';
 
   it.each(cases.filter((c) => c.status >= 400))('answers $operationId with a spec-valid $status on request', ({ operationId, status }) => {
     const r = call(sim(), operationId === 'createVideo' ? 'POST' : 'GET', urlOf(operationId), {

@@ -44,6 +44,12 @@ describe('Prism serving openapi/aigateway-video.yaml', () => {
     expect(validateResponse('downloadJobMedia', r.status, r.headers, r.body)).toEqual([]);
   });
 
+  it('answers listModels with a list our validator accepts', async () => {
+    const r = await call('GET', '/v1/models?modality=video');
+    expect(r.status).toBe(200);
+    expect(validateResponse('listModels', r.status, r.headers, r.body)).toEqual([]);
+  });
+
   it('answers Prefer: code=429 with a valid body and its Retry-After', async () => {
     const r = await call('GET', '/v1/jobs/job_abc123', { headers: { prefer: 'code=429' } });
     expect(r.status).toBe(429);

@@ -9,7 +9,7 @@ import type { Target } from '../target.js';
 /** One request of the stateless exploration, as plain data (fast-check prints it as the counterexample). */
 export interface ApiCall {
   kind: string;
-  operationId: 'createVideo' | 'getJob' | 'downloadJobMedia';
+  operationId: 'createVideo' | 'getJob' | 'listModels' | 'downloadJobMedia';
   method: string;
   path: string;
   /** `own`: the check's key; null: no Authorization; a string: that raw Authorization header. */
@@ -82,6 +82,26 @@ export function freeCalls(target: Target): fc.Arbitrary<ApiCall> {
     }),
     cheap.map((body) => createCall('create for an unknown model', { ...body, model: 'nobody/no-such-video-model' }, { expectStatus: target.statelessReason === null ? 404 : null })),
     ...(target.noMalformedBodiesReason === null ? malformed : []),
+    fc.constantFrom('', '?modality=video', '?provider=openai').map((query): ApiCall => ({
+      kind: `list models${query}`,
+      operationId: 'listModels',
+      method: 'GET',
+      path: `/v1/models${query}`,
+      auth: 'own',
+      headers: {},
+      expectStatus: 200,
+      askedForServerError: false,
+    })),
+    badCredentials(target.checksKeyValue).map((cred): ApiCall => ({
+      kind: `list models with ${cred.name}`,
+      operationId: 'listModels',
+      method: 'GET',
+      path: '/v1/models',
+      auth: cred.authorization,
+      headers: {},
+      expectStatus: 401,
+      askedForServerError: false,
+    })),
     unknownJobId.map((id): ApiCall => ({
       kind: 'download of an unknown file',
       operationId: 'downloadJobMedia',
