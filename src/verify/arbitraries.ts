@@ -28,17 +28,17 @@ export const defaultModel = firstModel.id;
 /** Prompts a live provider will not refuse; the mocks get arbitrary text. */
 const safePrompts = ['a slow drone shot over a mountain lake', 'waves on a quiet beach at sunrise', 'a paper boat drifting down a stream'];
 
-export const promptFor = (target: Target): fc.Arbitrary<string> =>
+export const promptFor = (target: Pick<Target, 'costFree'>): fc.Arbitrary<string> =>
   target.costFree
     ? fc.string({ minLength: 1, maxLength: 120, unit: 'grapheme' }).filter((s) => /\S/.test(s))
     : fc.constantFrom(...safePrompts);
 
 /** Durations a create may ask for: every valid one on a mock, only the shortest where jobs cost money. */
-export const durationFor = (target: Target): fc.Arbitrary<number> =>
+export const durationFor = (target: Pick<Target, 'costFree'>): fc.Arbitrary<number> =>
   target.costFree ? fc.integer({ min: durationBounds.min, max: durationBounds.max }) : fc.constant(durationBounds.min);
 
 /** Any request the spec accepts, for a model of the catalog. */
-export function validRequest(target: Target): fc.Arbitrary<SchemaVideoGenerationRequest> {
+export function validRequest(target: Pick<Target, 'costFree'>): fc.Arbitrary<SchemaVideoGenerationRequest> {
   return fc.record(
     {
       model: fc.constantFrom(...modelCatalog.map((m) => m.id)),
@@ -55,39 +55,40 @@ export function validRequest(target: Target): fc.Arbitrary<SchemaVideoGeneration
   );
 }
 
-/** One defect applied to a valid request; the target must refuse the result. */
+/** One defect applied to a valid request; the target must refuse the result, naming `field`. */
 export interface Defect {
   name: string;
+  field: string;
   apply: (body: Record<string, unknown>) => void;
 }
 
 const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({}));
 
 export const defect: fc.Arbitrary<Defect> = fc.oneof(
-  fc.constantFrom('model', 'prompt').map((field): Defect => ({ name: `missing ${field}`, apply: (b) => delete b[field] })),
-  fc.constant<Defect>({ name: 'empty prompt', apply: (b) => (b['prompt'] = '') }),
-  fc.stringMatching(/^[ \t\n\r]{1,8}$/).map((ws): Defect => ({ name: 'blank prompt', apply: (b) => (b['prompt'] = ws) })),
-  fc.constant<Defect>({ name: 'empty model', apply: (b) => (b['model'] = '') }),
+  fc.constantFrom('model', 'prompt').map((field): Defect => ({ name: `missing ${field}`, field, apply: (b) => delete b[field] })),
+  fc.constant<Defect>({ name: 'empty prompt', field: 'prompt', apply: (b) => (b['prompt'] = '') }),
+  fc.stringMatching(/^[ \t\n\r]{1,8}$/).map((ws): Defect => ({ name: 'blank prompt', field: 'prompt', apply: (b) => (b['prompt'] = ws) })),
+  fc.constant<Defect>({ name: 'empty model', field: 'model', apply: (b) => (b['model'] = '') }),
   fc.tuple(fc.constantFrom('model', 'prompt', 'aspect_ratio', 'resolution', 'image_url', 'video_url', 'webhook_url'), notAString).map(
-    ([field, value]): Defect => ({ name: `${field} not a string`, apply: (b) => (b[field] = value) }),
+    ([field, value]): Defect => ({ name: `${field} not a string`, field, apply: (b) => (b[field] = value) }),
   ),
   fc.oneof(fc.integer({ min: -1000, max: durationBounds.min - 1 }), fc.integer({ min: durationBounds.max + 1, max: 100_000 })).map(
-    (d): Defect => ({ name: `duration ${d} out of range`, apply: (b) => (b['duration'] = d) }),
+    (d): Defect => ({ name: `duration ${d} out of range`, field: 'duration', apply: (b) => (b['duration'] = d) }),
   ),
   fc.double({ min: durationBounds.min, max: durationBounds.max, noInteger: true, noNaN: true }).map(
-    (d): Defect => ({ name: `fractional duration ${d}`, apply: (b) => (b['duration'] = d) }),
+    (d): Defect => ({ name: `fractional duration ${d}`, field: 'duration', apply: (b) => (b['duration'] = d) }),
   ),
   fc.oneof(fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null)).map(
-    (d): Defect => ({ name: 'duration not a number', apply: (b) => (b['duration'] = d) }),
+    (d): Defect => ({ name: 'duration not a number', field: 'duration', apply: (b) => (b['duration'] = d) }),
   ),
   fc.string({ maxLength: 8 }).filter((s) => !(aspectRatioValues as readonly string[]).includes(s)).map(
-    (r): Defect => ({ name: `aspect ratio ${JSON.stringify(r)}`, apply: (b) => (b['aspect_ratio'] = r) }),
+    (r): Defect => ({ name: `aspect ratio ${JSON.stringify(r)}`, field: 'aspect_ratio', apply: (b) => (b['aspect_ratio'] = r) }),
   ),
   fc.string({ maxLength: 8 }).filter((s) => !(resolutionTierValues as readonly string[]).includes(s)).map(
-    (r): Defect => ({ name: `resolution ${JSON.stringify(r)}`, apply: (b) => (b['resolution'] = r) }),
+    (r): Defect => ({ name: `resolution ${JSON.stringify(r)}`, field: 'resolution', apply: (b) => (b['resolution'] = r) }),
   ),
   fc.tuple(fc.constantFrom('image_url', 'video_url', 'webhook_url'), fc.constantFrom('not a url', '', 'example.com/x', '/relative/path')).map(
-    ([field, value]): Defect => ({ name: `${field} ${JSON.stringify(value)}`, apply: (b) => (b[field] = value) }),
+    ([field, value]): Defect => ({ name: `${field} ${JSON.stringify(value)}`, field, apply: (b) => (b[field] = value) }),
   ),
 );
 
