@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { aspectRatioValues, resolutionTierValues, type SchemaVideoGenerationRequest } from '../generated/api.js';
 import { modelCatalog } from '../generated/fixtures.js';
 import { documents, getAtPointer } from '../contract/openapi-document.js';
+import { defaultAspectRatio, defaultDuration, defaultResolution } from '../sim/spec-values.js';
 import type { Target } from './target.js';
 
 const requestSchema = '#/components/schemas/VideoGenerationRequest/properties';
@@ -16,10 +17,9 @@ export function specValue<T>(pointer: string): T {
 export const durationBounds = {
   min: specValue<number>(`${requestSchema}/duration/minimum`),
   max: specValue<number>(`${requestSchema}/duration/maximum`),
-  default: specValue<number>(`${requestSchema}/duration/default`),
+  default: defaultDuration,
 };
-export const defaultAspectRatio = specValue<string>('#/components/schemas/AspectRatio/default');
-export const defaultResolution = specValue<string>('#/components/schemas/ResolutionTier/default');
+export { defaultAspectRatio, defaultResolution };
 
 const firstModel = modelCatalog[0];
 if (firstModel === undefined) throw new Error('fixtures/models.json lists no video model');
