@@ -21,3 +21,13 @@ export function harness(script: Reply[], options: Partial<ClientOptions> & { the
   });
   return { client, calls: server.calls, clock };
 }
+
+/** What a promise rejected with; fails the test when it resolves. */
+export const caught = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+};

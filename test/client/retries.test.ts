@@ -13,7 +13,7 @@ import {
   ServiceUnavailableError,
 } from '../../src/client/index.js';
 import { errorCatalog } from '../../src/contract/error-catalog.js';
-import { apiKey, harness } from './harness.js';
+import { apiKey, caught, harness } from './harness.js';
 import { errorReply, jsonReply } from './scripted-fetch.js';
 import { completedJob, queuedJob, videoRequest } from './spec-jobs.js';
 
@@ -28,15 +28,6 @@ const expectedClass: Record<number, typeof ApiError> = {
   429: RateLimitError,
   500: ServerError,
   503: ServiceUnavailableError,
-};
-
-const caught = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 };
 
 describe('error statuses', () => {

@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { createClient, JobFailedError, MalformedResponseError, WaitTimeoutError } from '../../src/client/index.js';
 import type { SchemaJob } from '../../src/generated/api.js';
-import { apiKey, harness } from './harness.js';
+import { apiKey, caught, harness } from './harness.js';
 import { errorReply, jsonReply, scriptedFetch } from './scripted-fetch.js';
 import { completedJob, failedJob, processingAt, queuedJob, videoRequest } from './spec-jobs.js';
 
 const jobReplies = (...jobs: SchemaJob[]) => jobs.map((job) => jsonReply(200, job));
-
-const caught = async (promise: Promise<unknown>): Promise<unknown> => {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-};
 
 describe('waitForCompletion', () => {
   it('polls on the gateway schedule until the job completes, reporting every change', async () => {
