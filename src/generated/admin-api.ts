@@ -166,7 +166,18 @@ export interface components {
             headers: {
                 [key: string]: string;
             };
+            /** @description Where the request carried credentials (never their values): empty when it carried none.
+             *     A media download with any entry here sent a key to the media host.
+             *      */
+            credentials: components["schemas"]["CredentialPlace"][];
         };
+        /**
+         * @description `authorization`: an Authorization header (any scheme). `x-api-key` / `api-key`: those headers,
+         *     which other APIs use for keys. `cookie`: a Cookie header. `query`: an API key in the query string.
+         *
+         * @enum {string}
+         */
+        CredentialPlace: "authorization" | "x-api-key" | "api-key" | "cookie" | "query";
         Journal: {
             entries: components["schemas"]["JournalEntry"][];
         };
@@ -254,6 +265,7 @@ export type SchemaResetResult = components['schemas']['ResetResult'];
 export type SchemaClock = components['schemas']['Clock'];
 export type SchemaClockAdvance = components['schemas']['ClockAdvance'];
 export type SchemaJournalEntry = components['schemas']['JournalEntry'];
+export type SchemaCredentialPlace = components['schemas']['CredentialPlace'];
 export type SchemaJournal = components['schemas']['Journal'];
 export type SchemaWallet = components['schemas']['Wallet'];
 export type SchemaWalletUpdate = components['schemas']['WalletUpdate'];
@@ -527,6 +539,7 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const timingValues: ReadonlyArray<components["schemas"]["Timing"]> = ["realtime", "steps"];
 export const resetResultScopeValues: ReadonlyArray<components["schemas"]["ResetResult"]["scope"]> = ["key", "all"];
+export const credentialPlaceValues: ReadonlyArray<components["schemas"]["CredentialPlace"]> = ["authorization", "x-api-key", "api-key", "cookie", "query"];
 export const faultOperationValues: ReadonlyArray<components["schemas"]["FaultOperation"]> = ["createVideo", "getJob", "downloadJobMedia", "*"];
 export const socketFaultValues: ReadonlyArray<components["schemas"]["SocketFault"]> = ["reset", "empty", "malformed_chunk", "truncated", "malformed_json"];
 export const adminErrorErrorTypeValues: ReadonlyArray<components["schemas"]["AdminError"]["error"]["type"]> = ["invalid_request_error", "authentication_error"];

@@ -2485,7 +2485,8 @@ export const adminSpec: Record<string, unknown> = {
           "request_id",
           "job_id",
           "fault",
-          "headers"
+          "headers",
+          "credentials"
         ],
         "properties": {
           "seq": {
@@ -2546,8 +2547,27 @@ export const adminSpec: Record<string, unknown> = {
               "type": "string"
             },
             "description": "The request headers, without Authorization or cookies."
+          },
+          "credentials": {
+            "type": "array",
+            "uniqueItems": true,
+            "items": {
+              "$ref": "#/components/schemas/CredentialPlace"
+            },
+            "description": "Where the request carried credentials (never their values): empty when it carried none.\nA media download with any entry here sent a key to the media host.\n"
           }
         }
+      },
+      "CredentialPlace": {
+        "type": "string",
+        "enum": [
+          "authorization",
+          "x-api-key",
+          "api-key",
+          "cookie",
+          "query"
+        ],
+        "description": "`authorization`: an Authorization header (any scheme). `x-api-key` / `api-key`: those headers,\nwhich other APIs use for keys. `cookie`: a Cookie header. `query`: an API key in the query string.\n"
       },
       "Journal": {
         "type": "object",

@@ -378,6 +378,7 @@ function finish(
       job_id: jobId === null ? null : redactKeys(safeDecode(jobId).slice(0, 256)),
       fault,
       headers,
+      credentials: credentialPlaces(ctx.request.headers, ctx.query),
     };
     state.journal.push(entry);
     // shift(), not splice(0, n): V8 trims the array's start in place for shift, while splice copies
@@ -386,6 +387,21 @@ function finish(
     response.journal = entry;
   }
   return response;
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key', 'cookie'] as const;
+const KEY_QUERY_NAMES = new Set(['api_key', 'apikey', 'api-key', 'key', 'access_token', 'token']);
+
+/** Where a request carried credentials, never what they were (judges where a client sends its key). */
+function credentialPlaces(headers: SimRequest['headers'], query: URLSearchParams): JournalEntry['credentials'] {
+  const places: JournalEntry['credentials'] = CREDENTIAL_HEADERS.filter((name) => (headers[name] ?? '').trim() !== '');
+  for (const [name, value] of query) {
+    if (KEY_QUERY_NAMES.has(name.toLowerCase()) || /sk-aig-/i.test(value)) {
+      places.push('query');
+      break;
+    }
+  }
+  return places;
 }
 
 const shorten = (text: string): string => (text.length > 80 ? `${text.slice(0, 77)}...` : text);

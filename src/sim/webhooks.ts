@@ -81,6 +81,7 @@ export function journalWebhook(
     job_id: delivery.jobId,
     fault: delivery.fault,
     headers: {},
+    credentials: [],
   };
   state.journal.push(entry);
   if (state.journal.length > state.config.journalLimit) state.journal.shift();

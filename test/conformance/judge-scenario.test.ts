@@ -15,6 +15,7 @@ const entry = (seq: number, time: number, operation: string, status: number, fau
   job_id: 'job_1',
   fault,
   headers: { 'user-agent': 'test/1' },
+  credentials: operation === 'downloadJobMedia' ? [] : ['authorization'],
 });
 
 const evidence = (journal: JournalEntry[], outcome: Evidence['outcome'] = { ok: true }, timedOut = false): Evidence => ({

@@ -103,3 +103,15 @@ describe('the job store', () => {
     expect(call(b, 'GET', '/__mock/wallet').json.spent_cents).toBe(60);
   });
 });
+
+describe('the journal and credentials', () => {
+  it('records where each request carried credentials, never their values', () => {
+    const { sim, url } = completedJob();
+    call(sim, 'GET', url, { key: null });
+    call(sim, 'GET', url, { key: 'sk-aig-leaked-to-media' });
+    call(sim, 'GET', `${url}?api_key=abc`, { key: null, headers: { cookie: 'session=1' } });
+    const downloads = sim.state.journal.filter((e) => e.operation === 'downloadJobMedia');
+    expect(downloads.map((e) => e.credentials)).toEqual([[], ['authorization'], ['cookie', 'query']]);
+    expect(JSON.stringify(sim.state.journal)).not.toContain('leaked-to-media');
+  });
+});
