@@ -2096,7 +2096,10 @@ export const adminSpec: Record<string, unknown> = {
                           "fault": null,
                           "headers": {
                             "user-agent": "curl/8.5.0"
-                          }
+                          },
+                          "credentials": [
+                            "authorization"
+                          ]
                         },
                         {
                           "seq": 2,
@@ -2112,7 +2115,10 @@ export const adminSpec: Record<string, unknown> = {
                           "fault": null,
                           "headers": {
                             "user-agent": "curl/8.5.0"
-                          }
+                          },
+                          "credentials": [
+                            "authorization"
+                          ]
                         }
                       ]
                     }
