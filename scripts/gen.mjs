@@ -54,11 +54,21 @@ async function fixturesModule() {
   );
 }
 
+async function dialectsModule() {
+  const dialects = (await specFile('aigateway-video.yaml'))['x-dialects'];
+  return (
+    header('the x-dialects section of openapi/aigateway-video.yaml') +
+    `// The points where the gateway's sources disagree, their choices and the named dialects, as data.\n` +
+    `export const dialectSpec = ${JSON.stringify(dialects, null, 2)} as const;\n`
+  );
+}
+
 const outputs = {
   'src/generated/api.ts': () => apiTypes('aigateway-video.yaml'),
   'src/generated/admin-api.ts': () => apiTypes('mock-admin.yaml'),
   'src/generated/spec.ts': specModule,
   'src/generated/fixtures.ts': fixturesModule,
+  'src/generated/dialects.ts': dialectsModule,
 };
 
 const stale = [];

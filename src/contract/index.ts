@@ -10,3 +10,18 @@ export {
   type ErrorDetails,
 } from './error-catalog.js';
 export { operations, getOperation, matchOperation, type Operation } from './openapi-document.js';
+export {
+  dialectPoints,
+  namedDialects,
+  dialectNames,
+  defaultDialect,
+  parseDialect,
+  dialectFrom,
+  speaks,
+  DialectError,
+  type Dialect,
+  type DialectPoint,
+  type DialectChoice,
+  type DialectChoices,
+  type DialectName,
+} from './dialects.js';

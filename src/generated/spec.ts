@@ -6,7 +6,7 @@ export const videoSpec: Record<string, unknown> = {
     "title": "AIgateway video and jobs API",
     "version": "0.1.0",
     "summary": "Async video generation behind one HTTP API, as the public sources describe it.",
-    "description": "The contract of the AIgateway async video API: start a generation, poll the job until it ends\n`completed` (with a result) or `failed` (with an error), download the video.\n\nEvery operation, field, status and response carries `x-source`, the public document it comes from:\n`model-page` (the primary source), `gateway-openapi` (the gateway's published OpenAPI document),\n`gateway-node-sdk` (the gateway's Node SDK), `gateway-docs` (its docs pages) or `toolkit` (what this\ntoolkit adds, such as validation errors). Where sources disagree the model page wins and the\nalternative is recorded in `x-alternatives` and in `docs/decisions/`.\n",
+    "description": "The contract of the AIgateway async video API: start a generation, poll the job until it ends\n`completed` (with a result) or `failed` (with an error), download the video.\n\nEvery operation, field, status and response carries `x-source`, the public document it comes from:\n`model-page` (the primary source), `gateway-openapi` (the gateway's published OpenAPI document),\n`gateway-node-sdk` (the gateway's Node SDK), `gateway-docs` (its docs pages) or `toolkit` (what this\ntoolkit adds, such as validation errors). Where sources disagree the model page wins and the\nalternative is recorded in `x-alternatives` and in `docs/decisions/`; the response-side\ndisagreements are also data in `x-dialects`, one choice per point, from which the mock and the\nsuite derive every dialect of the gateway.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -27,6 +27,267 @@ export const videoSpec: Record<string, unknown> = {
       "bearerAuth": []
     }
   ],
+  "x-dialects": {
+    "description": "The gateway's public sources disagree in places (shared/reference, \"Where they disagree\"). A\ndialect is one choice per point of disagreement on the response side; the mock answers in a\ndialect (`aigw-video serve --dialect docs`), the contract suite detects which one a target\nspeaks, and `calibrate` infers one from a recording. The schemas below describe the default\ndialect, `union`; the other dialects' shapes are derived from these choices.\n",
+    "default": "union",
+    "points": {
+      "create-status": {
+        "summary": "The status of a successful create.",
+        "choices": {
+          "200": {
+            "sources": [
+              "gateway-node-sdk"
+            ],
+            "description": "200 OK (the Node SDK accepts any 2xx)."
+          },
+          "202": {
+            "sources": [
+              "gateway-openapi",
+              "gateway-docs"
+            ],
+            "description": "202 Accepted."
+          }
+        }
+      },
+      "time-fields": {
+        "summary": "Which timestamps a job carries.",
+        "choices": {
+          "created": {
+            "sources": [
+              "model-page"
+            ],
+            "description": "`created` (unix seconds) only."
+          },
+          "created_at": {
+            "sources": [
+              "gateway-node-sdk"
+            ],
+            "description": "`created_at` and `updated_at` (unix seconds), no `created`."
+          },
+          "both": {
+            "sources": [
+              "model-page",
+              "gateway-node-sdk"
+            ],
+            "description": "`created`, `created_at` and `updated_at`."
+          },
+          "none": {
+            "sources": [
+              "gateway-openapi",
+              "gateway-docs"
+            ],
+            "description": "No timestamp (the docs' and the published spec's examples show none)."
+          }
+        }
+      },
+      "result-location": {
+        "summary": "Where a completed job says its video is.",
+        "choices": {
+          "result.url": {
+            "sources": [
+              "model-page"
+            ],
+            "description": "`result.url` (with `result.duration` and `result.resolution`)."
+          },
+          "result_url": {
+            "sources": [
+              "gateway-node-sdk"
+            ],
+            "description": "A top-level `result_url`, no `result` object."
+          },
+          "result.file_url": {
+            "sources": [
+              "gateway-docs"
+            ],
+            "description": "`result.file_url` (with `result.duration` and `result.resolution`)."
+          },
+          "result.url+result_url": {
+            "sources": [
+              "model-page",
+              "gateway-node-sdk"
+            ],
+            "description": "Both `result.url` and `result_url`, the same URL."
+          }
+        }
+      },
+      "statuses": {
+        "summary": "The names of a job's statuses.",
+        "choices": {
+          "model-page": {
+            "sources": [
+              "model-page",
+              "gateway-node-sdk"
+            ],
+            "description": "queued, processing, completed, failed. A cancelled job reads `failed` with error code `cancelled`."
+          },
+          "model-page+cancelled": {
+            "sources": [
+              "model-page",
+              "gateway-docs"
+            ],
+            "description": "queued, processing, completed, failed, and `cancelled` for a cancelled job."
+          },
+          "docs": {
+            "sources": [
+              "gateway-docs"
+            ],
+            "description": "queued, running, completed, failed, cancelled."
+          }
+        }
+      },
+      "error-types": {
+        "summary": "The `error.type` of a 429 and of a 401.",
+        "choices": {
+          "model-page": {
+            "sources": [
+              "model-page"
+            ],
+            "description": "`rate_limit_error` and `authentication_error`."
+          },
+          "docs": {
+            "sources": [
+              "gateway-docs"
+            ],
+            "description": "`rate_limited` and `invalid_key`."
+          }
+        }
+      },
+      "cancel": {
+        "summary": "How a job is cancelled.",
+        "choices": {
+          "none": {
+            "sources": [
+              "model-page",
+              "gateway-openapi"
+            ],
+            "description": "No cancel route (404)."
+          },
+          "delete": {
+            "sources": [
+              "gateway-node-sdk"
+            ],
+            "description": "DELETE /v1/jobs/{id}."
+          },
+          "post": {
+            "sources": [
+              "gateway-docs"
+            ],
+            "description": "POST /v1/jobs/{id}/cancel."
+          },
+          "both": {
+            "sources": [
+              "gateway-node-sdk",
+              "gateway-docs"
+            ],
+            "description": "Both routes."
+          }
+        }
+      },
+      "fast-poll": {
+        "summary": "What a poll of one job sooner than 3 s after the previous one answers.",
+        "choices": {
+          "304": {
+            "sources": [
+              "gateway-docs"
+            ],
+            "description": "304 Not Modified, no body."
+          },
+          "none": {
+            "sources": [
+              "model-page",
+              "gateway-openapi",
+              "gateway-node-sdk"
+            ],
+            "description": "The job, as at any other time."
+          }
+        }
+      },
+      "failed-error": {
+        "summary": "The shape of a failed job's `error`.",
+        "choices": {
+          "object": {
+            "sources": [
+              "toolkit"
+            ],
+            "description": "`{code, message}`."
+          },
+          "string": {
+            "sources": [
+              "gateway-node-sdk"
+            ],
+            "description": "The message as a string."
+          }
+        }
+      }
+    },
+    "dialects": {
+      "union": {
+        "description": "Where sources add fields or routes, all of them; where they conflict, the model page.\nWhat the mock did before dialects existed, plus cancel.\n",
+        "choices": {
+          "create-status": "202",
+          "time-fields": "both",
+          "result-location": "result.url+result_url",
+          "statuses": "model-page+cancelled",
+          "error-types": "model-page",
+          "cancel": "both",
+          "fast-poll": "none",
+          "failed-error": "object"
+        }
+      },
+      "model-page": {
+        "description": "The model page alone; where it is silent, the published spec.",
+        "choices": {
+          "create-status": "202",
+          "time-fields": "created",
+          "result-location": "result.url",
+          "statuses": "model-page",
+          "error-types": "model-page",
+          "cancel": "none",
+          "fast-poll": "none",
+          "failed-error": "object"
+        }
+      },
+      "node-sdk": {
+        "description": "The gateway's Node SDK (aigateway-js 0.1.x); where it is silent, the model page. The SDK\naccepts any 2xx on create; the gateway's published 202 stands (`create-status=200` to try 200).\n",
+        "choices": {
+          "create-status": "202",
+          "time-fields": "created_at",
+          "result-location": "result_url",
+          "statuses": "model-page",
+          "error-types": "model-page",
+          "cancel": "delete",
+          "fast-poll": "none",
+          "failed-error": "string"
+        }
+      },
+      "docs": {
+        "description": "The gateway's docs pages; where they are silent, the model page.",
+        "choices": {
+          "create-status": "202",
+          "time-fields": "none",
+          "result-location": "result.file_url",
+          "statuses": "docs",
+          "error-types": "docs",
+          "cancel": "post",
+          "fast-poll": "304",
+          "failed-error": "object"
+        }
+      },
+      "published-spec": {
+        "description": "The gateway's published OpenAPI document; where it is silent, the model page.",
+        "choices": {
+          "create-status": "202",
+          "time-fields": "none",
+          "result-location": "result.url",
+          "statuses": "model-page",
+          "error-types": "model-page",
+          "cancel": "none",
+          "fast-poll": "none",
+          "failed-error": "object"
+        }
+      }
+    }
+  },
   "tags": [
     {
       "name": "videos",
