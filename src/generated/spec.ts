@@ -1087,6 +1087,22 @@ export const videoSpec: Record<string, unknown> = {
           "gateway-docs": "queued | running | completed | failed | cancelled"
         },
         "description": "queued -> processing -> completed | failed. Never moves backwards.",
+        "x-lifecycle": {
+          "description": "The order of every status name any dialect uses (x-dialects, point `statuses`): a job's\nrank never goes down, and a terminal status never changes.\n",
+          "rank": {
+            "queued": 0,
+            "processing": 1,
+            "running": 1,
+            "completed": 2,
+            "failed": 2,
+            "cancelled": 2
+          },
+          "terminal": [
+            "completed",
+            "failed",
+            "cancelled"
+          ]
+        },
         "enum": [
           "queued",
           "processing",

@@ -1,5 +1,4 @@
 import type { SchemaVideoGenerationRequest } from '../generated/api.js';
-import { jobStatusValues } from '../generated/api.js';
 import { pricePerSecondCents, formatDollars } from './budget.js';
 import { durationBounds } from './arbitraries.js';
 import { BudgetExhausted, type CheckContext } from './check.js';
@@ -11,13 +10,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export const bodyObject = (exchange: Exchange): Record<string, unknown> | null =>
   isObject(exchange.response?.body) ? (exchange.response?.body as Record<string, unknown>) : null;
 
-export const isTerminalStatus = (status: unknown): boolean => status === 'completed' || status === 'failed';
+import { isTerminalStatus } from '../contract/job-status.js';
 
-/** queued 0, processing 1, completed and failed 2 (the spec's order); -1 for a status outside the enum. */
-export function statusRank(status: unknown): number {
-  const index = (jobStatusValues as readonly unknown[]).indexOf(status);
-  return index < 0 ? -1 : Math.min(index, 2);
-}
+export { isTerminalStatus, statusRank } from '../contract/job-status.js';
 
 /** What one create costs on a charging target, in cents. */
 export const costOf = (request: { model?: unknown; duration?: unknown }): number => {
