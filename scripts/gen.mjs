@@ -63,12 +63,35 @@ async function dialectsModule() {
   );
 }
 
+async function operationsModule() {
+  const ids = async (name) => {
+    const found = [];
+    for (const item of Object.values((await specFile(name)).paths ?? {})) {
+      for (const [method, op] of Object.entries(item)) {
+        if (['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method) && op.operationId) found.push(op.operationId);
+      }
+    }
+    return found;
+  };
+  const list = (values) => `[${values.map((v) => `'${v}'`).join(', ')}] as const`;
+  return (
+    header('the paths of openapi/*.yaml') +
+    `// The operations each document serves (webhooks excluded): the core's dispatch tables are keyed by these,\n` +
+    `// so an operation added to a spec is a compile error until it has a handler.\n` +
+    `export const videoOperationIds = ${list(await ids('aigateway-video.yaml'))};\n` +
+    `export type VideoOperationId = (typeof videoOperationIds)[number];\n\n` +
+    `export const adminOperationIds = ${list(await ids('mock-admin.yaml'))};\n` +
+    `export type AdminOperationId = (typeof adminOperationIds)[number];\n`
+  );
+}
+
 const outputs = {
   'src/generated/api.ts': () => apiTypes('aigateway-video.yaml'),
   'src/generated/admin-api.ts': () => apiTypes('mock-admin.yaml'),
   'src/generated/spec.ts': specModule,
   'src/generated/fixtures.ts': fixturesModule,
   'src/generated/dialects.ts': dialectsModule,
+  'src/generated/operations.ts': operationsModule,
 };
 
 const stale = [];
