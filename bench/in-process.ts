@@ -33,16 +33,16 @@ const idOf = (value: unknown): string => {
 };
 
 /** Create+poll pairs through `simulation.handle`, for `seconds`. */
-function corePairs(seconds: number): number {
+async function corePairs(seconds: number): Promise<number> {
   const simulation = createSimulation(plenty);
   let pairs = 0;
   const started = performance.now();
   const until = started + seconds * 1000;
   while (performance.now() < until) {
     for (let i = 0; i < 100; i++) {
-      const created = simulation.handle(createRequest());
+      const created = await simulation.handle(createRequest());
       if (created.status !== 202 || created.body.kind !== 'json') throw new Error(`core create answered ${created.status}`);
-      const polled = simulation.handle(pollRequest(idOf(created.body.value)));
+      const polled = await simulation.handle(pollRequest(idOf(created.body.value)));
       if (polled.status !== 200) throw new Error(`core poll answered ${polled.status}`);
       pairs++;
     }
@@ -72,7 +72,7 @@ async function mswPairs(seconds: number): Promise<number> {
 }
 
 /** 1,000 jobs from create to completed under a virtual clock, polled every 500 virtual ms. */
-function lifecycle(jobs: number): InProcessResult['lifecycle'] {
+async function lifecycle(jobs: number): Promise<InProcessResult['lifecycle']> {
   let t = Date.UTC(2026, 0, 1);
   const start = t;
   const simulation = createSimulation({ ...plenty, now: () => t, maxJobs: Math.max(10_000, jobs) });
@@ -80,7 +80,7 @@ function lifecycle(jobs: number): InProcessResult['lifecycle'] {
   let requests = 0;
   let pending: string[] = [];
   for (let i = 0; i < jobs; i++) {
-    const created = simulation.handle(createRequest());
+    const created = await simulation.handle(createRequest());
     requests++;
     if (created.status !== 202 || created.body.kind !== 'json') throw new Error(`lifecycle create answered ${created.status}`);
     pending.push(idOf(created.body.value));
@@ -90,7 +90,7 @@ function lifecycle(jobs: number): InProcessResult['lifecycle'] {
     t += 500;
     const next: string[] = [];
     for (const id of pending) {
-      const polled = simulation.handle(pollRequest(id));
+      const polled = await simulation.handle(pollRequest(id));
       requests++;
       const status = polled.body.kind === 'json' ? (polled.body.value as { status?: string }).status : undefined;
       if (polled.status !== 200) throw new Error(`lifecycle poll answered ${polled.status}`);
@@ -104,9 +104,9 @@ function lifecycle(jobs: number): InProcessResult['lifecycle'] {
 }
 
 export async function measureInProcess(seconds: number): Promise<InProcessResult> {
-  corePairs(0.5); // warm-up: compile the validators, let the JIT settle
-  const core = corePairs(seconds);
+  await corePairs(0.5); // warm-up: compile the validators, let the JIT settle
+  const core = await corePairs(seconds);
   await mswPairs(0.5);
   const msw = await mswPairs(seconds);
-  return { corePairsPerSecond: core, mswPairsPerSecond: msw, lifecycle: lifecycle(1000) };
+  return { corePairsPerSecond: core, mswPairsPerSecond: msw, lifecycle: await lifecycle(1000) };
 }

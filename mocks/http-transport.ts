@@ -58,6 +58,22 @@ export function writeResponse(res: ServerResponse, response: SimResponse): void 
 /** Every error carries an x-request-id (the spec requires it), also those the core never sees. */
 export const adapterRequestId = (): string => `req_${randomBytes(8).toString('hex')}`;
 
+/**
+ * A bug in the mock, not an answer anyone asked for: said loudly in the log, answered in the API's
+ * envelope, never a crash of the server.
+ */
+export function answerInternalError(res: ServerResponse, error: unknown, log: ((line: string) => void) | null): void {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  (log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`aigw-video mock: internal error: ${message}`);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(errorEnvelope(500, { message: 'The mock failed to answer this request (an internal error, logged by the mock).', code: 'mock_internal_error' }));
+  res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': adapterRequestId() });
+  res.end(body);
+}
+
 /** Node's parser rejects a request before Express sees it; answer in the API's envelope, not plain text. */
 export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (!socket.writable || error.code === 'ECONNRESET') {

@@ -25,8 +25,7 @@ export interface MockHandlers extends Array<HttpHandler> {
  */
 export function createHandlers(options: HandlerOptions = {}): MockHandlers {
   const { baseUrl = 'https://api.aigateway.sh', simulation: given, webhooks = {}, ...setup } = options;
-  // No persistence here, so no one would read the change record (it would grow by one id per job).
-  const simulation = given ?? createSimulation({ ...setup, trackChanges: setup.trackChanges ?? false });
+  const simulation = given ?? createSimulation(setup);
   const origin = new URL(baseUrl).origin;
   const dispatcher = createWebhookDispatcher(simulation, {
     ...webhooks,
@@ -35,19 +34,19 @@ export function createHandlers(options: HandlerOptions = {}): MockHandlers {
   const resolver = async ({ request }: { request: Request }): Promise<Response> => {
     const started = performance.now();
     const url = new URL(request.url);
-    const limit = simulation.state.config.bodyLimitBytes;
+    const limit = simulation.config.bodyLimitBytes;
     const raw = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
-    const response = simulation.handle({
+    const response = await simulation.handle({
       method: request.method,
       url: url.pathname + url.search,
       headers: Object.fromEntries(request.headers),
       body: raw !== null && raw.byteLength > 0 ? raw : null,
+      receivedAtMs: started,
       bodyTooLarge: raw !== null && raw.byteLength > limit,
       origin: url.origin,
     });
     dispatcher.tick();
     if (response.latencyMs > 0) await delay(response.latencyMs);
-    if (response.journal !== null) response.journal.duration_ms = Math.round((performance.now() - started) * 100) / 100;
     return toResponse(response);
   };
   const handlers = [http.all(`${origin}/v1/*`, resolver), http.all(`${origin}/__mock/*`, resolver)] as MockHandlers;

@@ -3,9 +3,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { errorEnvelope } from '../src/contract/error-catalog.js';
 import type { SimRequest } from '../src/sim/exchange.js';
+import { createMemoryStore } from '../src/sim/memory-store.js';
+import { resolveConfig } from '../src/sim/config.js';
 import { createSimulation, type Simulation, type SimulationSetup } from '../src/sim/simulation.js';
 import { corsHeaders, isLoopback, type CorsOption } from './http-policy.js';
-import { adapterRequestId, answerClientError, answerExpectation, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
+import { adapterRequestId, answerClientError, answerExpectation, answerInternalError, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
 import { formatLogLine } from './log-line.js';
 import { openStateLog } from './state-file.js';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookOptions } from './webhook-dispatcher.js';
@@ -59,9 +61,8 @@ export interface MockListener {
  */
 export function createMockListener(options: MockAppOptions = {}): MockListener {
   const { simulation: given, cors = true, stateFile = null, log = null, webhooks = {}, ...setup } = options;
-  const simulation = given ?? createSimulation({ ...setup, trackChanges: stateFile !== null || (setup.trackChanges ?? false) });
-  const stateLog = stateFile === null ? null : openStateLog(stateFile, simulation);
-  const limit = simulation.state.config.bodyLimitBytes;
+  const simulation = given ?? createSimulation({ ...setup, ...storeOption(setup, stateFile) });
+  const limit = simulation.config.bodyLimitBytes;
   const dispatcher = createWebhookDispatcher(simulation, { ...webhooks, log });
 
   const serve = (req: IncomingMessage, res: ServerResponse, body: Uint8Array | null, bodyTooLarge: boolean, started: number): void => {
@@ -70,21 +71,24 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
       url: req.url ?? '/',
       headers: flattenHeaders(req),
       body: body !== null && body.byteLength > 0 ? body : null,
+      receivedAtMs: started,
       bodyTooLarge,
       origin: `${(req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http'}://${req.headers.host ?? hostOf(req.socket)}`,
     };
-    const response = simulation.handle(request);
-    stateLog?.persist();
-    dispatcher.tick();
-    const send = (): void => {
-      writeResponse(res, response);
-      if (response.journal !== null) response.journal.duration_ms = Math.round((performance.now() - started) * 100) / 100;
-      log?.(formatLogLine(request, response, performance.now() - started));
-    };
-    if (response.latencyMs > 0) {
-      const timer = setTimeout(send, response.latencyMs);
-      res.on('close', () => clearTimeout(timer));
-    } else send();
+    simulation.handle(request).then(
+      (response) => {
+        dispatcher.tick();
+        const send = (): void => {
+          writeResponse(res, response);
+          log?.(formatLogLine(request, response, performance.now() - started));
+        };
+        if (response.latencyMs > 0) {
+          const timer = setTimeout(send, response.latencyMs);
+          res.on('close', () => clearTimeout(timer));
+        } else send();
+      },
+      (error: unknown) => answerInternalError(res, error, log),
+    );
   };
 
   const listener = ((req, res) => {
@@ -137,6 +141,15 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
   listener.simulation = simulation;
   listener.webhooks = dispatcher;
   return listener;
+}
+
+/** The store behind a new simulation: the one given, or an in-memory one kept in the state file. */
+function storeOption(setup: SimulationSetup, stateFile: string | null): Pick<SimulationSetup, 'store'> {
+  if (stateFile === null) return setup.store === undefined ? {} : { store: setup.store };
+  if (setup.store !== undefined) throw new Error('stateFile keeps the in-memory store; give either store or stateFile, not both.');
+  const store = createMemoryStore({ maxAccounts: resolveConfig(setup).maxAccounts });
+  openStateLog(stateFile, store);
+  return { store };
 }
 
 /** Where a mock server listens, and whether its control API answers there. */

@@ -1,5 +1,5 @@
 import type { Simulation } from '../src/sim/simulation.js';
-import { journalWebhook, takeDueWebhooks, type DueWebhook } from '../src/sim/webhooks.js';
+import type { DueWebhook } from '../src/sim/webhooks.js';
 import { isLoopback } from './http-policy.js';
 
 export interface WebhookOptions {
@@ -49,9 +49,9 @@ export function createWebhookDispatcher(simulation: Simulation, options: Webhook
     timers.add(timer);
   };
 
-  const record = (due: DueWebhook, status: number, fault: string | null, started: number): void => {
-    journalWebhook(simulation.state, { jobId: due.jobId, key: due.key, url: due.url, status, fault, durationMs: performance.now() - started }, simulation.now());
+  const record = async (due: DueWebhook, status: number, fault: string | null, started: number): Promise<void> => {
     log?.(`webhook ${due.event.type} ${due.jobId} -> ${due.url.slice(0, 120)} ${fault ?? status}`);
+    await simulation.recordWebhookAttempt({ jobId: due.jobId, key: due.key, url: due.url, status, fault, durationMs: performance.now() - started }).catch(() => undefined);
   };
 
   const deliver = async (due: DueWebhook, attempt: number): Promise<void> => {
@@ -87,13 +87,25 @@ export function createWebhookDispatcher(simulation: Simulation, options: Webhook
       fault = `webhook-unreachable: ${(error as Error).message}`.slice(0, 200);
     }
     const acknowledged = status >= 200 && status < 300;
-    record(due, status, acknowledged ? null : (fault ?? 'webhook-not-acknowledged'), started);
+    await record(due, status, acknowledged ? null : (fault ?? 'webhook-not-acknowledged'), started);
     const wait = retryDelaysMs[attempt];
     if (!acknowledged && wait !== undefined) later(wait, () => void deliver(due, attempt + 1));
   };
 
+  // One hand-out at a time: a tick while the last one still waits on the store has nothing to add.
+  let ticking = false;
   const tick = (): void => {
-    for (const due of takeDueWebhooks(simulation.state, simulation.now())) void deliver(due, 0);
+    if (ticking) return;
+    ticking = true;
+    simulation
+      .takeDueWebhooks()
+      .then((due) => {
+        for (const event of due) void deliver(event, 0);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        ticking = false;
+      });
   };
 
   return {

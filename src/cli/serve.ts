@@ -106,7 +106,7 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
   }
   const quiet = options.log === null;
   const server = await startNodeHttpMockServer({ ...options, log: quiet ? null : (line) => io.out(`${line}\n`) });
-  const { config } = server.simulation.state;
+  const { config } = server.simulation;
   io.out(
     [
       `aigw-video mock of the AIgateway video API at ${server.url}`,

@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../sim/state.js';
+import type { JournalEntry } from '../sim/store.js';
 
 const pad = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 const padStart = (text: string, width: number): string => (text.length >= width ? text : ' '.repeat(width - text.length) + text);

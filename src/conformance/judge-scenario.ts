@@ -1,4 +1,4 @@
-import type { JournalEntry } from '../sim/state.js';
+import type { JournalEntry } from '../sim/store.js';
 import type { AdapterRun } from './run-adapter.js';
 import type { Outcome } from './outcome.js';
 import type { Check, Matcher, Rule, Selector } from './scenario.js';

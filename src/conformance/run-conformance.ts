@@ -5,7 +5,7 @@ import type { SchemaAspectRatio, SchemaVideoGenerationRequest } from '../generat
 import { keyFingerprint } from '../sim/accounts.js';
 import { jobView } from '../sim/job-view.js';
 import { videoFor } from '../sim/media.js';
-import type { JournalEntry } from '../sim/state.js';
+import type { JournalEntry } from '../sim/store.js';
 import { judgeRules, type RuleResult } from './judge-scenario.js';
 import { parseOutcome, type Outcome } from './outcome.js';
 import { resolveAdapter } from './resolve-adapter.js';
@@ -127,7 +127,7 @@ export async function runScenario(
 
     const created = result.journal.find((e) => e.operation === 'createVideo' && e.status >= 200 && e.status < 300 && e.job_id !== null);
     const jobId = created?.job_id ?? scenario.adapter?.jobId ?? null;
-    const record = jobId === null ? undefined : server.simulation.state.jobs.get(jobId);
+    const record = jobId === null ? undefined : ((await server.simulation.job(jobId)) ?? undefined);
     const aspectRatio: SchemaAspectRatio = record?.aspectRatio ?? conformanceVideoRequest.aspect_ratio ?? '16:9';
     const video = videoFor(aspectRatio);
     const facts = {

@@ -1,6 +1,7 @@
+import type { Core } from './core.js';
 import { phaseOf } from './lifecycle.js';
 import { hexAt } from './random.js';
-import type { Account, SimState } from './state.js';
+import type { Admission, JobRecord, WalletRecord } from './store.js';
 
 const fingerprints = new Map<string, string>();
 
@@ -16,59 +17,29 @@ export function keyFingerprint(apiKey: string): string {
   return fingerprint;
 }
 
-/** The key's account, created with the starting credit on first use; marks it most recently used. */
-export function accountFor(state: SimState, key: string): Account {
-  let account = state.accounts.get(key);
-  if (account !== undefined) {
-    // Move it to the end (most recently used). With one key it is there already, and delete+set
-    // would only leave a hole in the Map for the next rehash (the bench's single-key load).
-    if (state.accounts.size > 1) {
-      state.accounts.delete(key);
-      state.accounts.set(key, account);
-    }
-    return account;
+/**
+ * Refunds every job of the key that has failed by now (failed jobs cost nothing). `maybePending`
+ * false (the store's hint at admission) spares the lookup.
+ */
+export async function settleRefunds(core: Core, key: string, nowMs: number, maybePending = true): Promise<void> {
+  if (!maybePending) return;
+  const pending = await core.store.jobs({ key, pendingRefund: true });
+  for (const job of pending) {
+    if (phaseOf(job, nowMs).status === 'failed') await core.store.refundJob(job.id, core.config.creditsCents);
   }
-  account = {
-    key,
-    balanceCents: state.config.creditsCents,
-    spentCents: 0,
-    refundedCents: 0,
-    seq: 0,
-    pendingRefunds: [],
-    windowStartMs: 0,
-    windowCount: 0,
-    faults: [],
-  };
-  state.dirty.accounts.add(key);
-  while (state.accounts.size >= state.config.maxAccounts) {
-    const oldest = state.accounts.keys().next().value;
-    if (oldest === undefined) break;
-    state.accounts.delete(oldest);
-    state.dirty.accounts.add(oldest);
-  }
-  state.accounts.set(key, account);
-  return account;
 }
 
-/** Refunds every job of the account that has failed by now (failed jobs cost nothing). */
-export function settleRefunds(state: SimState, account: Account, nowMs: number): void {
-  if (account.pendingRefunds.length === 0) return;
-  const stillPending: string[] = [];
-  for (const id of account.pendingRefunds) {
-    const job = state.jobs.get(id);
-    if (job === undefined || job.refunded) continue;
-    const status = phaseOf(job, nowMs).status;
-    if (status === 'failed') {
-      job.refunded = true;
-      account.balanceCents += job.costCents;
-      account.refundedCents += job.costCents;
-      state.dirty.jobs.add(id);
-      state.dirty.accounts.add(account.key);
-    } else if (status !== 'completed') stillPending.push(id);
-  }
-  if (stillPending.length !== account.pendingRefunds.length) {
-    account.pendingRefunds = stillPending;
-    state.dirty.accounts.add(account.key);
+/** The key's wallet with the refunds due by now settled. */
+export async function settledWallet(core: Core, key: string, nowMs: number): Promise<WalletRecord> {
+  await settleRefunds(core, key, nowMs);
+  return core.store.wallet(key, core.config.creditsCents);
+}
+
+/** Jobs the store evicted that never completed cost nothing: their charge goes back. */
+export async function refundEvicted(core: Core, evicted: readonly JobRecord[], nowMs: number): Promise<void> {
+  for (const job of evicted) {
+    if (job.refunded || phaseOf(job, nowMs).status === 'completed') continue;
+    await core.store.credit(job.key, job.costCents, core.config.creditsCents);
   }
 }
 
@@ -83,21 +54,18 @@ export interface RateLimitReading {
 }
 
 /**
- * Counts a request against the key's fixed one-minute window. The gateway's docs give
+ * What the key's fixed one-minute window says of this request. The gateway's docs give
  * requests-per-minute tiers and `x-ratelimit-*` headers; a fixed window keeps `remaining`
  * monotonic within a window, which clients and the contract suite can check.
  */
-export function countRequest(account: Account, rpm: number, nowMs: number): RateLimitReading {
-  if (nowMs - account.windowStartMs >= WINDOW_MS || nowMs < account.windowStartMs) {
-    account.windowStartMs = nowMs;
-    account.windowCount = 0;
-  }
-  const resetSeconds = Math.max(1, Math.ceil((account.windowStartMs + WINDOW_MS - nowMs) / 1000));
-  if (account.windowCount >= rpm) {
-    return { limit: rpm, remaining: 0, resetSeconds, retryAfter: resetSeconds };
-  }
-  account.windowCount += 1;
-  return { limit: rpm, remaining: rpm - account.windowCount, resetSeconds, retryAfter: null };
+export function readRateLimit(admission: Admission, rpm: number, nowMs: number): RateLimitReading {
+  const resetSeconds = Math.max(1, Math.ceil((admission.windowStartMs + WINDOW_MS - nowMs) / 1000));
+  return {
+    limit: rpm,
+    remaining: Math.max(0, rpm - admission.windowCount),
+    resetSeconds,
+    retryAfter: admission.limited ? resetSeconds : null,
+  };
 }
 
 export const rateLimitHeaders = (r: RateLimitReading): Record<string, string> => ({

@@ -1,12 +1,15 @@
 import type { components as AdminComponents } from '../generated/admin-api.js';
+import type { AdminOperationId } from '../generated/operations.js';
 import { getOperation, matchOperation } from '../contract/openapi-document.js';
 import { videoSpec, adminSpec } from '../generated/spec.js';
-import { accountFor, keyFingerprint, settleRefunds } from './accounts.js';
+import { keyFingerprint, settledWallet } from './accounts.js';
 import { errorAnswer, jsonAnswer, answer } from './answers.js';
-import type { SimRequest, SimResponse } from './exchange.js';
+import { nowOf } from './core.js';
+import type { SimResponse } from './exchange.js';
 import { checkRequest } from './read-body.js';
+import type { RequestContext } from './request-context.js';
 import { apiKeyPattern } from './spec-values.js';
-import { resetAll, type Fault, type SimState } from './state.js';
+import type { Fault } from './store.js';
 
 type Schemas = AdminComponents['schemas'];
 
@@ -19,9 +22,103 @@ const sharedStatuses = (): number[] => {
   return (first ?? []).filter((s) => rest.every((list) => list.includes(s)));
 };
 
+/** One control-API call, checked against openapi/mock-admin.yaml; `key` is the fingerprint it names, if any. */
+interface AdminCall {
+  ctx: RequestContext;
+  body: unknown;
+  key: string | null;
+  needKey(): SimResponse;
+}
+
+type AdminHandler = (call: AdminCall) => Promise<SimResponse>;
+
+/** The control API by the admin spec's operationIds: one missing is a compile error. */
+const adminOperations: { readonly [Id in AdminOperationId]: AdminHandler } = {
+  async mockHealth({ ctx }) {
+    const { config, store } = ctx.core;
+    const { jobs } = await store.counts();
+    const health: Schemas['Health'] = { status: 'ok', mock: 'aigw-video-kit', version: mockVersion, timing: config.timing, now: ctx.nowMs, jobs };
+    return jsonAnswer(200, health, { 'x-aigw-api-version': apiVersion });
+  },
+  async mockReset({ ctx, key }) {
+    const removed = await ctx.core.store.reset(key);
+    return jsonAnswer(200, { scope: key === null ? 'all' : 'key', jobs_removed: removed } satisfies Schemas['ResetResult']);
+  },
+  async mockGetClock({ ctx }) {
+    return jsonAnswer(200, clock(ctx, ctx.nowMs));
+  },
+  async mockAdvanceClock({ ctx, body }) {
+    const { advance_ms } = body as Schemas['ClockAdvance'];
+    ctx.core.offsetMs = await ctx.core.store.advanceClock(advance_ms);
+    return jsonAnswer(200, clock(ctx, nowOf(ctx.core)));
+  },
+  async mockGetJournal({ ctx, key }) {
+    const limit = ctx.query.has('limit') ? Number(ctx.query.get('limit')) : undefined;
+    const entries = await ctx.core.store.journal({ key, ...(limit === undefined ? {} : { limit }) });
+    return jsonAnswer(200, { entries } satisfies Schemas['Journal']);
+  },
+  async mockClearJournal({ ctx, key }) {
+    await ctx.core.store.clearJournal(key);
+    return answer(204, { kind: 'none' }, {});
+  },
+  async mockGetWallet({ ctx, key, needKey }) {
+    if (key === null) return needKey();
+    return jsonAnswer(200, walletView(await settledWallet(ctx.core, key, ctx.nowMs)));
+  },
+  async mockSetWallet({ ctx, key, needKey, body }) {
+    if (key === null) return needKey();
+    const { config, store } = ctx.core;
+    await store.setBalance(key, (body as Schemas['WalletUpdate']).balance_cents, config.creditsCents);
+    return jsonAnswer(200, walletView(await settledWallet(ctx.core, key, ctx.nowMs)));
+  },
+  async mockListFaults({ ctx, key, needKey }) {
+    if (key === null) return needKey();
+    return jsonAnswer(200, { faults: await ctx.core.store.faults(key) } satisfies Schemas['FaultList']);
+  },
+  async mockAddFault({ ctx, key, needKey, body }) {
+    if (key === null) return needKey();
+    const { config, store } = ctx.core;
+    const request = body as Schemas['FaultRequest'];
+    if (request.status !== undefined) {
+      const documented = request.operation === '*' ? sharedStatuses() : getOperation(request.operation).responses.map((r) => Number(r.status));
+      const errors = documented.filter((s) => s >= 400);
+      if (!errors.includes(request.status)) {
+        return errorAnswer(400, {
+          message: `status: ${request.status} is not an error status documented for ${request.operation}; documented: ${errors.join(', ')}.`,
+          code: 'invalid_value',
+          param: 'status',
+        });
+      }
+    }
+    const fault: Fault = {
+      id: `fault_${await store.nextSequence('fault')}`,
+      operation: request.operation,
+      status: request.socket !== undefined ? null : (request.status ?? null),
+      socket: request.socket ?? null,
+      retry_after: request.retry_after ?? null,
+      remaining: request.count ?? 1,
+    };
+    const armed = await store.armFault(key, fault, config.maxFaultsPerKey);
+    if (armed === null) {
+      return errorAnswer(400, {
+        message: `The key has ${config.maxFaultsPerKey} armed faults already, the most a key may hold; clear them with DELETE /__mock/faults.`,
+        code: 'too_many_faults',
+        param: 'operation',
+      });
+    }
+    return jsonAnswer(201, armed);
+  },
+  async mockClearFaults({ ctx, key, needKey }) {
+    if (key === null) return needKey();
+    await ctx.core.store.clearFaults(key);
+    return answer(204, { kind: 'none' }, {});
+  },
+};
+
 /** Serves `/__mock/*`: the control API of openapi/mock-admin.yaml. */
-export function handleAdmin(state: SimState, request: SimRequest, pathname: string, query: URLSearchParams, nowMs: number): SimResponse {
-  const { config } = state;
+export async function handleAdmin(ctx: RequestContext): Promise<SimResponse> {
+  const { config } = ctx.core;
+  const { request, pathname } = ctx;
   if (config.adminToken !== null && request.headers['x-aigw-admin-token'] !== config.adminToken) {
     return errorAnswer(401, {
       message: 'The mock control API needs the admin token in x-aigw-admin-token.',
@@ -32,13 +129,17 @@ export function handleAdmin(state: SimState, request: SimRequest, pathname: stri
   const match = matchOperation(request.method, pathname);
   if (match.operation === null || match.operation.document !== 'admin') {
     const allowed = match.operation === null ? match.allowed.map((m) => m.toUpperCase()) : [];
-    return errorAnswer(404, {
-      message: `${request.method} ${pathname.slice(0, 300)} is not part of the mock control API.${allowed.length > 0 ? ` This path supports ${allowed.join(', ')}.` : ''}`,
-      code: 'unknown_endpoint',
-    }, allowed.length > 0 ? { allow: allowed.join(', ') } : {});
+    return errorAnswer(
+      404,
+      {
+        message: `${request.method} ${pathname.slice(0, 300)} is not part of the mock control API.${allowed.length > 0 ? ` This path supports ${allowed.join(', ')}.` : ''}`,
+        code: 'unknown_endpoint',
+      },
+      allowed.length > 0 ? { allow: allowed.join(', ') } : {},
+    );
   }
-  const operationId = match.operation.operationId;
-  const checked = checkRequest(operationId, request, { query: Object.fromEntries(query) }, config.bodyLimitBytes);
+  const operationId = match.operation.operationId as AdminOperationId;
+  const checked = checkRequest(operationId, request, { query: Object.fromEntries(ctx.query) }, config.bodyLimitBytes);
   if (!checked.ok) return checked.response;
 
   // The key a call concerns is named the way the API names it.
@@ -53,103 +154,13 @@ export function handleAdmin(state: SimState, request: SimRequest, pathname: stri
   }
   const needKey = (): SimResponse =>
     errorAnswer(400, { message: `Authorization: is required to name the key whose ${pathname.split('/')[2] ?? 'state'} this is.`, code: 'missing_required_field', param: 'Authorization' });
-
-  switch (operationId) {
-    case 'mockHealth': {
-      const health: Schemas['Health'] = { status: 'ok', mock: 'aigw-video-kit', version: mockVersion, timing: config.timing, now: nowMs, jobs: state.jobs.size };
-      return jsonAnswer(200, health, { 'x-aigw-api-version': apiVersion });
-    }
-    case 'mockReset':
-      return jsonAnswer(200, reset(state, key));
-    case 'mockGetClock':
-      return jsonAnswer(200, clock(state, nowMs));
-    case 'mockAdvanceClock': {
-      const { advance_ms } = checked.body as Schemas['ClockAdvance'];
-      state.clockOffsetMs += advance_ms;
-      state.lastNowMs = nowMs + advance_ms;
-      state.dirty.clock = true;
-      return jsonAnswer(200, clock(state, nowMs + advance_ms));
-    }
-    case 'mockGetJournal': {
-      const limit = query.has('limit') ? Number(query.get('limit')) : Number.POSITIVE_INFINITY;
-      const entries = state.journal.filter((e) => key === null || e.key === key);
-      const journal: Schemas['Journal'] = { entries: Number.isFinite(limit) ? entries.slice(-limit) : entries };
-      return jsonAnswer(200, journal);
-    }
-    case 'mockClearJournal':
-      state.journal = key === null ? [] : state.journal.filter((e) => e.key !== key);
-      return answer(204, { kind: 'none' }, {});
-    case 'mockGetWallet':
-      if (key === null) return needKey();
-      return jsonAnswer(200, wallet(state, key, nowMs));
-    case 'mockSetWallet': {
-      if (key === null) return needKey();
-      const account = accountFor(state, key);
-      account.balanceCents = (checked.body as Schemas['WalletUpdate']).balance_cents;
-      state.dirty.accounts.add(key);
-      return jsonAnswer(200, wallet(state, key, nowMs));
-    }
-    case 'mockListFaults':
-      if (key === null) return needKey();
-      return jsonAnswer(200, { faults: accountFor(state, key).faults.map((f) => ({ ...f })) } satisfies Schemas['FaultList']);
-    case 'mockAddFault': {
-      if (key === null) return needKey();
-      const body = checked.body as Schemas['FaultRequest'];
-      if (body.status !== undefined) {
-        const documented =
-          body.operation === '*' ? sharedStatuses() : getOperation(body.operation).responses.map((r) => Number(r.status));
-        const errors = documented.filter((s) => s >= 400);
-        if (!errors.includes(body.status)) {
-          return errorAnswer(400, {
-            message: `status: ${body.status} is not an error status documented for ${body.operation}; documented: ${errors.join(', ')}.`,
-            code: 'invalid_value',
-            param: 'status',
-          });
-        }
-      }
-      const fault: Fault = {
-        id: `fault_${++state.faultSeq}`,
-        operation: body.operation,
-        status: body.socket !== undefined ? null : (body.status ?? null),
-        socket: body.socket ?? null,
-        retry_after: body.retry_after ?? null,
-        remaining: body.count ?? 1,
-      };
-      accountFor(state, key).faults.push(fault);
-      return jsonAnswer(201, { ...fault });
-    }
-    case 'mockClearFaults':
-      if (key === null) return needKey();
-      accountFor(state, key).faults = [];
-      return answer(204, { kind: 'none' }, {});
-    default:
-      return errorAnswer(404, { message: `${operationId} is not served by this mock.`, code: 'unknown_endpoint' });
-  }
+  return adminOperations[operationId]({ ctx, body: checked.body, key, needKey });
 }
 
-function clock(state: SimState, nowMs: number): Schemas['Clock'] {
-  return { now: nowMs, offset_ms: state.clockOffsetMs, timing: state.config.timing };
+function clock(ctx: RequestContext, nowMs: number): Schemas['Clock'] {
+  return { now: nowMs, offset_ms: ctx.core.offsetMs, timing: ctx.core.config.timing };
 }
 
-function wallet(state: SimState, key: string, nowMs: number): Schemas['Wallet'] {
-  const account = accountFor(state, key);
-  settleRefunds(state, account, nowMs);
-  return { key, balance_cents: account.balanceCents, spent_cents: account.spentCents, refunded_cents: account.refundedCents };
-}
-
-function reset(state: SimState, key: string | null): Schemas['ResetResult'] {
-  if (key === null) {
-    return { scope: 'all', jobs_removed: resetAll(state) };
-  }
-  let removed = 0;
-  for (const [id, job] of state.jobs) {
-    if (job.key !== key) continue;
-    state.jobs.delete(id);
-    state.dirty.jobs.add(id);
-    removed++;
-  }
-  state.accounts.delete(key);
-  state.dirty.accounts.add(key);
-  state.journal = state.journal.filter((e) => e.key !== key);
-  return { scope: 'key', jobs_removed: removed };
+function walletView(wallet: { key: string; balanceCents: number; spentCents: number; refundedCents: number }): Schemas['Wallet'] {
+  return { key: wallet.key, balance_cents: wallet.balanceCents, spent_cents: wallet.spentCents, refunded_cents: wallet.refundedCents };
 }

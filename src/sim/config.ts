@@ -51,12 +51,8 @@ export interface SimulationOptions {
   adminEnabled?: boolean;
   /** Origin used in `result.url` (default: the origin the request came to). */
   publicBaseUrl?: string | null;
-  /**
-   * Record what each request changed, for `drainChanges()` (a state file). Default true. Without a
-   * reader the record only grows (one id per job ever created), so adapters without persistence
-   * turn it off.
-   */
-  trackChanges?: boolean;
+  /** Armed faults kept per key at most. Default 100. */
+  maxFaultsPerKey?: number;
 }
 
 export type SimConfig = Required<Omit<SimulationOptions, 'realtime' | 'steps' | 'latency'>> & {
@@ -105,6 +101,6 @@ export function resolveConfig(options: SimulationOptions = {}): SimConfig {
     adminToken: options.adminToken ?? null,
     adminEnabled: options.adminEnabled ?? true,
     publicBaseUrl: options.publicBaseUrl ?? null,
-    trackChanges: options.trackChanges ?? true,
+    maxFaultsPerKey: positive('maxFaultsPerKey', options.maxFaultsPerKey ?? 100),
   };
 }

@@ -1,5 +1,5 @@
 import type { components as AdminComponents } from '../generated/admin-api.js';
-import type { JournalEntry } from './state.js';
+import type { JournalEntry } from './store.js';
 
 export type SocketFault = AdminComponents['schemas']['SocketFault'];
 
@@ -12,6 +12,8 @@ export interface SimRequest {
   headers: Readonly<Record<string, string | undefined>>;
   /** The raw body, or null when there was none. */
   body: Uint8Array | null;
+  /** `performance.now()` when the adapter received the request; the journal's duration counts from there. */
+  receivedAtMs?: number;
   /** The adapter stopped reading because the body was over the limit. */
   bodyTooLarge?: boolean;
   /** Where the request came to (`http://127.0.0.1:4010`), for the URLs the answer contains. */
@@ -32,6 +34,6 @@ export interface SimResponse {
   socketFault: SocketFault | null;
   /** Milliseconds the adapter waits before answering. */
   latencyMs: number;
-  /** The journal entry of this exchange; the adapter may fill in `duration_ms`. */
+  /** The journal entry of this exchange (already in the journal; its duration counts the latency). */
   journal: JournalEntry | null;
 }

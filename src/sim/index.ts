@@ -1,7 +1,22 @@
 export { createSimulation, type Simulation, type SimulationSetup } from './simulation.js';
-export { handleRequest, clockNow } from './handle-request.js';
-export { createState, drainChanges, applyChange, snapshotChanges, type SimState, type Change, type JobRecord, type JournalEntry } from './state.js';
-export type { SimulationOptions, LatencyProfile, Timing } from './config.js';
+export { MemoryStore, createMemoryStore, type Change, type StoredAccount, type MemoryStoreOptions } from './memory-store.js';
+export type {
+  Store,
+  JobRecord,
+  JournalEntry,
+  WalletRecord,
+  Fault,
+  Admission,
+  AdmitLimits,
+  JobLimits,
+  JobQuery,
+  JournalQuery,
+  CreateJobResult,
+  JobPatch,
+  SequenceName,
+} from './store.js';
+export type { SimulationOptions, LatencyProfile, Timing, SimConfig } from './config.js';
 export type { SimRequest, SimResponse, SimBody, SocketFault } from './exchange.js';
+export type { DueWebhook, WebhookAttempt, WebhookEvent } from './webhooks.js';
 export { parsePrefer, type Preferences } from './prefer.js';
 export { keyFingerprint } from './accounts.js';

@@ -1,7 +1,7 @@
 import type { SchemaJob } from '../generated/api.js';
 import { phaseOf } from './lifecycle.js';
 import { resolutionOf } from './resolution.js';
-import type { JobRecord } from './state.js';
+import type { JobRecord } from './store.js';
 import { failureMessage } from './spec-values.js';
 
 export const MEDIA_FILENAME = 'video.mp4';

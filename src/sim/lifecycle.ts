@@ -1,5 +1,5 @@
 import type { SchemaJobStatus } from '../generated/api.js';
-import type { JobRecord } from './state.js';
+import type { JobRecord } from './store.js';
 
 export interface JobPhase {
   status: SchemaJobStatus;
@@ -47,5 +47,3 @@ function stepPhase(job: JobRecord): JobPhase {
   if (job.outcome === 'failed') return { status: 'failed', progress: Math.floor(100 * FAILURE_POINT), updatedMs: job.stepUpdatedMs };
   return { status: 'completed', progress: 100, updatedMs: job.stepUpdatedMs };
 }
-
-export const isTerminal = (status: SchemaJobStatus): boolean => status === 'completed' || status === 'failed';

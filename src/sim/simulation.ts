@@ -1,68 +1,96 @@
-import type { SimulationOptions } from './config.js';
+import { settledWallet } from './accounts.js';
+import { resolveConfig, type SimConfig, type SimulationOptions } from './config.js';
+import { nowOf, syncedNow, type Core } from './core.js';
 import type { SimRequest, SimResponse } from './exchange.js';
-import { clockNow, handleRequest } from './handle-request.js';
-import { applyChange, createState, drainChanges, resetAll, snapshotChanges, type Change, type SimState } from './state.js';
+import { handleRequest } from './handle-request.js';
+import { createMemoryStore } from './memory-store.js';
+import { errorAnswer } from './answers.js';
+import { StoreUnavailableError, type JobQuery, type JobRecord, type JournalEntry, type JournalQuery, type Store, type WalletRecord } from './store.js';
+import { journalWebhook, takeDueWebhooks, type DueWebhook, type WebhookAttempt } from './webhooks.js';
 
+/**
+ * The mock: the rules of the core over a store, with a time source. Adapters hand it requests and
+ * write out its answers; tests and tools read its state through these methods and change it only
+ * as the control API would.
+ */
 export interface Simulation {
-  readonly state: SimState;
+  readonly config: SimConfig;
+  /** `memory`, `redis`, ...: where the state lives. */
+  readonly storeKind: string;
   /** Answers one request at the time source's current time. */
-  handle(request: SimRequest): SimResponse;
-  /** The mock's clock (unix ms). */
+  handle(request: SimRequest): Promise<SimResponse>;
+  /** The mock's clock (unix ms), with the offset last read from the store. */
   now(): number;
-  /** Moves the clock forward; realtime jobs progress as if that time had passed. */
-  advance(ms: number): number;
+  /** Moves the clock forward for everyone sharing the store; realtime jobs progress as if that time had passed. */
+  advance(ms: number): Promise<number>;
   /** Forgets every job, wallet, fault and journal entry (the clock keeps running). */
-  reset(): void;
-  /** What changed since the last call (for persistence). */
-  drainChanges(): Change[];
-  /** The whole state as changes (to compact a log). */
-  snapshot(): Change[];
-  /** Replays persisted changes. */
-  restore(changes: Iterable<Change>): void;
-}
-
-/** Drops the change record nobody will read (see `trackChanges`). */
-function forgetChanges(state: SimState): void {
-  // Set#clear allocates a fresh table even for an empty set: only clear what holds something.
-  if (state.dirty.jobs.size > 0) state.dirty.jobs.clear();
-  if (state.dirty.accounts.size > 0) state.dirty.accounts.clear();
+  reset(): Promise<void>;
+  job(id: string): Promise<JobRecord | null>;
+  jobs(query?: JobQuery): Promise<JobRecord[]>;
+  journal(query?: JournalQuery): Promise<JournalEntry[]>;
+  /** A key's wallet (by fingerprint), refunds due by now settled. */
+  wallet(key: string): Promise<WalletRecord>;
+  /** The webhook events due now, each handed out once. */
+  takeDueWebhooks(): Promise<DueWebhook[]>;
+  /** Writes a webhook delivery attempt into the journal. */
+  recordWebhookAttempt(attempt: WebhookAttempt): Promise<void>;
+  /** Releases the store. */
+  close(): Promise<void>;
 }
 
 export interface SimulationSetup extends SimulationOptions {
   /** The time source (unix ms). Default `Date.now`; tests pass a virtual clock. */
   now?: () => number;
+  /** Where the state lives. Default: a new in-memory store. */
+  store?: Store;
 }
 
-/**
- * The core with its state and time source bundled, which is what the adapters hold. Everything it
- * does is `handleRequest(state, request, now)`; it adds no behaviour of its own.
- */
+/** Runs one unit of work and commits what it changed (a persisting store writes it as one record). */
+async function unitOfWork<T>(core: Core, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    await core.store.commit();
+  }
+}
+
 export function createSimulation(setup: SimulationSetup = {}): Simulation {
-  const { now: source = Date.now, ...options } = setup;
-  const state = createState(options);
+  const { now: source = Date.now, store: given, ...options } = setup;
+  const config = resolveConfig(options);
+  const store = given ?? createMemoryStore({ maxAccounts: config.maxAccounts });
+  const core: Core = { config, store, source, perfNow: () => performance.now(), offsetMs: 0, lastNowMs: 0 };
   return {
-    state,
-    handle(request) {
-      const response = handleRequest(state, request, source());
-      if (!state.config.trackChanges) forgetChanges(state);
-      return response;
+    config,
+    storeKind: store.kind,
+    async handle(request) {
+      try {
+        return await unitOfWork(core, () => handleRequest(core, request));
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        const response = errorAnswer(
+          503,
+          { message: `The mock's ${store.kind} store is unavailable (${error.message}); retry shortly.`, code: 'store_unavailable' },
+          { 'retry-after': '1' },
+        );
+        response.headers['x-request-id'] = `req_unavailable_${Math.floor(core.perfNow() * 1000).toString(16)}`;
+        return response;
+      }
     },
-    now: () => clockNow(state, source()),
-    advance(ms) {
+    now: () => nowOf(core),
+    async advance(ms) {
       if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`advance takes milliseconds >= 0, not ${ms}`);
-      state.clockOffsetMs += Math.floor(ms);
-      state.dirty.clock = true;
-      return clockNow(state, source());
+      core.offsetMs = await unitOfWork(core, () => store.advanceClock(Math.floor(ms)));
+      return nowOf(core);
     },
-    reset() {
-      resetAll(state);
+    async reset() {
+      await unitOfWork(core, () => store.reset(null));
     },
-    drainChanges: () => drainChanges(state),
-    snapshot: () => snapshotChanges(state),
-    restore(changes) {
-      for (const change of changes) applyChange(state, change);
-      state.dirty.jobs.clear();
-      state.dirty.accounts.clear();
-    },
+    job: (id) => store.getJob(id),
+    jobs: (query) => store.jobs(query),
+    journal: (query) => store.journal(query),
+    wallet: (key) => unitOfWork(core, async () => settledWallet(core, key, await syncedNow(core))),
+    takeDueWebhooks: () => unitOfWork(core, async () => takeDueWebhooks(core, await syncedNow(core))),
+    recordWebhookAttempt: (attempt) => unitOfWork(core, () => journalWebhook(core, attempt, nowOf(core))),
+    close: () => store.close(),
   };
 }

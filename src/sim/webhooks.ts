@@ -1,10 +1,11 @@
 import type { components } from '../generated/api.js';
+import { isTerminalStatus } from '../contract/job-status.js';
+import type { Core } from './core.js';
 import { mediaUrl } from './job-view.js';
 import { phaseOf } from './lifecycle.js';
 import { resolutionOf } from './resolution.js';
 import { hexAt } from './random.js';
 import { failureMessage } from './spec-values.js';
-import type { JournalEntry, SimState } from './state.js';
 
 export type WebhookEvent = components['schemas']['WebhookEvent'];
 
@@ -17,37 +18,41 @@ export interface DueWebhook {
   event: WebhookEvent;
 }
 
+/** One delivery attempt, as the adapter saw it. */
+export interface WebhookAttempt {
+  jobId: string;
+  key: string;
+  url: string;
+  status: number;
+  fault: string | null;
+  durationMs: number;
+}
+
 /**
- * Hands out, once each, the webhook events of jobs that have ended by now. Delivery (signing,
- * sending, retrying) is I/O and belongs to the adapter.
+ * Hands out, once each (also across processes sharing a store), the webhook events of jobs that
+ * have ended by now. Delivery (signing, sending, retrying) is I/O and belongs to the adapter.
  */
-export function takeDueWebhooks(state: SimState, nowMs: number): DueWebhook[] {
-  if (state.webhookPending.size === 0) return [];
+export async function takeDueWebhooks(core: Core, nowMs: number): Promise<DueWebhook[]> {
+  const pending = await core.store.jobs({ pendingWebhook: true });
   const due: DueWebhook[] = [];
-  for (const id of state.webhookPending) {
-    const job = state.jobs.get(id);
-    if (job === undefined || job.webhook === null || job.webhook.done) {
-      state.webhookPending.delete(id);
-      continue;
-    }
+  for (const job of pending) {
+    if (job.webhook === null || job.webhook.done) continue;
     const phase = phaseOf(job, nowMs);
-    if (phase.status !== 'completed' && phase.status !== 'failed') continue;
-    job.webhook.done = true;
-    state.webhookPending.delete(id);
-    state.dirty.jobs.add(id);
+    if (!isTerminalStatus(phase.status)) continue;
+    if (!(await core.store.claimWebhook(job.id))) continue;
     const completed = phase.status === 'completed';
-    const url = mediaUrl(state.config.publicBaseUrl ?? job.webhook.origin, job.id);
+    const url = mediaUrl(core.config.publicBaseUrl ?? job.webhook.origin, job.id);
     const code = job.failure ?? 'upstream_error';
     due.push({
-      jobId: id,
+      jobId: job.id,
       key: job.key,
       url: job.webhook.url,
       event: {
-        id: `evt_${hexAt(24, state.config.seed, 'event', id)}`,
+        id: `evt_${hexAt(24, core.config.seed, 'event', job.id)}`,
         type: completed ? 'job.completed' : 'job.failed',
         created: Math.floor(phase.updatedMs / 1000),
         data: {
-          job_id: id,
+          job_id: job.id,
           model: job.model,
           status: completed ? 'completed' : 'failed',
           ...(completed
@@ -62,27 +67,24 @@ export function takeDueWebhooks(state: SimState, nowMs: number): DueWebhook[] {
 }
 
 /** Records a delivery attempt in the journal, beside the requests (operation `webhook`). */
-export function journalWebhook(
-  state: SimState,
-  delivery: { jobId: string; key: string; url: string; status: number; fault: string | null; durationMs: number },
-  nowMs: number,
-): void {
-  if (state.config.journalLimit === 0) return;
-  const entry: JournalEntry = {
-    seq: ++state.journalSeq,
-    time: nowMs,
-    method: 'POST',
-    path: delivery.url.slice(0, 2048),
-    operation: 'webhook',
-    status: delivery.status,
-    duration_ms: Math.round(delivery.durationMs * 100) / 100,
-    key: delivery.key,
-    request_id: `whk_${hexAt(16, state.config.seed, 'webhook', state.journalSeq)}`,
-    job_id: delivery.jobId,
-    fault: delivery.fault,
-    headers: {},
-    credentials: [],
-  };
-  state.journal.push(entry);
-  if (state.journal.length > state.config.journalLimit) state.journal.shift();
+export async function journalWebhook(core: Core, attempt: WebhookAttempt, nowMs: number): Promise<void> {
+  const { config, store } = core;
+  if (config.journalLimit <= 0) return;
+  await store.appendJournal(
+    {
+      time: nowMs,
+      method: 'POST',
+      path: attempt.url.slice(0, 2048),
+      operation: 'webhook',
+      status: attempt.status,
+      duration_ms: Math.round(attempt.durationMs * 100) / 100,
+      key: attempt.key,
+      request_id: `whk_${hexAt(16, config.seed, 'webhook', attempt.jobId, await store.nextSequence('request'))}`,
+      job_id: attempt.jobId,
+      fault: attempt.fault,
+      headers: {},
+      credentials: [],
+    },
+    config.journalLimit,
+  );
 }

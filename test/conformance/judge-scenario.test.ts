@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateCheck, judgeRules, type Evidence } from '../../src/conformance/judge-scenario.js';
-import type { JournalEntry } from '../../src/sim/state.js';
+import type { JournalEntry } from '../../src/sim/store.js';
 
 const entry = (seq: number, time: number, operation: string, status: number, fault: string | null = null): JournalEntry => ({
   seq,

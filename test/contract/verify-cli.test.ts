@@ -75,11 +75,11 @@ describe('aigw-video verify', () => {
 
   it('prints the plan and its cost on --dry-run, without creating a job', async () => {
     const io = captureIo();
-    const jobsBefore = mock.simulation.state.jobs.size;
+    const jobsBefore = (await mock.simulation.jobs()).length;
     const code = await main(['verify', '--base-url', mock.url, '--dry-run'], io);
     expect(code).toBe(0);
     expect(io.stdout()).toContain('Nothing was sent (dry run)');
-    expect(mock.simulation.state.jobs.size).toBe(jobsBefore);
+    expect(await mock.simulation.jobs()).toHaveLength(jobsBefore);
   });
 
   it('asks for a key when the target is not the mock', async () => {

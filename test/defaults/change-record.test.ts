@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { getResponse } from 'msw';
 import { startMockServer, type RunningMockServer } from '../../mocks/express.js';
 import { createHandlers } from '../../mocks/msw.js';
-import { getResponse } from 'msw';
+import { createMemoryStore } from '../../src/sim/memory-store.js';
 
 const create = (url: string) =>
   new Request(`${url}/videos/generations`, {
@@ -18,16 +19,17 @@ describe('the record of changes kept for a state file', () => {
   });
 
   it('is not kept by a server without a state file, so memory stays bounded by the store', async () => {
-    server = await startMockServer({ port: 0, maxJobs: 5 });
+    const store = createMemoryStore();
+    server = await startMockServer({ port: 0, maxJobs: 5, store });
     for (let i = 0; i < 20; i++) expect((await fetch(create(server.url))).status).toBe(202);
-    expect(server.simulation.state.jobs.size).toBe(5);
-    expect(server.simulation.state.dirty.jobs.size).toBe(0);
-    expect(server.simulation.state.dirty.accounts.size).toBe(0);
+    expect(await server.simulation.jobs()).toHaveLength(5);
+    expect(store.drainChanges()).toEqual([]);
   });
 
   it('is not kept by the MSW handlers either', async () => {
-    const handlers = createHandlers({ baseUrl: 'http://mock.test', maxJobs: 5 });
+    const store = createMemoryStore();
+    const handlers = createHandlers({ baseUrl: 'http://mock.test', maxJobs: 5, store });
     for (let i = 0; i < 20; i++) expect((await getResponse(handlers, create('http://mock.test/v1')))?.status).toBe(202);
-    expect(handlers.simulation.state.dirty.jobs.size).toBe(0);
+    expect(store.drainChanges()).toEqual([]);
   });
 });

@@ -112,7 +112,7 @@ describe('the Express mock over real HTTP', () => {
     const slow = await startMockServer({ port: 0, latency: { getJob: { kind: 'fixed', ms: 60 } } });
     try {
       await fetch(`${slow.url}/jobs/job_x`, { headers: auth() });
-      const [entry] = slow.simulation.state.journal;
+      const [entry] = await slow.simulation.journal();
       expect(entry?.duration_ms).toBeGreaterThanOrEqual(55);
     } finally {
       await slow.close();

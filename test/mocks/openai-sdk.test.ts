@@ -63,7 +63,7 @@ describe('the official openai SDK against the Express mock', () => {
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
     expect((error as InstanceType<typeof OpenAI.APIError>).type).toBe('insufficient_credits');
-    const creates = server.simulation.state.journal.filter((e) => e.status === 402);
+    const creates = (await server.simulation.journal()).filter((e) => e.status === 402);
     expect(creates).toHaveLength(1);
   });
 
@@ -75,7 +75,7 @@ describe('the official openai SDK against the Express mock', () => {
     await arm({ operation: 'createVideo', status: 429, count: 1, retry_after: 1 });
     const job = await client(key).post<Job>('/videos/generations', { body: { model: MODEL, prompt: 'p' } });
     expect(job.status).toBe('queued');
-    const tries = server.simulation.state.journal.filter((e) => e.key === keyFingerprint(key) && e.operation === 'createVideo');
+    const tries = (await server.simulation.journal()).filter((e) => e.key === keyFingerprint(key) && e.operation === 'createVideo');
     const statuses = tries.map((e) => e.status);
     expect(statuses).toEqual([503, 429, 202]);
     const gaps = tries.slice(1).map((e, i) => e.time - (tries[i]?.time ?? 0));

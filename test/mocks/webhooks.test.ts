@@ -68,7 +68,7 @@ describe('webhook delivery', () => {
       expect(delivery?.headers['aig-signature']).toBe(expected);
       expect(delivery?.headers['x-gateway-signature']).toBe(`t=${t},v1=${expected}`);
       // The attempt is journaled once the receiver's answer is back, a moment after it got the event.
-      const entry = async () => server.simulation.state.journal.find((e) => e.operation === 'webhook');
+      const entry = async () => (await server.simulation.journal()).find((e) => e.operation === 'webhook');
       for (let i = 0; i < 200 && (await entry()) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
       expect(await entry()).toMatchObject({ job_id: id, status: 204, fault: null, path: `${hookBase}/node` });
     } finally {
@@ -100,9 +100,9 @@ describe('webhook delivery', () => {
       await fetch(`${server.url}/jobs/${id}`, { headers: auth });
       const tries = await deliveredTo('/retry', 3);
       expect(new Set(tries.map((d) => JSON.parse(d.body).id)).size).toBe(1);
-      const statuses = () => server.simulation.state.journal.filter((e) => e.operation === 'webhook').map((e) => e.status);
-      for (let i = 0; i < 100 && statuses().length < 3; i++) await new Promise((r) => setTimeout(r, 10));
-      expect(statuses()).toEqual([500, 503, 204]);
+      const statuses = async () => (await server.simulation.journal()).filter((e) => e.operation === 'webhook').map((e) => e.status);
+      for (let i = 0; i < 100 && (await statuses()).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await statuses()).toEqual([500, 503, 204]);
     } finally {
       await server.close();
     }
@@ -114,7 +114,7 @@ describe('webhook delivery', () => {
       const id = await createWithHook(server.url, 'https://hooks.example.com/aigateway');
       await fetch(`${server.url}/jobs/${id}`, { headers: auth });
       await fetch(`${server.url}/jobs/${id}`, { headers: auth });
-      const entry = server.simulation.state.journal.find((e) => e.operation === 'webhook');
+      const entry = (await server.simulation.journal()).find((e) => e.operation === 'webhook');
       expect(entry).toMatchObject({ job_id: id, status: 0, fault: 'webhook-host-not-allowed' });
     } finally {
       await server.close();

@@ -10,12 +10,12 @@ export interface Mutant {
   mutate: (simulation: Simulation) => Simulation;
 }
 
-type Alter = (request: SimRequest, response: SimResponse, inner: (request: SimRequest) => SimResponse) => SimResponse;
+type Alter = (request: SimRequest, response: SimResponse, inner: (request: SimRequest) => Promise<SimResponse>) => SimResponse | Promise<SimResponse>;
 
 /** The simulation with `handle` replaced; everything else (state, clock, reset) is the original's. */
 function wrapHandle(simulation: Simulation, alter: Alter): Simulation {
-  const inner = (request: SimRequest): SimResponse => simulation.handle(request);
-  const handle = (request: SimRequest): SimResponse => alter(request, inner(request), inner);
+  const inner = (request: SimRequest): Promise<SimResponse> => simulation.handle(request);
+  const handle = async (request: SimRequest): Promise<SimResponse> => alter(request, await inner(request), inner);
   return new Proxy(simulation, { get: (target, property, receiver) => (property === 'handle' ? handle : Reflect.get(target, property, receiver)) });
 }
 

@@ -11,22 +11,22 @@ describe('authentication', () => {
     ['no Authorization header', null],
     ['a key without the sk-aig- prefix', 'sk-other-1'],
     ['an empty sk-aig- key', 'sk-aig-'],
-  ])('answers 401 authentication_error for %s', (_name, key) => {
-    const r = create(sim(), {}, { key });
+  ])('answers 401 authentication_error for %s', async (_name, key) => {
+    const r = await create(sim(), {}, { key });
     expect(r.status).toBe(401);
     expect(r.json.error).toMatchObject({ type: 'authentication_error', param: 'Authorization' });
     expect(validateResponse('createVideo', 401, r.headers, r.json)).toEqual([]);
   });
 
-  it('answers 401 for a Basic scheme even with a valid-looking key', () => {
-    const r = call(sim(), 'GET', '/v1/jobs/job_1', { key: null, headers: { authorization: 'Basic sk-aig-abc' } });
+  it('answers 401 for a Basic scheme even with a valid-looking key', async () => {
+    const r = await call(sim(), 'GET', '/v1/jobs/job_1', { key: null, headers: { authorization: 'Basic sk-aig-abc' } });
     expect(r.status).toBe(401);
   });
 
-  it('accepts only the listed keys when an allow-list is set', () => {
+  it('accepts only the listed keys when an allow-list is set', async () => {
     const s = createSimulation({ apiKeys: ['sk-aig-allowed'], now: virtualClock().now });
-    expect(create(s, {}, { key: 'sk-aig-allowed' }).status).toBe(202);
-    expect(create(s, {}, { key: 'sk-aig-other' }).status).toBe(401);
+    expect((await create(s, {}, { key: 'sk-aig-allowed' })).status).toBe(202);
+    expect((await create(s, {}, { key: 'sk-aig-other' })).status).toBe(401);
   });
 });
 
@@ -38,89 +38,89 @@ describe('validation errors', () => {
     ['a fractional duration', { duration: 2.5 }, 'duration'],
     ['an unknown aspect ratio', { aspect_ratio: '4:3' }, 'aspect_ratio'],
     ['a webhook that is not a URL', { webhook_url: 'nope' }, 'webhook_url'],
-  ])('answers 400 naming the field for %s', (_name, patch, param) => {
-    const r = create(sim(), patch);
+  ])('answers 400 naming the field for %s', async (_name, patch, param) => {
+    const r = await create(sim(), patch);
     expect(r.status).toBe(400);
     expect(r.json.error).toMatchObject({ type: 'invalid_request_error', param });
     expect(r.json.error.message).toMatch(new RegExp(`^${param}: `));
     expect(validateResponse('createVideo', 400, r.headers, r.json)).toEqual([]);
   });
 
-  it('answers 400 invalid_json for a body that is not JSON', () => {
-    const r = call(sim(), 'POST', '/v1/videos/generations', { rawBody: '{"model": ' });
+  it('answers 400 invalid_json for a body that is not JSON', async () => {
+    const r = await call(sim(), 'POST', '/v1/videos/generations', { rawBody: '{"model": ' });
     expect(r.status).toBe(400);
     expect(r.json.error).toMatchObject({ code: 'invalid_json', param: 'body' });
   });
 
-  it('answers 400 when the body is missing', () => {
-    const r = call(sim(), 'POST', '/v1/videos/generations', { headers: { 'content-type': 'application/json' } });
+  it('answers 400 when the body is missing', async () => {
+    const r = await call(sim(), 'POST', '/v1/videos/generations', { headers: { 'content-type': 'application/json' } });
     expect(r.status).toBe(400);
     expect(r.json.error).toMatchObject({ param: 'body', code: 'missing_required_field' });
   });
 
-  it('answers 415 for a body that is not JSON by its content type', () => {
-    const r = call(sim(), 'POST', '/v1/videos/generations', { rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  it('answers 415 for a body that is not JSON by its content type', async () => {
+    const r = await call(sim(), 'POST', '/v1/videos/generations', { rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(r.status).toBe(415);
     expect(r.json.error).toMatchObject({ param: 'Content-Type', code: 'unsupported_media_type' });
     expect(validateResponse('createVideo', 415, r.headers, r.json)).toEqual([]);
   });
 
-  it('answers 413 for a body over the limit', () => {
+  it('answers 413 for a body over the limit', async () => {
     const s = createSimulation({ bodyLimitBytes: 100, now: virtualClock().now });
-    const r = create(s, { prompt: 'x'.repeat(200) });
+    const r = await create(s, { prompt: 'x'.repeat(200) });
     expect(r.status).toBe(413);
     expect(r.json.error).toMatchObject({ code: 'request_too_large', message: 'The request body is larger than 100 bytes.' });
   });
 
-  it('ignores fields it does not know, as the gateway does', () => {
-    expect(create(sim(), { seed: 42, style: 'noir' }).status).toBe(202);
+  it('ignores fields it does not know, as the gateway does', async () => {
+    expect((await create(sim(), { seed: 42, style: 'noir' })).status).toBe(202);
   });
 });
 
 describe('not found', () => {
-  it('answers 404 not_found naming the model for an unknown model', () => {
-    const r = create(sim(), { model: 'acme/video-9000' });
+  it('answers 404 not_found naming the model for an unknown model', async () => {
+    const r = await create(sim(), { model: 'acme/video-9000' });
     expect(r.status).toBe(404);
     expect(r.json.error).toMatchObject({ type: 'not_found', code: 'model_not_found', param: 'model' });
     expect(r.json.error.message).toContain(MODEL);
   });
 
-  it('answers 404 for an unknown job id', () => {
-    const r = poll(sim(), 'job_doesnotexist');
+  it('answers 404 for an unknown job id', async () => {
+    const r = await poll(sim(), 'job_doesnotexist');
     expect(r.status).toBe(404);
     expect(r.json.error).toMatchObject({ type: 'not_found', code: 'job_not_found', param: 'id', message: "Job 'job_doesnotexist' not found." });
   });
 
-  it('answers 404, a documented status, for an id no job can have (too long)', () => {
-    const r = poll(sim(), 'x'.repeat(300));
+  it('answers 404, a documented status, for an id no job can have (too long)', async () => {
+    const r = await poll(sim(), 'x'.repeat(300));
     expect(r.status).toBe(404);
     expect(validateResponse('getJob', r.status, r.headers, r.json)).toEqual([]);
   });
 
-  it("answers 404 for another key's job, so ids never leak across keys", () => {
+  it("answers 404 for another key's job, so ids never leak across keys", async () => {
     const s = sim();
-    const id = create(s, {}, { key: 'sk-aig-alice' }).json.id;
-    expect(poll(s, id, { key: 'sk-aig-bob' }).status).toBe(404);
-    expect(poll(s, id, { key: 'sk-aig-alice' }).status).toBe(200);
+    const id = (await create(s, {}, { key: 'sk-aig-alice' })).json.id;
+    expect((await poll(s, id, { key: 'sk-aig-bob' })).status).toBe(404);
+    expect((await poll(s, id, { key: 'sk-aig-alice' })).status).toBe(200);
   });
 
-  it('answers 404 in the envelope, with Allow, for a method the path does not support', () => {
-    const r = call(sim(), 'DELETE', '/v1/jobs/job_1');
+  it('answers 404 in the envelope, with Allow, for a method the path does not support', async () => {
+    const r = await call(sim(), 'DELETE', '/v1/jobs/job_1');
     expect(r.status).toBe(404);
     expect(r.headers['allow']).toBe('GET');
     expect(r.json.error.type).toBe('not_found');
   });
 
-  it('answers 404 in the envelope for an unknown path', () => {
-    const r = call(sim(), 'GET', '/v1/videos');
+  it('answers 404 in the envelope for an unknown path', async () => {
+    const r = await call(sim(), 'GET', '/v1/videos');
     expect(r.status).toBe(404);
     expect(r.json.error).toMatchObject({ type: 'not_found', code: 'unknown_endpoint' });
   });
 });
 
 describe('the model list', () => {
-  it('lists the catalog, OpenAI-shaped, with each price per video second', () => {
-    const r = call(sim(), 'GET', '/v1/models');
+  it('lists the catalog, OpenAI-shaped, with each price per video second', async () => {
+    const r = await call(sim(), 'GET', '/v1/models');
     expect(r.status).toBe(200);
     expect(r.json).toEqual({
       object: 'list',
@@ -129,14 +129,14 @@ describe('the model list', () => {
     expect(validateResponse('listModels', 200, r.headers, r.json)).toEqual([]);
   });
 
-  it('filters by modality and provider', () => {
-    expect(call(sim(), 'GET', '/v1/models?modality=video&provider=openai').json.data).toHaveLength(1);
-    expect(call(sim(), 'GET', '/v1/models?modality=image').json.data).toEqual([]);
-    expect(call(sim(), 'GET', '/v1/models?provider=acme').json.data).toEqual([]);
+  it('filters by modality and provider', async () => {
+    expect((await call(sim(), 'GET', '/v1/models?modality=video&provider=openai')).json.data).toHaveLength(1);
+    expect((await call(sim(), 'GET', '/v1/models?modality=image')).json.data).toEqual([]);
+    expect((await call(sim(), 'GET', '/v1/models?provider=acme')).json.data).toEqual([]);
   });
 
-  it('needs a key like every API call', () => {
-    expect(call(sim(), 'GET', '/v1/models', { key: null }).status).toBe(401);
+  it('needs a key like every API call', async () => {
+    expect((await call(sim(), 'GET', '/v1/models', { key: null })).status).toBe(401);
   });
 });
 
@@ -153,8 +153,8 @@ describe('forced statuses (Prefer: code=NNN and ?__code=NNN)', () => {
           ? '/v1/models'
           : '/v1/files/jobs/job_x/video.mp4';
 
-  it.each(cases.filter((c) => c.status >= 400))('answers $operationId with a spec-valid $status on request', ({ operationId, status }) => {
-    const r = call(sim(), operationId === 'createVideo' ? 'POST' : 'GET', urlOf(operationId), {
+  it.each(cases.filter((c) => c.status >= 400))('answers $operationId with a spec-valid $status on request', async ({ operationId, status }) => {
+    const r = await call(sim(), operationId === 'createVideo' ? 'POST' : 'GET', urlOf(operationId), {
       headers: { prefer: `code=${status}` },
       ...(operationId === 'createVideo' ? { body: { model: MODEL, prompt: 'p' } } : {}),
     });
@@ -163,27 +163,27 @@ describe('forced statuses (Prefer: code=NNN and ?__code=NNN)', () => {
     expect(r.headers['preference-applied']).toBe(`code=${status}`);
   });
 
-  it('answers a forced 429 with Retry-After and the rate-limit headers, and a 503 with Retry-After', () => {
-    const limited = poll(sim(), 'job_x', { headers: { prefer: 'code=429, retry-after=7' } });
+  it('answers a forced 429 with Retry-After and the rate-limit headers, and a 503 with Retry-After', async () => {
+    const limited = await poll(sim(), 'job_x', { headers: { prefer: 'code=429, retry-after=7' } });
     expect(limited.headers).toMatchObject({ 'retry-after': '7', 'x-ratelimit-remaining-requests': '0' });
-    expect(poll(sim(), 'job_x', { headers: { prefer: 'code=503' } }).headers['retry-after']).toBe('2');
+    expect((await poll(sim(), 'job_x', { headers: { prefer: 'code=503' } })).headers['retry-after']).toBe('2');
   });
 
-  it('takes the forced status from ?__code= as well', () => {
-    expect(call(sim(), 'GET', '/v1/jobs/job_x?__code=500').status).toBe(500);
+  it('takes the forced status from ?__code= as well', async () => {
+    expect((await call(sim(), 'GET', '/v1/jobs/job_x?__code=500')).status).toBe(500);
   });
 
-  it('answers 400 listing the documented codes for an undocumented one', () => {
-    const r = poll(sim(), 'job_x', { headers: { prefer: 'code=402' } });
+  it('answers 400 listing the documented codes for an undocumented one', async () => {
+    const r = await poll(sim(), 'job_x', { headers: { prefer: 'code=402' } });
     expect(r.status).toBe(400);
     expect(r.json.error).toMatchObject({ param: 'Prefer', code: 'undocumented_status' });
     expect(r.json.error.message).toContain('documented codes: 200, 401, 404, 429, 500, 503');
   });
 
-  it('creates the job and answers 200 when a create asks for code=200', () => {
+  it('creates the job and answers 200 when a create asks for code=200', async () => {
     const s = sim();
-    const r = create(s, {}, { headers: { prefer: 'code=200' } });
+    const r = await create(s, {}, { headers: { prefer: 'code=200' } });
     expect(r.status).toBe(200);
-    expect(poll(s, r.json.id).status).toBe(200);
+    expect((await poll(s, r.json.id)).status).toBe(200);
   });
 });

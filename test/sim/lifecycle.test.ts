@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { jobStatusValues } from '../../src/generated/api.js';
 import { validateResponse } from '../../src/contract/validate-response.js';
 import { createSimulation } from '../../src/sim/simulation.js';
-import { create, poll, virtualClock } from '../support/sim-call.js';
+import { create, inSeries, poll, virtualClock } from '../support/sim-call.js';
 
 const order = (status: string): number => {
   const i = (jobStatusValues as readonly string[]).indexOf(status);
@@ -11,53 +11,53 @@ const order = (status: string): number => {
 };
 
 describe('the job lifecycle in realtime timing', () => {
-  it('answers a create with a queued job that the spec accepts', () => {
+  it('answers a create with a queued job that the spec accepts', async () => {
     const sim = createSimulation({ now: virtualClock().now });
-    const r = create(sim);
+    const r = await create(sim);
     expect(r.status).toBe(202);
     expect(r.json).toMatchObject({ status: 'queued', object: 'job', progress: 0 });
     expect(validateResponse('createVideo', r.status, r.headers, r.json)).toEqual([]);
   });
 
-  it('moves a job from queued to processing to completed as the clock runs', () => {
+  it('moves a job from queued to processing to completed as the clock runs', async () => {
     const clock = virtualClock();
     const sim = createSimulation({ now: clock.now, realtime: { queuedMs: 1000, processingMsPerSecond: 400 } });
-    const id = create(sim, { duration: 5 }).json.id;
-    expect(poll(sim, id).json.status).toBe('queued');
+    const id = (await create(sim, { duration: 5 })).json.id;
+    expect((await poll(sim, id)).json.status).toBe('queued');
     clock.tick(1000);
-    expect(poll(sim, id).json).toMatchObject({ status: 'processing', progress: 0 });
+    expect((await poll(sim, id)).json).toMatchObject({ status: 'processing', progress: 0 });
     clock.tick(1000);
-    expect(poll(sim, id).json).toMatchObject({ status: 'processing', progress: 50 });
+    expect((await poll(sim, id)).json).toMatchObject({ status: 'processing', progress: 50 });
     clock.tick(1000);
-    const done = poll(sim, id);
+    const done = await poll(sim, id);
     expect(done.json).toMatchObject({ status: 'completed', progress: 100, result: { duration: 5, resolution: '1920x1080' } });
     expect(done.json.result.url).toBe(`http://127.0.0.1:4010/v1/files/jobs/${id}/video.mp4`);
     expect(validateResponse('getJob', 200, done.headers, done.json)).toEqual([]);
   });
 
-  it('takes longer for longer videos', () => {
+  it('takes longer for longer videos', async () => {
     const clock = virtualClock();
     const sim = createSimulation({ now: clock.now });
-    const short = create(sim, { duration: 1 }).json.id;
-    const long = create(sim, { duration: 20 }).json.id;
+    const short = (await create(sim, { duration: 1 })).json.id;
+    const long = (await create(sim, { duration: 20 })).json.id;
     clock.tick(2000);
-    expect(poll(sim, short).json.status).toBe('completed');
-    expect(poll(sim, long).json.status).toBe('processing');
+    expect((await poll(sim, short)).json.status).toBe('completed');
+    expect((await poll(sim, long)).json.status).toBe('processing');
   });
 
-  it('moves jobs forward when the clock is advanced in-process', () => {
+  it('moves jobs forward when the clock is advanced in-process', async () => {
     const sim = createSimulation({ now: virtualClock().now });
-    const id = create(sim).json.id;
-    sim.advance(60_000);
-    expect(poll(sim, id).json.status).toBe('completed');
+    const id = (await create(sim)).json.id;
+    await sim.advance(60_000);
+    expect((await poll(sim, id)).json.status).toBe('completed');
   });
 
-  it('ends a job failed, with an error from the catalog, when asked with Prefer: outcome=failed', () => {
+  it('ends a job failed, with an error from the catalog, when asked with Prefer: outcome=failed', async () => {
     const clock = virtualClock();
     const sim = createSimulation({ now: clock.now });
-    const id = create(sim, {}, { headers: { prefer: 'outcome=failed, failure=content_policy_violation' } }).json.id;
+    const id = (await create(sim, {}, { headers: { prefer: 'outcome=failed, failure=content_policy_violation' } })).json.id;
     clock.tick(60_000);
-    const r = poll(sim, id);
+    const r = await poll(sim, id);
     expect(r.json).toMatchObject({ status: 'failed', error: { code: 'content_policy_violation' } });
     expect(r.json.result).toBeUndefined();
     expect(validateResponse('getJob', 200, r.headers, r.json)).toEqual([]);
@@ -67,17 +67,17 @@ describe('the job lifecycle in realtime timing', () => {
     fc.array(fc.oneof(fc.constant<'poll'>('poll'), fc.integer({ min: 0, max: 4000 })), { minLength: 1, maxLength: 40 }),
     fc.boolean(),
     fc.integer({ min: 1, max: 20 }),
-  ])('never moves a job backwards and never lowers its progress, whatever the polls and clock moves', (moves, fail, duration) => {
+  ])('never moves a job backwards and never lowers its progress, whatever the polls and clock moves', async (moves, fail, duration) => {
     const clock = virtualClock();
     const sim = createSimulation({ now: clock.now });
-    const id = create(sim, { duration }, fail ? { headers: { prefer: 'outcome=failed' } } : {}).json.id;
+    const id = (await create(sim, { duration }, fail ? { headers: { prefer: 'outcome=failed' } } : {})).json.id;
     let last = { rank: 0, progress: 0, status: 'queued' };
     for (const move of moves) {
       if (move !== 'poll') {
         clock.tick(move);
         continue;
       }
-      const job = poll(sim, id).json;
+      const job = (await poll(sim, id)).json;
       expect(order(job.status)).toBeGreaterThanOrEqual(last.rank);
       expect(job.progress).toBeGreaterThanOrEqual(last.progress);
       if (last.status === 'completed' || last.status === 'failed') expect(job.status).toBe(last.status);
@@ -86,56 +86,56 @@ describe('the job lifecycle in realtime timing', () => {
     }
   });
 
-  it('keeps the clock from running backwards when the time source does', () => {
+  it('keeps the clock from running backwards when the time source does', async () => {
     let t = 1_776_947_082_000;
     const sim = createSimulation({ now: () => t });
-    const id = create(sim).json.id;
+    const id = (await create(sim)).json.id;
     t += 60_000;
-    expect(poll(sim, id).json.status).toBe('completed');
+    expect((await poll(sim, id)).json.status).toBe('completed');
     t -= 60_000;
-    expect(poll(sim, id).json.status).toBe('completed');
+    expect((await poll(sim, id)).json.status).toBe('completed');
   });
 
-  it('keeps a completed job completed on every later poll', () => {
+  it('keeps a completed job completed on every later poll', async () => {
     const clock = virtualClock();
     const sim = createSimulation({ now: clock.now });
-    const id = create(sim).json.id;
+    const id = (await create(sim)).json.id;
     clock.tick(10_000);
-    const first = poll(sim, id).json;
+    const first = (await poll(sim, id)).json;
     for (let i = 0; i < 5; i++) {
       clock.tick(1000);
-      expect(poll(sim, id).json).toEqual(first);
+      expect((await poll(sim, id)).json).toEqual(first);
     }
   });
 
-  it('gives times in unix seconds, not milliseconds', () => {
+  it('gives times in unix seconds, not milliseconds', async () => {
     const sim = createSimulation({ now: virtualClock(1_776_947_082_123).now });
-    expect(create(sim).json.created).toBe(1_776_947_082);
+    expect((await create(sim)).json.created).toBe(1_776_947_082);
   });
 });
 
 describe('the job lifecycle in steps timing', () => {
-  it('shows the next status on each poll: queued, processing, completed', () => {
+  it('shows the next status on each poll: queued, processing, completed', async () => {
     const sim = createSimulation({ timing: 'steps', now: virtualClock().now });
-    const created = create(sim).json;
+    const created = (await create(sim)).json;
     expect(created.status).toBe('queued');
-    expect(poll(sim, created.id).json.status).toBe('processing');
-    expect(poll(sim, created.id).json.status).toBe('completed');
-    expect(poll(sim, created.id).json.status).toBe('completed');
+    expect((await poll(sim, created.id)).json.status).toBe('processing');
+    expect((await poll(sim, created.id)).json.status).toBe('completed');
+    expect((await poll(sim, created.id)).json.status).toBe('completed');
   });
 
-  it('lets more polls see processing, with growing progress, when configured', () => {
+  it('lets more polls see processing, with growing progress, when configured', async () => {
     const sim = createSimulation({ timing: 'steps', steps: { processingPolls: 3 }, now: virtualClock().now });
-    const id = create(sim).json.id;
-    const seen = [1, 2, 3, 4].map(() => poll(sim, id).json);
+    const id = (await create(sim)).json.id;
+    const seen = await inSeries([1, 2, 3, 4], async () => (await poll(sim, id)).json);
     expect(seen.map((j) => j.status)).toEqual(['processing', 'processing', 'processing', 'completed']);
     expect(seen.map((j) => j.progress)).toEqual([25, 50, 75, 100]);
   });
 
-  it('does not move a job on a poll that was answered with an error', () => {
+  it('does not move a job on a poll that was answered with an error', async () => {
     const sim = createSimulation({ timing: 'steps', now: virtualClock().now });
-    const id = create(sim).json.id;
-    expect(poll(sim, id, { headers: { prefer: 'code=503' } }).status).toBe(503);
-    expect(poll(sim, id).json.status).toBe('processing');
+    const id = (await create(sim)).json.id;
+    expect((await poll(sim, id, { headers: { prefer: 'code=503' } })).status).toBe(503);
+    expect((await poll(sim, id)).json.status).toBe('processing');
   });
 });

@@ -1,23 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { validateResponse } from '../../src/contract/validate-response.js';
 import { createSimulation } from '../../src/sim/simulation.js';
-import { call, create, poll, virtualClock } from '../support/sim-call.js';
+import { call, create, inSeries, poll, virtualClock, type CallResult } from '../support/sim-call.js';
+import { createMemoryStore } from '../../src/sim/memory-store.js';
 
-function completedJob(aspect_ratio = '16:9') {
+async function completedJob(aspect_ratio = '16:9') {
   const clock = virtualClock();
   const sim = createSimulation({ now: clock.now });
-  const id = create(sim, { aspect_ratio, duration: 1 }).json.id;
+  const id = (await create(sim, { aspect_ratio, duration: 1 })).json.id;
   clock.tick(60_000);
-  const job = poll(sim, id).json;
+  const job = (await poll(sim, id)).json;
   return { sim, id, clock, url: new URL(job.result.url).pathname };
 }
 
-const bytesOf = (r: ReturnType<typeof call>) => (r.response.body.kind === 'bytes' ? r.response.body.data : new Uint8Array());
+const bytesOf = (r: CallResult) => (r.response.body.kind === 'bytes' ? r.response.body.data : new Uint8Array());
 
 describe('media', () => {
-  it('serves a real MP4 at result.url with its type and length, without an API key', () => {
-    const { sim, url } = completedJob();
-    const r = call(sim, 'GET', url, { key: null });
+  it('serves a real MP4 at result.url with its type and length, without an API key', async () => {
+    const { sim, url } = await completedJob();
+    const r = await call(sim, 'GET', url, { key: null });
     expect(r.status).toBe(200);
     const bytes = bytesOf(r);
     expect(new TextDecoder().decode(bytes.subarray(4, 8))).toBe('ftyp');
@@ -25,47 +26,47 @@ describe('media', () => {
     expect(validateResponse('downloadJobMedia', 200, r.headers, null)).toEqual([]);
   });
 
-  it('serves a different file for each aspect ratio', () => {
-    const sizes = ['16:9', '9:16', '1:1'].map((ratio) => {
-      const { sim, url } = completedJob(ratio);
-      return bytesOf(call(sim, 'GET', url)).byteLength;
+  it('serves a different file for each aspect ratio', async () => {
+    const sizes = await inSeries(['16:9', '9:16', '1:1'], async (ratio) => {
+      const { sim, url } = await completedJob(ratio);
+      return bytesOf((await call(sim, 'GET', url))).byteLength;
     });
     expect(new Set(sizes).size).toBe(3);
   });
 
-  it('answers a byte range with 206 and Content-Range', () => {
-    const { sim, url } = completedJob();
-    const whole = bytesOf(call(sim, 'GET', url));
-    const r = call(sim, 'GET', url, { headers: { range: 'bytes=10-19' } });
+  it('answers a byte range with 206 and Content-Range', async () => {
+    const { sim, url } = await completedJob();
+    const whole = bytesOf((await call(sim, 'GET', url)));
+    const r = await call(sim, 'GET', url, { headers: { range: 'bytes=10-19' } });
     expect(r.status).toBe(206);
     expect(r.headers['content-range']).toBe(`bytes 10-19/${whole.byteLength}`);
     expect([...bytesOf(r)]).toEqual([...whole.subarray(10, 20)]);
-    expect(call(sim, 'GET', url, { headers: { range: 'bytes=-4' } }).headers['content-range']).toBe(
+    expect((await call(sim, 'GET', url, { headers: { range: 'bytes=-4' } })).headers['content-range']).toBe(
       `bytes ${whole.byteLength - 4}-${whole.byteLength - 1}/${whole.byteLength}`,
     );
     expect(validateResponse('downloadJobMedia', 206, r.headers, null)).toEqual([]);
   });
 
-  it('answers 416 with the size for a range past the end', () => {
-    const { sim, url } = completedJob();
-    const r = call(sim, 'GET', url, { headers: { range: 'bytes=999999-' } });
+  it('answers 416 with the size for a range past the end', async () => {
+    const { sim, url } = await completedJob();
+    const r = await call(sim, 'GET', url, { headers: { range: 'bytes=999999-' } });
     expect(r.status).toBe(416);
     expect(r.headers['content-range']).toMatch(/^bytes \*\/\d+$/);
     expect(validateResponse('downloadJobMedia', 416, r.headers, r.json)).toEqual([]);
   });
 
-  it('answers 404 for media of a job not yet completed, an unknown job or another file name', () => {
+  it('answers 404 for media of a job not yet completed, an unknown job or another file name', async () => {
     const sim = createSimulation({ now: virtualClock().now });
-    const id = create(sim).json.id;
-    expect(call(sim, 'GET', `/v1/files/jobs/${id}/video.mp4`).status).toBe(404);
-    const done = completedJob();
-    expect(call(done.sim, 'GET', '/v1/files/jobs/job_nope/video.mp4').status).toBe(404);
-    expect(call(done.sim, 'GET', `/v1/files/jobs/${done.id}/..%2F..%2Fpackage.json`).status).toBe(404);
+    const id = (await create(sim)).json.id;
+    expect((await call(sim, 'GET', `/v1/files/jobs/${id}/video.mp4`)).status).toBe(404);
+    const done = await completedJob();
+    expect((await call(done.sim, 'GET', '/v1/files/jobs/job_nope/video.mp4')).status).toBe(404);
+    expect((await call(done.sim, 'GET', `/v1/files/jobs/${done.id}/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
 
-  it('answers HEAD with the headers of GET and no body', () => {
-    const { sim, url } = completedJob();
-    const r = call(sim, 'HEAD', url);
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const { sim, url } = await completedJob();
+    const r = await call(sim, 'HEAD', url);
     expect(r.status).toBe(200);
     expect(r.response.body.kind).toBe('none');
     expect(Number(r.headers['content-length'])).toBeGreaterThan(1000);
@@ -73,45 +74,49 @@ describe('media', () => {
 });
 
 describe('the job store', () => {
-  it('keeps at most maxJobs jobs, forgetting the oldest first', () => {
+  it('keeps at most maxJobs jobs, forgetting the oldest first', async () => {
     const sim = createSimulation({ maxJobs: 3, now: virtualClock().now });
-    const ids = [1, 2, 3, 4].map(() => create(sim).json.id);
-    expect(sim.state.jobs.size).toBe(3);
-    expect(poll(sim, ids[0]).status).toBe(404);
-    expect(poll(sim, ids[3]).status).toBe(200);
+    const ids = await inSeries([1, 2, 3, 4], async () => (await create(sim)).json.id);
+    expect(await sim.jobs()).toHaveLength(3);
+    expect((await poll(sim, ids[0])).status).toBe(404);
+    expect((await poll(sim, ids[3])).status).toBe(200);
   });
 
-  it('forgets a job once its time to live has passed', () => {
+  it('forgets a job once its time to live has passed', async () => {
     const clock = virtualClock();
     const sim = createSimulation({ jobTtlMs: 10_000, now: clock.now });
-    const id = create(sim).json.id;
+    const id = (await create(sim)).json.id;
     clock.tick(9_999);
-    expect(poll(sim, id).status).toBe(200);
+    expect((await poll(sim, id)).status).toBe(200);
     clock.tick(1);
-    expect(poll(sim, id).status).toBe(404);
+    expect((await poll(sim, id)).status).toBe(404);
   });
 
-  it('rebuilds every job and wallet from the changes it reported', () => {
+  it('rebuilds every job and wallet from the changes the in-memory store reported', async () => {
     const clock = virtualClock();
-    const a = createSimulation({ now: clock.now, timing: 'steps' });
-    const ids = [1, 2, 3].map((d) => create(a, { duration: d }).json.id);
-    poll(a, ids[0]);
-    const changes = a.drainChanges();
-    const b = createSimulation({ now: clock.now, timing: 'steps' });
-    b.restore(changes);
-    for (const id of ids) expect(poll(b, id).json.id).toBe(id);
-    expect(call(b, 'GET', '/__mock/wallet').json.spent_cents).toBe(60);
+    const store = createMemoryStore();
+    store.trackChanges(true);
+    const a = createSimulation({ now: clock.now, timing: 'steps', store });
+    const ids = await inSeries([1, 2, 3], async (d) => (await create(a, { duration: d })).json.id);
+    await poll(a, ids[0]);
+    const changes = store.drainChanges();
+    const restored = createMemoryStore();
+    restored.restore(changes);
+    const b = createSimulation({ now: clock.now, timing: 'steps', store: restored });
+    for (const id of ids) expect((await poll(b, id)).json.id).toBe(id);
+    expect((await call(b, 'GET', '/__mock/wallet')).json.spent_cents).toBe(60);
   });
 });
 
 describe('the journal and credentials', () => {
-  it('records where each request carried credentials, never their values', () => {
-    const { sim, url } = completedJob();
-    call(sim, 'GET', url, { key: null });
-    call(sim, 'GET', url, { key: 'sk-aig-leaked-to-media' });
-    call(sim, 'GET', `${url}?api_key=abc`, { key: null, headers: { cookie: 'session=1' } });
-    const downloads = sim.state.journal.filter((e) => e.operation === 'downloadJobMedia');
+  it('records where each request carried credentials, never their values', async () => {
+    const { sim, url } = await completedJob();
+    await call(sim, 'GET', url, { key: null });
+    await call(sim, 'GET', url, { key: 'sk-aig-leaked-to-media' });
+    await call(sim, 'GET', `${url}?api_key=abc`, { key: null, headers: { cookie: 'session=1' } });
+    const journal = await sim.journal();
+    const downloads = journal.filter((e) => e.operation === 'downloadJobMedia');
     expect(downloads.map((e) => e.credentials)).toEqual([[], ['authorization'], ['cookie', 'query']]);
-    expect(JSON.stringify(sim.state.journal)).not.toContain('leaked-to-media');
+    expect(JSON.stringify(journal)).not.toContain('leaked-to-media');
   });
 });

@@ -1,0 +1,32 @@
+import type { SimConfig } from './config.js';
+import type { Store } from './store.js';
+
+/**
+ * What every rule reads: the configuration, the store, and the clock. The clock is the time source
+ * plus the store's shared offset, and never runs backwards in this process even when the source does.
+ */
+export interface Core {
+  readonly config: SimConfig;
+  readonly store: Store;
+  /** The time source (unix ms): `Date.now`, or a test's virtual clock. */
+  readonly source: () => number;
+  /** A monotonic clock for durations (`performance.now`). */
+  readonly perfNow: () => number;
+  /** The offset last read from the store. */
+  offsetMs: number;
+  /** The latest time handed out. */
+  lastNowMs: number;
+}
+
+/** The mock's time now, with the offset last read from the store. */
+export function nowOf(core: Core): number {
+  const now = Math.max(core.lastNowMs, Math.floor(core.source()) + core.offsetMs);
+  core.lastNowMs = now;
+  return now;
+}
+
+/** The mock's time now, after reading the shared offset (another process may have moved it). */
+export async function syncedNow(core: Core): Promise<number> {
+  core.offsetMs = await core.store.clockOffset();
+  return nowOf(core);
+}

@@ -1,0 +1,80 @@
+import type { SchemaJobErrorCode, SchemaVideoGenerationRequest } from '../../generated/api.js';
+import { refundEvicted, settleRefunds } from '../accounts.js';
+import { errorAnswer, jsonAnswer } from '../answers.js';
+import { jobView } from '../job-view.js';
+import { parsePrefer } from '../prefer.js';
+import { hexAt } from '../random.js';
+import { checkRequest } from '../read-body.js';
+import { drawOf, originOf } from '../request-context.js';
+import { defaultAspectRatio, defaultDuration, defaultResolution, failureCodes } from '../spec-values.js';
+import type { JobRecord } from '../store.js';
+import type { OperationHandler } from './operation-handler.js';
+
+/** `POST /v1/videos/generations`: checks the request, charges the wallet and keeps the job. */
+export const createVideo: OperationHandler = async (ctx) => {
+  const { core, nowMs } = ctx;
+  const { config, store } = core;
+  const key = ctx.key as string;
+  const checked = checkRequest('createVideo', ctx.request, {}, config.bodyLimitBytes);
+  if (!checked.ok) return checked.response;
+  const body = checked.body as SchemaVideoGenerationRequest;
+  const model = config.models.find((m) => m.id === body.model);
+  if (model === undefined) {
+    return errorAnswer(404, {
+      message: `Model '${body.model}' not found. Video models: ${config.models.map((m) => m.id).join(', ')}.`,
+      code: 'model_not_found',
+      param: 'model',
+    });
+  }
+  const prefs = parsePrefer(ctx.request.headers['prefer']);
+  if (prefs.failure !== undefined && !(failureCodes as readonly string[]).includes(prefs.failure)) {
+    return errorAnswer(400, {
+      message: `Prefer: failure=${prefs.failure} is not a known failure; known: ${failureCodes.join(', ')}.`,
+      code: 'invalid_value',
+      param: 'Prefer',
+    });
+  }
+  const draw = drawOf(ctx) as (what: string) => number;
+  const outcome = prefs.outcome ?? (draw('outcome') < config.failureRate ? 'failed' : 'completed');
+  const failure: SchemaJobErrorCode | null =
+    outcome === 'failed'
+      ? ((prefs.failure as SchemaJobErrorCode | undefined) ?? (failureCodes[Math.floor(draw('failure') * failureCodes.length)] as SchemaJobErrorCode))
+      : null;
+  const duration = body.duration ?? defaultDuration;
+  const costCents = duration * model.price_per_second_cents;
+  await settleRefunds(core, key, nowMs, ctx.admission?.refundsPending);
+
+  const seq = ctx.admission?.seq ?? 0;
+  let id = `job_${hexAt(24, config.seed, key, seq, 'job')}`;
+  for (let salt = 1; (await store.getJob(id)) !== null; salt++) id = `job_${hexAt(24, config.seed, key, seq, 'job', salt)}`;
+  const steps = config.timing === 'steps';
+  const job: JobRecord = {
+    id,
+    key,
+    model: model.id,
+    duration,
+    aspectRatio: body.aspect_ratio ?? defaultAspectRatio,
+    resolution: body.resolution ?? defaultResolution,
+    createdMs: nowMs,
+    costCents,
+    outcome,
+    failure,
+    timing: config.timing,
+    queuedMs: steps ? 0 : config.realtime.queuedMs,
+    processingMs: steps ? 0 : duration * config.realtime.processingMsPerSecond,
+    processingPolls: steps ? config.steps.processingPolls : 0,
+    polls: 0,
+    stepUpdatedMs: nowMs,
+    lastPollMs: null,
+    refunded: false,
+    webhook: body.webhook_url === undefined ? null : { url: body.webhook_url, origin: originOf(ctx), done: false },
+  };
+  const created = await store.createJob(job, { startingCents: config.creditsCents, maxJobs: config.maxJobs, ttlMs: config.jobTtlMs, nowMs });
+  if (!created.ok) {
+    return errorAnswer(402, {
+      vars: { cost: (costCents / 100).toFixed(2), balance: (created.wallet.balanceCents / 100).toFixed(2) },
+    });
+  }
+  await refundEvicted(core, created.evicted, nowMs);
+  return jsonAnswer(202, jobView(job, nowMs, originOf(ctx)));
+};

@@ -1,0 +1,74 @@
+import type { SimRequest, SimResponse } from './exchange.js';
+import { redactKeys } from './redact-keys.js';
+import type { RequestContext } from './request-context.js';
+import type { JournalEntry } from './store.js';
+
+const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'x-aigw-admin-token', 'proxy-authorization']);
+const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key', 'cookie'] as const;
+const KEY_QUERY_NAMES = new Set(['api_key', 'apikey', 'api-key', 'key', 'access_token', 'token']);
+
+/** Where a request carried credentials, never what they were (judges where a client sends its key). */
+function credentialPlaces(headers: SimRequest['headers'], query: URLSearchParams): JournalEntry['credentials'] {
+  const places: JournalEntry['credentials'] = CREDENTIAL_HEADERS.filter((name) => (headers[name] ?? '').trim() !== '');
+  for (const [name, value] of query) {
+    if (KEY_QUERY_NAMES.has(name.toLowerCase()) || /sk-aig-/i.test(value)) {
+      places.push('query');
+      break;
+    }
+  }
+  return places;
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Stamps the request id, writes the exchange into the journal and answers. The journal's duration
+ * runs from the request's arrival to the answer, the injected latency included.
+ */
+export async function recordExchange(
+  ctx: RequestContext,
+  response: SimResponse,
+  operationId: string | null = null,
+  fault: string | null = null,
+): Promise<SimResponse> {
+  response.headers['x-request-id'] = ctx.requestId;
+  if (ctx.method === 'HEAD' && response.body.kind === 'json') response.body = { kind: 'none' };
+  const { config, store } = ctx.core;
+  if (config.journalLimit <= 0) return response;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(ctx.request.headers)) {
+    // A key sent the wrong way (x-api-key, a query string) is still a key: never written down.
+    if (value !== undefined && !HIDDEN_HEADERS.has(name)) headers[name] = redactKeys(value.slice(0, 1024));
+  }
+  const body = response.body.kind === 'json' ? (response.body.value as Record<string, unknown> | null) : null;
+  const jobId =
+    (typeof body?.['id'] === 'string' && body['id'].startsWith('job_') ? body['id'] : null) ??
+    (ctx.pathname.match(/^\/v1\/(?:jobs|files\/jobs)\/([^/]+)/)?.[1] ?? null);
+  const arrived = ctx.request.receivedAtMs ?? ctx.startedPerfMs;
+  const duration = Math.max(0, ctx.core.perfNow() - arrived) + response.latencyMs;
+  response.journal = await store.appendJournal(
+    {
+      time: ctx.nowMs,
+      method: ctx.method,
+      path: redactKeys(ctx.pathname.slice(0, 2048)),
+      operation: operationId,
+      // reset and empty break the exchange before any status line; the other faults send a 200 first.
+      status: response.socketFault === 'reset' || response.socketFault === 'empty' ? 0 : response.status,
+      duration_ms: Math.round(duration * 100) / 100,
+      key: ctx.key,
+      request_id: ctx.requestId,
+      job_id: jobId === null ? null : redactKeys(safeDecode(jobId).slice(0, 256)),
+      fault,
+      headers,
+      credentials: credentialPlaces(ctx.request.headers, ctx.query),
+    },
+    config.journalLimit,
+  );
+  return response;
+}

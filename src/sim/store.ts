@@ -1,0 +1,173 @@
+import type { SchemaAspectRatio, SchemaJobErrorCode, SchemaResolutionTier } from '../generated/api.js';
+import type { components as AdminComponents } from '../generated/admin-api.js';
+
+export type JournalEntry = AdminComponents['schemas']['JournalEntry'];
+export type Fault = AdminComponents['schemas']['Fault'];
+export type Timing = AdminComponents['schemas']['Timing'];
+
+/** What the store keeps of a job; everything a poll answers is derived from it and the clock. */
+export interface JobRecord {
+  id: string;
+  /** Fingerprint of the key that created it: jobs are visible to that key only. */
+  key: string;
+  model: string;
+  duration: number;
+  aspectRatio: SchemaAspectRatio;
+  resolution: SchemaResolutionTier;
+  createdMs: number;
+  costCents: number;
+  outcome: 'completed' | 'failed';
+  failure: SchemaJobErrorCode | null;
+  timing: Timing;
+  /** Realtime schedule, fixed at creation. */
+  queuedMs: number;
+  processingMs: number;
+  /** Steps schedule: polls that see `processing`, polls seen so far, when the status last changed. */
+  processingPolls: number;
+  polls: number;
+  stepUpdatedMs: number;
+  /** When the job was last polled (for the fast-poll rule), or null. */
+  lastPollMs: number | null;
+  refunded: boolean;
+  /** Where to deliver the end of the job, and whether that event was handed out. */
+  webhook: { url: string; origin: string; done: boolean } | null;
+}
+
+export interface WalletRecord {
+  key: string;
+  balanceCents: number;
+  spentCents: number;
+  refundedCents: number;
+}
+
+/** What `admit` counted for one request of a key. */
+export interface Admission {
+  /** The key's decision number for this request: the coordinate of its random draws and ids. */
+  seq: number;
+  /** Start of the key's fixed one-minute window, and the requests counted in it (this one included when admitted). */
+  windowStartMs: number;
+  windowCount: number;
+  /** Over the limit: this request was not counted. */
+  limited: boolean;
+  /** Hints that spare a shared store round trips on the hot path: the key has armed faults; jobs awaiting a refund. */
+  faultsArmed: boolean;
+  refundsPending: boolean;
+}
+
+export interface AdmitLimits {
+  rpm: number;
+  windowMs: number;
+  /** A key seen for the first time gets a wallet with this much. */
+  startingCents: number;
+}
+
+export interface JobLimits {
+  startingCents: number;
+  /** At most this many jobs are kept (oldest evicted first). */
+  maxJobs: number;
+  /** A job is forgotten this long after its creation. */
+  ttlMs: number;
+  nowMs: number;
+}
+
+export type CreateJobResult =
+  | { ok: true; wallet: WalletRecord; evicted: JobRecord[] }
+  | { ok: false; wallet: WalletRecord };
+
+export interface JobQuery {
+  /** Only this key's jobs. */
+  key?: string | null;
+  /** Only jobs meant to fail whose cost has not been refunded yet. */
+  pendingRefund?: boolean;
+  /** Only jobs whose webhook event has not been handed out yet. */
+  pendingWebhook?: boolean;
+  /** The newest this many (default all), oldest first. */
+  limit?: number;
+}
+
+export interface JournalQuery {
+  key?: string | null;
+  /** Entries after this sequence number. */
+  afterSeq?: number;
+  /** The newest this many, oldest first. */
+  limit?: number;
+}
+
+export type SequenceName = 'request' | 'fault';
+
+/**
+ * A store that cannot be reached (a shared store's server gone): the simulation answers 503 with
+ * Retry-After, in the API's envelope, until it is back.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+}
+
+/** Mutable fields of a job that rules other than polling change. */
+export type JobPatch = Partial<Pick<JobRecord, 'stepUpdatedMs'>>;
+
+/**
+ * Where the simulation's state lives: every change is one of these operations, each atomic on its
+ * own (a store shared by several processes must make it so). The in-memory store is one; a Redis
+ * store, beside the adapters, is another. The rules (lifecycle, prices, limits) stay in the core:
+ * a store keeps records and counts, and decides nothing but what its atomicity needs.
+ */
+export interface Store {
+  /** `memory`, `redis`, ...: shown by the control API's health. */
+  readonly kind: string;
+
+  /** Milliseconds added to the time source (moved by `advanceClock`, shared by every user of the store). */
+  clockOffset(): Promise<number>;
+  /** Adds `ms` to the offset; answers the new offset. */
+  advanceClock(ms: number): Promise<number>;
+  /** A number never handed out before by this store (request ids, fault ids). */
+  nextSequence(name: SequenceName): Promise<number>;
+
+  /**
+   * One request of a key: creates its wallet on first use, counts the request in the key's fixed
+   * window (unless over the limit) and takes the key's next decision number.
+   */
+  admit(key: string, nowMs: number, limits: AdmitLimits): Promise<Admission>;
+  wallet(key: string, startingCents: number): Promise<WalletRecord>;
+  setBalance(key: string, balanceCents: number, startingCents: number): Promise<WalletRecord>;
+
+  /** Credits a key's wallet (the refund of a job that is gone). */
+  credit(key: string, cents: number, startingCents: number): Promise<WalletRecord>;
+
+  /**
+   * Debits the job's cost from its key's wallet and keeps the job, both or neither: a wallet never
+   * goes negative. Expired jobs, and the oldest beyond the bound, are evicted and answered (the
+   * core settles what they cost).
+   */
+  createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult>;
+  getJob(id: string): Promise<JobRecord | null>;
+  /** Counts a poll: `lastPollMs` becomes `nowMs`, and `polls` grows by one when `step`. Answers the job after, and the poll before. */
+  recordPoll(id: string, nowMs: number, step: boolean): Promise<{ job: JobRecord; previousPollMs: number | null } | null>;
+  patchJob(id: string, patch: JobPatch): Promise<JobRecord | null>;
+  /** Gives the job's cost back to its key, once: null when it was refunded already or is gone. */
+  refundJob(id: string, startingCents: number): Promise<WalletRecord | null>;
+  /** Marks the job's webhook event handed out, once: true for the one caller that got it. */
+  claimWebhook(id: string): Promise<boolean>;
+  jobs(query?: JobQuery): Promise<JobRecord[]>;
+
+  /** Arms a fault for a key, unless it holds `maxPerKey` already (then null). */
+  armFault(key: string, fault: Fault, maxPerKey: number): Promise<Fault | null>;
+  /** Uses up one firing of the key's first fault for this operation (or `*`); answers it as it was, or null. */
+  takeFault(key: string, operationId: string): Promise<Fault | null>;
+  faults(key: string): Promise<Fault[]>;
+  clearFaults(key: string): Promise<void>;
+
+  /** Appends an entry, numbering it; the journal keeps its newest `limit` entries. */
+  appendJournal(entry: Omit<JournalEntry, 'seq'>, limit: number): Promise<JournalEntry>;
+  journal(query?: JournalQuery): Promise<JournalEntry[]>;
+  clearJournal(key: string | null): Promise<void>;
+
+  /** Forgets a key's jobs, wallet, faults and journal, or everyone's; answers the jobs removed. */
+  reset(key: string | null): Promise<number>;
+  /** How many jobs and keys it holds. */
+  counts(): Promise<{ jobs: number; keys: number }>;
+
+  /** The end of one unit of work (a request, a webhook hand-out): a store that persists writes it as one record. */
+  commit(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+import type { VideoOperationId } from '../generated/operations.js';
+import { createVideo } from './operations/create-video.js';
+import { downloadJobMedia } from './operations/download-job-media.js';
+import { getJob } from './operations/get-job.js';
+import { listModels } from './operations/list-models.js';
+import type { OperationHandler } from './operations/operation-handler.js';
+
+/** The API's operations by the spec's operationIds: one missing is a compile error. */
+export const videoOperations: { readonly [Id in VideoOperationId]: OperationHandler } = {
+  createVideo,
+  getJob,
+  listModels,
+  downloadJobMedia,
+};
