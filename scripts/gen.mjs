@@ -41,16 +41,16 @@ async function specModule() {
 async function fixturesModule() {
   const models = JSON.parse(await readFile(join(root, 'fixtures', 'models.json'), 'utf8'));
   const dir = join(root, 'fixtures', 'videos');
-  const videos = {};
-  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.mp4')).sort()) {
-    videos[file] = (await readFile(join(dir, file))).toString('base64');
+  const keyframes = {};
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.h264')).sort()) {
+    keyframes[file.slice(0, -'.h264'.length)] = (await readFile(join(dir, file))).toString('base64');
   }
   return (
-    header('fixtures/models.json and fixtures/videos/*.mp4') +
+    header('fixtures/models.json and fixtures/videos/*.h264') +
     `export interface CatalogModel {\n  id: string;\n  name: string;\n  owned_by: string;\n  modality: string;\n  price_per_second_cents: number;\n  source: string;\n}\n\n` +
     `export const modelCatalog: readonly CatalogModel[] = ${JSON.stringify(models.models, null, 2)};\n\n` +
-    `/** Fixture MP4s by file name, base64. */\n` +
-    `export const videoFilesBase64: Readonly<Record<string, string>> = ${JSON.stringify(videos, null, 2)};\n`
+    `/** One still H.264 keyframe (Annex B: SPS, PPS, IDR slice) per frame size, \`WIDTHxHEIGHT\`, base64. */\n` +
+    `export const keyframesBase64: Readonly<Record<string, string>> = ${JSON.stringify(keyframes, null, 2)};\n`
   );
 }
 

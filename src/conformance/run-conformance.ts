@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { startMockServer } from '../../mocks/express.js';
-import type { SchemaAspectRatio, SchemaVideoGenerationRequest } from '../generated/api.js';
+import type { SchemaVideoGenerationRequest } from '../generated/api.js';
 import { keyFingerprint } from '../sim/accounts.js';
 import { jobView } from '../sim/job-view.js';
 import { videoFor } from '../sim/media.js';
+import { frameSizeOf } from '../sim/resolution.js';
+import { defaultAspectRatio, defaultDuration, defaultResolution } from '../sim/spec-values.js';
 import type { JournalEntry } from '../sim/store.js';
 import { judgeRules, type RuleResult } from './judge-scenario.js';
 import { parseOutcome, type Outcome } from './outcome.js';
@@ -128,8 +130,13 @@ export async function runScenario(
     const created = result.journal.find((e) => e.operation === 'createVideo' && e.status >= 200 && e.status < 300 && e.job_id !== null);
     const jobId = created?.job_id ?? scenario.adapter?.jobId ?? null;
     const record = jobId === null ? undefined : ((await server.simulation.job(jobId)) ?? undefined);
-    const aspectRatio: SchemaAspectRatio = record?.aspectRatio ?? conformanceVideoRequest.aspect_ratio ?? '16:9';
-    const video = videoFor(aspectRatio);
+    const video = videoFor({
+      duration: record?.duration ?? conformanceVideoRequest.duration ?? defaultDuration,
+      ...frameSizeOf(
+        record?.aspectRatio ?? conformanceVideoRequest.aspect_ratio ?? defaultAspectRatio,
+        record?.resolution ?? conformanceVideoRequest.resolution ?? defaultResolution,
+      ),
+    });
     const facts = {
       key: keyFingerprint(apiKey),
       job: record === undefined ? undefined : jobView(record, server.simulation.now(), server.origin),

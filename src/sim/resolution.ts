@@ -1,13 +1,24 @@
 import type { SchemaAspectRatio, SchemaResolutionTier } from '../generated/api.js';
 
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
 /**
- * `result.resolution` from the request: the tier is the short side, the long side follows the
- * ratio, rounded to an even number as encoders require (16:9 at 1080p is 1920x1080, the model
- * page's example; at 480p it is 854x480).
+ * The frame size a request asks for: the tier is the short side, the long side follows the ratio,
+ * rounded to an even number as encoders require (16:9 at 1080p is 1920x1080, the model page's
+ * example; at 480p it is 854x480).
  */
-export function resolutionOf(aspectRatio: SchemaAspectRatio, tier: SchemaResolutionTier): string {
+export function frameSizeOf(aspectRatio: SchemaAspectRatio, tier: SchemaResolutionTier): FrameSize {
   const short = Number.parseInt(tier, 10);
   const [w, h] = aspectRatio.split(':').map(Number) as [number, number];
   const long = Math.round((short * Math.max(w, h)) / Math.min(w, h) / 2) * 2;
-  return w >= h ? `${long}x${short}` : `${short}x${long}`;
+  return w >= h ? { width: long, height: short } : { width: short, height: long };
+}
+
+/** `result.resolution`: the frame size as `WIDTHxHEIGHT`. */
+export function resolutionOf(aspectRatio: SchemaAspectRatio, tier: SchemaResolutionTier): string {
+  const { width, height } = frameSizeOf(aspectRatio, tier);
+  return `${width}x${height}`;
 }

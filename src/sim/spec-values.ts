@@ -36,3 +36,9 @@ export const failureMessage = (code: SchemaJobErrorCode): string => failureMessa
 const keyPattern = getAtPointer(videoSpec, '#/components/securitySchemes/bearerAuth/x-key-pattern');
 /** The API key format the gateway documents (`sk-aig-...`). */
 export const apiKeyPattern = new RegExp(required<string>(keyPattern, 'x-key-pattern on bearerAuth'));
+
+/** The durations a request may ask for, in seconds (`duration`'s minimum and maximum). */
+export const durationRange = {
+  min: required<number>(requestField('duration', 'minimum'), 'a minimum duration'),
+  max: required<number>(requestField('duration', 'maximum'), 'a maximum duration'),
+} as const;

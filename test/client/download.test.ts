@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError, MalformedResponseError, NotFoundError } from '../../src/client/index.js';
-import { videoFilesBase64 } from '../../src/generated/fixtures.js';
+import { videoFor } from '../../src/sim/media.js';
 import { harness } from './harness.js';
 import { bytesReply, errorReply, jsonReply } from './scripted-fetch.js';
 import { completedJob } from './spec-jobs.js';
 
-const video = new Uint8Array(Buffer.from(videoFilesBase64['16x9.mp4'] ?? '', 'base64'));
+const [width, height] = completedJob.result.resolution.split('x').map(Number) as [number, number];
+const video = videoFor({ duration: completedJob.result.duration, width, height });
 
 describe('download', () => {
   it("fetches the job's result.url and sends no Authorization header", async () => {

@@ -2,6 +2,7 @@ import { answer, errorAnswer } from '../answers.js';
 import { MEDIA_FILENAME } from '../job-view.js';
 import { phaseOf } from '../lifecycle.js';
 import { parseRange, videoFor } from '../media.js';
+import { frameSizeOf } from '../resolution.js';
 import { liveJob } from './get-job.js';
 import { shorten, type OperationHandler } from './operation-handler.js';
 
@@ -15,7 +16,7 @@ export const downloadJobMedia: OperationHandler = async (ctx, pathParams) => {
   if (job === null || filename !== MEDIA_FILENAME || phaseOf(job, nowMs).status !== 'completed') {
     return errorAnswer(404, { vars: { what: `File '${shorten(jobId)}/${shorten(filename)}'` }, code: 'file_not_found', param: job === null ? 'job_id' : 'filename' });
   }
-  const bytes = videoFor(job.aspectRatio);
+  const bytes = videoFor({ duration: job.duration, ...frameSizeOf(job.aspectRatio, job.resolution) });
   const size = bytes.byteLength;
   const range = parseRange(request.headers['range'], size);
   const common = { 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=86400' };
