@@ -51,7 +51,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!haveChromium)(haveChromium ? 'the MSW handlers in a browser' : `the MSW handlers in a browser (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`, () => {
-  it('play a job to completion, serve its MP4 and answer forced errors under setupWorker', async () => {
+  it('play a job to completion, serve an MP4 a <video> reads as the job says, and answer forced errors under setupWorker', async () => {
     const page = await browser.newPage();
     await page.goto(origin);
     await page.waitForFunction(() => window.aigwResult !== undefined, undefined, { timeout: 30_000 });
@@ -59,9 +59,12 @@ describe.skipIf(!haveChromium)(haveChromium ? 'the MSW handlers in a browser' : 
     expect(result).toEqual({
       createStatus: 202,
       statuses: ['queued', 'processing', 'completed'],
+      duration: 5,
       resolution: '1080x1920',
       mediaType: 'video/mp4',
       mp4Brand: 'ftyp',
+      videoDuration: 5,
+      videoSize: '1080x1920',
       limitedStatus: 429,
       retryAfter: '2',
       limitedType: 'rate_limit_error',
