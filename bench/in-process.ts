@@ -1,7 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { getResponse } from 'msw';
 import { createHandlers } from '../mocks/msw.js';
+import { aspectRatioValues, resolutionTierValues } from '../src/generated/api.js';
+import { VIDEO_MEMO_LIMIT, videoFor, type VideoShape } from '../src/sim/media.js';
+import { frameSizeOf } from '../src/sim/resolution.js';
 import { createSimulation } from '../src/sim/simulation.js';
+import { durationRange } from '../src/sim/spec-values.js';
 import type { SimRequest } from '../src/sim/exchange.js';
 import { BENCH_KEY, createBody } from './http-load.js';
 
@@ -10,6 +14,15 @@ export interface InProcessResult {
   corePairsPerSecond: number;
   mswPairsPerSecond: number;
   lifecycle: { jobs: number; requests: number; wallMs: number; virtualMs: number; completed: number };
+  media?: MediaResult;
+}
+
+export interface MediaResult {
+  /** The largest file the spec allows (longest duration, largest frame), built with its memo missed: median µs. */
+  largestBuildUs: number;
+  largestBytes: number;
+  /** The same file again, from the memo (a repeated or ranged download): median µs. */
+  memoHitUs: number;
 }
 
 const plenty = { creditsCents: 1e15, rpm: 1e12 } as const;
@@ -103,10 +116,35 @@ async function lifecycle(jobs: number): Promise<InProcessResult['lifecycle']> {
   return { jobs, requests, wallMs: Math.round(performance.now() - started), virtualMs: t - start, completed };
 }
 
+/** `videoFor`, what every media download calls: the largest file built from scratch, and served again. */
+function media(samples: number): MediaResult {
+  const largest: VideoShape = { duration: durationRange.max, ...frameSizeOf(aspectRatioValues[0] ?? '16:9', resolutionTierValues.at(-1) ?? '1080p') };
+  // Enough other shapes to push the largest out of the memo before each timed build.
+  const others = aspectRatioValues
+    .flatMap((ratio) => resolutionTierValues.map((tier) => frameSizeOf(ratio, tier)))
+    .flatMap((size) => [durationRange.min, durationRange.min + 1, durationRange.min + 2, durationRange.min + 3].map((duration) => ({ duration, ...size })))
+    .slice(0, VIDEO_MEMO_LIMIT);
+  const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const builds: number[] = [];
+  const hits: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < samples; i++) {
+    for (const shape of others) videoFor(shape);
+    let started = performance.now();
+    bytes = videoFor(largest).byteLength;
+    builds.push((performance.now() - started) * 1000);
+    started = performance.now();
+    videoFor(largest);
+    hits.push((performance.now() - started) * 1000);
+  }
+  return { largestBuildUs: Math.round(median(builds)), largestBytes: bytes, memoHitUs: Math.round(median(hits) * 10) / 10 };
+}
+
 export async function measureInProcess(seconds: number): Promise<InProcessResult> {
   await corePairs(0.5); // warm-up: compile the validators, let the JIT settle
   const core = await corePairs(seconds);
   await mswPairs(0.5);
   const msw = await mswPairs(seconds);
-  return { corePairsPerSecond: core, mswPairsPerSecond: msw, lifecycle: await lifecycle(1000) };
+  media(50); // warm-up
+  return { corePairsPerSecond: core, mswPairsPerSecond: msw, lifecycle: await lifecycle(1000), media: media(500) };
 }

@@ -108,6 +108,9 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'
       goal: '<= 400 MB, or flat once the bound is reached',
       met: lastRss(raised) <= 400 || (lastRss(bound) <= 400 && boundGrowth <= 1.1),
     },
+    ...(r.inProcess.media === undefined
+      ? []
+      : [{ name: 'largest MP4 built for a download, memo missed (median)', measured: `${fmt(r.inProcess.media.largestBuildUs)} µs`, goal: '<= 3 ms', met: r.inProcess.media.largestBuildUs <= 3000 }]),
     { name: 'GET job: aigw-video serve (node:http adapter) / bare node:http', measured: `${serveVsBare}x${rounds('aigw-video serve', 'bare node:http')}`, goal: '>= 0.5x (within 2x)', met: serveVsBare >= 0.5 },
   ];
 }
@@ -141,6 +144,11 @@ export function renderTable(r: BenchResults): string {
   lines.push(`| MSW handlers (\`getResponse\`): create+poll pairs/s | ${fmt(r.inProcess.mswPairsPerSecond)} |`);
   const l = r.inProcess.lifecycle;
   lines.push(`| ${fmt(l.jobs)} jobs created to completed, virtual clock (${fmt(l.requests)} requests, ${fmt(l.virtualMs)} virtual ms) | ${fmt(l.wallMs)} ms |`);
+  const m = r.inProcess.media;
+  if (m !== undefined) {
+    lines.push(`| the largest MP4 (\`videoFor\`, ${fmt(m.largestBytes)} bytes) built, memo missed: median | ${fmt(m.largestBuildUs)} µs |`);
+    lines.push(`| the same MP4 again, from the memo: median | ${m.memoHitUs} µs |`);
+  }
   lines.push('');
   lines.push('### Memory (RSS of a child process creating jobs through the core)');
   lines.push('');
