@@ -4,10 +4,11 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeHttpMockServer, type RunningMockServer } from '../../mocks/node-http.js';
+import { completedJob } from '../support/completed-job.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-const headers = { authorization: 'Bearer sk-aig-video-element', 'content-type': 'application/json' };
+const KEY = 'sk-aig-video-element';
 
 let server: RunningMockServer;
 let browser: Browser;
@@ -29,20 +30,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function completedJob(request: Record<string, unknown>): Promise<{ url: string; duration: number; resolution: string }> {
-  const created = await fetch(`${server.url}/videos/generations`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ model: 'openai/sora-2-video-to-video-remix', prompt: 'a lake', ...request }),
-  });
-  let job = (await created.json()) as { id: string; status: string; result?: { url: string; duration: number; resolution: string } };
-  for (let polls = 0; job.status !== 'completed' && polls < 10; polls++) {
-    job = await (await fetch(`${server.url}/jobs/${job.id}`, { headers })).json();
-  }
-  if (job.result === undefined) throw new Error(`job ${job.id} ended ${job.status}`);
-  return job.result;
-}
 
 /** What the page's <video> reports for a URL: after its metadata, its first picture, and the end of playback. */
 function playInPage(url: string) {
@@ -81,7 +68,7 @@ describe.skipIf(!haveChromium)(haveChromium ? 'a <video> in Chromium' : `a <vide
     ['20 s 480x854', 20, '9:16', '480p'],
     ['3 s 720x720', 3, '1:1', '720p'],
   ] as const)('plays a %s file for a %i s %s %s job', async (_says, duration, aspect_ratio, resolution) => {
-    const result = await completedJob({ duration, aspect_ratio, resolution });
+    const result = await completedJob(server.url, KEY, { duration, aspect_ratio, resolution });
     const played = await playInPage(result.url);
     expect(played.duration).toBeCloseTo(result.duration, 3);
     expect(`${played.width}x${played.height}`).toBe(result.resolution);

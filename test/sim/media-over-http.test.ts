@@ -5,39 +5,20 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeHttpMockServer, type RunningMockServer } from '../../mocks/node-http.js';
 import { PICTURE_DURATION, VIDEO_TIMESCALE } from '../../src/sim/media.js';
+import { completedJob } from '../support/completed-job.js';
 
 const run = promisify(execFile);
 const haveFfmpeg = spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
 // In CI a missing ffmpeg is a failure (.ci/run installs it), never a skip.
 const skip = !haveFfmpeg && process.env['CI'] === undefined;
-const headers = { authorization: 'Bearer sk-aig-ffprobe', 'content-type': 'application/json' };
+const KEY = 'sk-aig-ffprobe';
 const ONE_PICTURE = PICTURE_DURATION / VIDEO_TIMESCALE;
-
-interface Job {
-  id: string;
-  status: string;
-  result?: { url: string; duration: number; resolution: string };
-}
 
 let server: RunningMockServer;
 beforeAll(async () => {
   if (!skip) server = await startNodeHttpMockServer({ port: 0, timing: 'steps' });
 });
 afterAll(() => server?.close());
-
-async function completedJob(request: Record<string, unknown>): Promise<Required<Job>['result']> {
-  const created = await fetch(`${server.url}/videos/generations`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ model: 'openai/sora-2-video-to-video-remix', prompt: 'a lake', ...request }),
-  });
-  let job = (await created.json()) as Job;
-  for (let polls = 0; job.status !== 'completed' && polls < 10; polls++) {
-    job = (await (await fetch(`${server.url}/jobs/${job.id}`, { headers })).json()) as Job;
-  }
-  if (job.result === undefined) throw new Error(`job ${job.id} ended ${job.status}`);
-  return job.result;
-}
 
 // [what the file must say, duration, aspect_ratio, resolution]
 const cases: Array<[string, number, string, string]> = [
@@ -51,7 +32,7 @@ const cases: Array<[string, number, string, string]> = [
 
 describe.skipIf(skip)(skip ? 'ffprobe over HTTP (skipped: no ffprobe/ffmpeg; apt-get install ffmpeg)' : 'ffprobe over HTTP', () => {
   it.each(cases)('serves a %s file for a %i s %s %s job', async (_says, duration, aspect_ratio, resolution) => {
-    const result = await completedJob({ duration, aspect_ratio, resolution });
+    const result = await completedJob(server.url, KEY, { duration, aspect_ratio, resolution });
     const { stdout } = await run('ffprobe', [
       '-v', 'error', '-show_entries', 'format=duration,format_name:stream=codec_name,width,height,duration', '-of', 'json', result.url,
     ]);
