@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { startNodeHttpMockServer, type MockServerOptions } from '../../mocks/node-http.js';
+import type { MockServerOptions } from '../../mocks/node-http.js';
 import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
 import { numberFlag, UsageError, type CliIo } from './cli-io.js';
@@ -105,6 +105,8 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
     return 0;
   }
   const quiet = options.log === null;
+  // Loaded only now: `serve --help` and a bad flag need none of the server.
+  const { startNodeHttpMockServer } = await import('../../mocks/node-http.js');
   const server = await startNodeHttpMockServer({ ...options, log: quiet ? null : (line) => io.out(`${line}\n`) });
   const { config } = server.simulation;
   io.out(
