@@ -17,24 +17,46 @@ export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** Whatever `new Headers(...)` takes: a plain object, a `Headers`, or `[name, value]` pairs. */
+export type HeadersLike = ConstructorParameters<typeof Headers>[0];
+
+/** Options of one call: `create`, `get`, `download` (and `waitForCompletion`, which adds its own). */
+export interface RequestOptions {
+  /** Aborts the call, retries and waits included; it rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Sent with this call (every attempt of it, every poll of a wait), over the client's headers and
+   * defaults of the same name: `{ Prefer: 'code=402' }` asks the mock for that error.
+   */
+  headers?: HeadersLike;
+}
+
 export interface ClientOptions {
+  /** Sent as `Authorization: Bearer <apiKey>` to the API (never to `result.url`), and masked in errors. */
   apiKey: string;
-  /** Ends in `/v1`: requests go to `${baseURL}/videos/generations` and `${baseURL}/jobs/{id}`. */
+  /** Ends in `/v1`: requests go to `${baseURL}/videos/generations` and `${baseURL}/jobs/{id}`. Default the live gateway. */
   baseURL?: string;
+  /** Default `globalThis.fetch`, looked up on each request (so MSW's `setupServer` sees it). */
   fetch?: FetchLike;
-  /** Attempts per request, the first included, when the error is retryable. */
+  /** Attempts per request, the first included, when the error is retryable. Default 5. */
   maxAttempts?: number;
+  /** The wait between attempts when the answer has no Retry-After: random up to 500 ms, doubling each retry, capped at 8000 ms. */
   retry?: Partial<RetryBackoff>;
-  /** A longer Retry-After is not waited for: the error is thrown instead. */
+  /** A longer Retry-After is not waited for: the error is thrown instead. Default 60000. */
   maxRetryAfterMs?: number;
+  /** How `waitForCompletion` spaces its polls. Default 2000 ms, times 1.5 each poll, at most 30000 ms. */
   poll?: Partial<PollSchedule>;
+  /** Sent with every API request (create, get, every poll of a wait), over the defaults; not with `download`. */
+  headers?: HeadersLike;
+  /** Every wait goes through it (tests pass a virtual clock's). */
   sleep?: Sleep;
-  /** In [0, 1), like Math.random. */
+  /** In [0, 1), like Math.random: the backoff's jitter. */
   random?: () => number;
-  /** Milliseconds since 1970, like Date.now. */
+  /** Milliseconds since 1970, like Date.now: deadlines and `Retry-After` dates. */
   now?: () => number;
+  /** Default `aigw-video-kit/<version>`. */
   userAgent?: string;
-  /** Per attempt, from sending the request to the body's last byte. */
+  /** Per attempt, from sending the request to the body's last byte. Default 30000. */
   requestTimeoutMs?: number;
 }
 
@@ -56,6 +78,7 @@ export interface ClientSettings {
   now: () => number;
   userAgent: string;
   requestTimeoutMs: number;
+  headers: Record<string, string>;
 }
 
 export function resolveOptions(options: ClientOptions): ClientSettings {
@@ -80,5 +103,7 @@ export function resolveOptions(options: ClientOptions): ClientSettings {
     now: options.now ?? Date.now,
     userAgent: options.userAgent ?? `aigw-video-kit/${clientVersion}`,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    // Checked now: an invalid header name or value is a TypeError from createClient, not from a call.
+    headers: Object.fromEntries(new Headers(options.headers)),
   };
 }

@@ -1,15 +1,11 @@
 import type { SchemaCompletedJob, SchemaJob, SchemaQueuedJob, SchemaVideoGenerationRequest } from '../generated/api.js';
-import { resolveOptions, type ClientOptions } from './client-options.js';
+import { resolveOptions, type ClientOptions, type HeadersLike, type RequestOptions } from './client-options.js';
 import { AigwError } from './errors.js';
 import { raceAbort } from './race-abort.js';
 import { redactSecret } from './redact-secret.js';
 import { requestWithRetry } from './request-with-retry.js';
 import type { PreparedRequest, ReceivedResponse } from './send-request.js';
 import { waitForCompletion, type WaitOptions } from './wait-for-completion.js';
-
-export interface RequestOptions {
-  signal?: AbortSignal;
-}
 
 /** Inclusive byte positions, as in `Range: bytes=start-end`. */
 export interface ByteRange {
@@ -36,6 +32,13 @@ export interface AigwClient {
   download(jobOrUrl: SchemaCompletedJob | string, options?: DownloadOptions): Promise<Download>;
 }
 
+/** Later layers replace earlier ones' headers of the same name, whatever the case. */
+function mergeHeaders(...layers: HeadersLike[]): Record<string, string> {
+  const merged = new Headers();
+  for (const layer of layers) new Headers(layer).forEach((value, name) => merged.set(name, value));
+  return Object.fromEntries(merged);
+}
+
 export function createClient(options: ClientOptions): AigwClient {
   const settings = resolveOptions(options);
   const { apiKey, baseURL, now } = settings;
@@ -48,7 +51,8 @@ export function createClient(options: ClientOptions): AigwClient {
   };
   const sleep = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
     raceAbort(settings.sleep(ms, signal), signal);
-  const apiHeaders = { Authorization: `Bearer ${apiKey}`, Accept: 'application/json', 'User-Agent': settings.userAgent };
+  const apiHeaders = (own: HeadersLike, request: HeadersLike): Record<string, string> =>
+    mergeHeaders({ Authorization: `Bearer ${apiKey}`, Accept: 'application/json', 'User-Agent': settings.userAgent }, own, settings.headers, request);
 
   const send = async (
     request: PreparedRequest,
@@ -62,12 +66,12 @@ export function createClient(options: ClientOptions): AigwClient {
     }
   };
 
-  const getJob = async (id: string, signal: AbortSignal | undefined, pause?: (ms: number) => Promise<void>): Promise<SchemaJob> => {
+  const getJob = async (id: string, { signal, headers }: RequestOptions, pause?: (ms: number) => Promise<void>): Promise<SchemaJob> => {
     const request: PreparedRequest = {
       operationId: 'getJob',
       method: 'GET',
       url: `${baseURL}/jobs/${encodeURIComponent(id)}`,
-      headers: apiHeaders,
+      headers: apiHeaders(undefined, headers),
       kind: 'json',
     };
     // The body passed validateResponse against the spec's Job schema.
@@ -75,24 +79,24 @@ export function createClient(options: ClientOptions): AigwClient {
   };
 
   return {
-    async create(body, { signal } = {}) {
+    async create(body, { signal, headers } = {}) {
       const request: PreparedRequest = {
         operationId: 'createVideo',
         method: 'POST',
         url: `${baseURL}/videos/generations`,
-        headers: { ...apiHeaders, 'Content-Type': 'application/json' },
+        headers: apiHeaders({ 'Content-Type': 'application/json' }, headers),
         body: JSON.stringify(body),
         kind: 'json',
       };
       return (await send(request, signal)).body as SchemaQueuedJob;
     },
 
-    get: (id, { signal } = {}) => getJob(id, signal),
+    get: (id, options = {}) => getJob(id, options),
 
     async waitForCompletion(id, waitOptions = {}) {
       try {
         return await waitForCompletion(id, waitOptions, {
-          getJob: (jobId, pause, signal) => getJob(jobId, signal, pause),
+          getJob: (jobId, pause) => getJob(jobId, waitOptions, pause),
           sleep,
           now,
           poll: settings.poll,
@@ -102,7 +106,8 @@ export function createClient(options: ClientOptions): AigwClient {
       }
     },
 
-    async download(jobOrUrl, { signal, range } = {}) {
+    async download(jobOrUrl, { signal, range, headers: own } = {}) {
+      // Neither the key nor the client's headers: result.url is the capability, perhaps on another host.
       const headers: Record<string, string> = { Accept: 'video/mp4, application/json', 'User-Agent': settings.userAgent };
       if (range !== undefined) {
         const { start, end } = range;
@@ -112,7 +117,8 @@ export function createClient(options: ClientOptions): AigwClient {
         headers['Range'] = `bytes=${start}-${end}`;
       }
       const url = typeof jobOrUrl === 'string' ? jobOrUrl : jobOrUrl.result.url;
-      const response = await send({ operationId: 'downloadJobMedia', method: 'GET', url, headers, kind: 'bytes' }, signal);
+      const request: PreparedRequest = { operationId: 'downloadJobMedia', method: 'GET', url, headers: mergeHeaders(headers, own), kind: 'bytes' };
+      const response = await send(request, signal);
       return {
         bytes: response.body as Uint8Array,
         contentType: response.headers.get('content-type') ?? '',

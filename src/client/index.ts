@@ -1,11 +1,13 @@
-export { createClient, type AigwClient, type ByteRange, type Download, type DownloadOptions, type RequestOptions } from './create-client.js';
+export { createClient, type AigwClient, type ByteRange, type Download, type DownloadOptions } from './create-client.js';
 export {
   defaultBaseURL,
   defaultPoll,
   defaultRetry,
   type ClientOptions,
   type FetchLike,
+  type HeadersLike,
   type PollSchedule,
+  type RequestOptions,
   type RetryBackoff,
   type Sleep,
 } from './client-options.js';

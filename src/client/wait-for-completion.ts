@@ -1,10 +1,10 @@
 import type { SchemaCompletedJob, SchemaJob } from '../generated/api.js';
-import type { PollSchedule, Sleep } from './client-options.js';
+import type { PollSchedule, RequestOptions, Sleep } from './client-options.js';
 import { JobFailedError, WaitTimeoutError } from './errors.js';
 import { pollDelay } from './poll-delay.js';
 
-export interface WaitOptions {
-  signal?: AbortSignal;
+/** `signal` ends the wait; `headers` go with every poll. */
+export interface WaitOptions extends RequestOptions {
   /** Default 10 minutes, measured with the client's `now`. */
   timeoutMs?: number;
   /** Called with the first job seen and whenever its status or progress changes. */
@@ -14,8 +14,8 @@ export interface WaitOptions {
 }
 
 export interface WaitDependencies {
-  /** One poll, retried as a request is; `pause` is how it must wait between attempts. */
-  getJob: (id: string, pause: (ms: number) => Promise<void>, signal: AbortSignal | undefined) => Promise<SchemaJob>;
+  /** One poll (with the wait's signal and headers), retried as a request is; `pause` is how it must wait between attempts. */
+  getJob: (id: string, pause: (ms: number) => Promise<void>) => Promise<SchemaJob>;
   sleep: Sleep;
   now: () => number;
   poll: PollSchedule;
@@ -39,7 +39,7 @@ export async function waitForCompletion(
     if (wanted >= remaining) throw new WaitTimeoutError(id, timeoutMs, last);
   };
   for (let poll = 0; ; poll++) {
-    const job = await deps.getJob(id, pause, signal);
+    const job = await deps.getJob(id, pause);
     if (last === undefined || job.status !== last.status || job.progress !== last.progress) onProgress?.(job);
     last = job;
     if (job.status === 'completed') return job;
