@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { startMockServer } from '../../mocks/express.js';
+import { startNodeHttpMockServer } from '../../mocks/node-http.js';
 import type { SchemaVideoGenerationRequest } from '../generated/api.js';
 import { keyFingerprint } from '../sim/accounts.js';
 import { jobView } from '../sim/job-view.js';
@@ -89,7 +89,7 @@ export async function runScenario(
 ): Promise<ScenarioResult> {
   const started = performance.now();
   const apiKey = `sk-aig-conformance-${scenario.name}`;
-  const server = await startMockServer({ port: 0, host: '127.0.0.1', log: null, seed: 1, ...scenario.mock });
+  const server = await startNodeHttpMockServer({ port: 0, host: '127.0.0.1', log: null, seed: 1, ...scenario.mock });
   const result: ScenarioResult = {
     name: scenario.name,
     title: scenario.title,
