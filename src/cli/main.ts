@@ -1,5 +1,6 @@
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { runConformanceCommand } from './conformance.js';
+import { runRecord } from './record.js';
 import { runServe } from './serve.js';
 import { runVerify } from './verify.js';
 
@@ -9,6 +10,7 @@ Commands:
   serve         Serve the mock of the AIgateway video API (default http://127.0.0.1:4010/v1)
   conformance   Run the SDK conformance kit against an adapter (reference, openai, or your command)
   verify        Run the contract suite against any base URL (the live gateway, a mock) and report drift
+  record        Record a gateway through a proxy into a HAR file (keys redacted)
 
 Run \`aigw-video <command> --help\` for a command's options.
 `;
@@ -17,6 +19,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   serve: runServe,
   conformance: runConformanceCommand,
   verify: runVerify,
+  record: runRecord,
 };
 
 /** Runs the CLI with its arguments (without `node` and the script); resolves to the exit code. */
