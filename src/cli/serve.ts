@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { startNodeHttpMockServer, type MockServerOptions } from '../../mocks/node-http.js';
+import { readHarFile } from '../har/read-har-file.js';
+import { createReplay, type Replay } from '../replay/create-replay.js';
 import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
 import { numberFlag, UsageError, type CliIo } from './cli-io.js';
@@ -26,11 +28,18 @@ Options:
   --admin-token TOKEN      require it for /__mock/* (needed to enable /__mock on a non-loopback host)
   --webhook-secret SECRET  key of the HMAC-SHA256 signature on webhook events (default aigw-mock-webhook-secret)
   --webhooks-any-host      deliver webhooks to any host (default: loopback only)
+  --replay FILE            answer as recorded in this HAR (aigw-video record) instead of simulating
+  --replay-latency MODE    with --replay: none (default) or recorded (wait as long as the target took)
   --quiet                  no log line per request
   -h, --help               this help
 `;
 
-export function serveOptions(argv: string[]): MockServerOptions | 'help' {
+/** What \`serve\` reads from files before it starts: a recording to replay. */
+export interface ServeFiles {
+  replay?: { path: string; latency: 'recorded' | 'none' };
+}
+
+export function serveOptions(argv: string[]): (MockServerOptions & { files?: ServeFiles }) | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -52,6 +61,8 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
       'admin-token': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'webhooks-any-host': { type: 'boolean' },
+      replay: { type: 'string' },
+      'replay-latency': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -60,7 +71,7 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
   if (values.timing !== undefined && !(timingValues as readonly string[]).includes(values.timing)) {
     throw new UsageError(`--timing must be one of ${timingValues.join(', ')}, not '${values.timing}'.`);
   }
-  const options: MockServerOptions = {};
+  const options: MockServerOptions & { files?: ServeFiles } = {};
   const set = <K extends keyof MockServerOptions>(key: K, value: MockServerOptions[K] | undefined): void => {
     if (value !== undefined) options[key] = value;
   };
@@ -94,7 +105,26 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
     };
   }
   if (values.quiet === true) options.log = null;
+  const replayLatency = values['replay-latency'];
+  if (replayLatency !== undefined && replayLatency !== 'recorded' && replayLatency !== 'none') {
+    throw new UsageError(`--replay-latency must be recorded or none, not '${replayLatency}'.`);
+  }
+  if (replayLatency !== undefined && values.replay === undefined) throw new UsageError('--replay-latency needs --replay FILE.');
+  if (values.replay !== undefined) {
+    if (values.replay.trim() === '') throw new UsageError('--replay needs a HAR file.');
+    options.files = { replay: { path: values.replay, latency: replayLatency === 'recorded' ? 'recorded' : 'none' } };
+  }
   return options;
+}
+
+/** Reads the files the flags name (a HAR to replay) into server options; a bad file is a UsageError naming the field. */
+export async function loadServeFiles(files: ServeFiles | undefined): Promise<{ replay?: Replay }> {
+  if (files?.replay === undefined) return {};
+  try {
+    return { replay: createReplay(await readHarFile(files.replay.path), { latency: files.replay.latency }) };
+  } catch (error) {
+    throw new UsageError(`--replay: ${(error as Error).message}`);
+  }
 }
 
 /** `aigw-video serve`: starts the server and resolves once it has stopped (on SIGINT/SIGTERM). */
@@ -104,12 +134,16 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
     io.out(SERVE_USAGE);
     return 0;
   }
+  const { files, ...serverOptions } = options;
+  const loaded = await loadServeFiles(files);
   const quiet = options.log === null;
-  const server = await startNodeHttpMockServer({ ...options, log: quiet ? null : (line) => io.out(`${line}\n`) });
+  const server = await startNodeHttpMockServer({ ...serverOptions, ...loaded, log: quiet ? null : (line) => io.out(`${line}\n`) });
   const { config } = server.simulation;
+  const replayLine = loaded.replay === undefined ? [] : [`  replaying ${files?.replay?.path ?? ''}: ${loaded.replay.entries} recorded exchanges, ${loaded.replay.jobs.length} jobs (POST /__mock/reset rewinds)`];
   io.out(
     [
-      `aigw-video mock of the AIgateway video API at ${server.url}`,
+      `aigw-video ${loaded.replay === undefined ? 'mock' : 'replay'} of the AIgateway video API at ${server.url}`,
+      ...replayLine,
       `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
         (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
       server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
