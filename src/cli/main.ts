@@ -1,5 +1,6 @@
 import { processIo, UsageError, type CliIo } from './cli-io.js';
 import { runConformanceCommand } from './conformance.js';
+import { runCalibrate } from './calibrate.js';
 import { runRecord } from './record.js';
 import { runServe } from './serve.js';
 import { runVerify } from './verify.js';
@@ -11,6 +12,7 @@ Commands:
   conformance   Run the SDK conformance kit against an adapter (reference, openai, or your command)
   verify        Run the contract suite against any base URL (the live gateway, a mock) and report drift
   record        Record a gateway through a proxy into a HAR file (keys redacted)
+  calibrate     Learn a gateway's dialect and timings from a HAR into a profile (serve --profile)
 
 Run \`aigw-video <command> --help\` for a command's options.
 `;
@@ -20,6 +22,7 @@ const COMMANDS: Record<string, (argv: string[], io: CliIo) => Promise<number>> =
   conformance: runConformanceCommand,
   verify: runVerify,
   record: runRecord,
+  calibrate: runCalibrate,
 };
 
 /** Runs the CLI with its arguments (without `node` and the script); resolves to the exit code. */

@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import { startNodeHttpMockServer, type MockServerOptions } from '../../mocks/node-http.js';
 import { readHarFile } from '../har/read-har-file.js';
 import { createReplay, type Replay } from '../replay/create-replay.js';
+import { profileSimulation, type GatewayProfile } from '../calibrate/gateway-profile.js';
+import { readProfileFile } from '../calibrate/read-profile-file.js';
+import { defaultDialect } from '../contract/dialects.js';
 import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
 import { numberFlag, UsageError, type CliIo } from './cli-io.js';
@@ -28,6 +31,8 @@ Options:
   --admin-token TOKEN      require it for /__mock/* (needed to enable /__mock on a non-loopback host)
   --webhook-secret SECRET  key of the HMAC-SHA256 signature on webhook events (default aigw-mock-webhook-secret)
   --webhooks-any-host      deliver webhooks to any host (default: loopback only)
+  --profile FILE           simulate the gateway profiled in this file (aigw-video calibrate): its timings,
+                           rate limit and dialect; flags given as well win over the profile
   --replay FILE            answer as recorded in this HAR (aigw-video record) instead of simulating
   --replay-latency MODE    with --replay: none (default) or recorded (wait as long as the target took)
   --quiet                  no log line per request
@@ -37,6 +42,7 @@ Options:
 /** What \`serve\` reads from files before it starts: a recording to replay. */
 export interface ServeFiles {
   replay?: { path: string; latency: 'recorded' | 'none' };
+  profile?: string;
 }
 
 export function serveOptions(argv: string[]): (MockServerOptions & { files?: ServeFiles }) | 'help' {
@@ -61,6 +67,7 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
       'admin-token': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'webhooks-any-host': { type: 'boolean' },
+      profile: { type: 'string' },
       replay: { type: 'string' },
       'replay-latency': { type: 'string' },
       quiet: { type: 'boolean' },
@@ -110,21 +117,49 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
     throw new UsageError(`--replay-latency must be recorded or none, not '${replayLatency}'.`);
   }
   if (replayLatency !== undefined && values.replay === undefined) throw new UsageError('--replay-latency needs --replay FILE.');
+  if (values.replay !== undefined && values.profile !== undefined) throw new UsageError('--replay and --profile exclude each other: a replay answers as recorded, a profile simulates.');
   if (values.replay !== undefined) {
     if (values.replay.trim() === '') throw new UsageError('--replay needs a HAR file.');
     options.files = { replay: { path: values.replay, latency: replayLatency === 'recorded' ? 'recorded' : 'none' } };
+  }
+  if (values.profile !== undefined) {
+    if (values.profile.trim() === '') throw new UsageError('--profile needs a profile file.');
+    options.files = { profile: values.profile };
   }
   return options;
 }
 
 /** Reads the files the flags name (a HAR to replay) into server options; a bad file is a UsageError naming the field. */
-export async function loadServeFiles(files: ServeFiles | undefined): Promise<{ replay?: Replay }> {
-  if (files?.replay === undefined) return {};
+export async function loadServeFiles(files: ServeFiles | undefined): Promise<{ replay?: Replay; profile?: GatewayProfile }> {
   try {
-    return { replay: createReplay(await readHarFile(files.replay.path), { latency: files.replay.latency }) };
+    if (files?.replay !== undefined) return { replay: createReplay(await readHarFile(files.replay.path), { latency: files.replay.latency }) };
+    if (files?.profile !== undefined) return { profile: await readProfileFile(files.profile) };
   } catch (error) {
-    throw new UsageError(`--replay: ${(error as Error).message}`);
+    throw new UsageError(`--${files?.replay !== undefined ? 'replay' : 'profile'}: ${(error as Error).message}`);
   }
+  return {};
+}
+
+/** The profile's simulation under the flags: a flag given on the command line wins. */
+export function withProfile(options: MockServerOptions, profile: GatewayProfile): MockServerOptions {
+  const simulated = profileSimulation(profile).options;
+  return {
+    ...simulated,
+    ...options,
+    realtime: { ...simulated.realtime, ...options.realtime },
+  };
+}
+
+function profileLines(path: string, profile: GatewayProfile): string[] {
+  const { dialect } = profileSimulation(profile);
+  const { queuedMs, processingMsPerVideoSecond } = profile.timings;
+  const lines = [
+    `  simulating the gateway profiled in ${path}: dialect ${dialect.name}; queued ${queuedMs === null ? 'default' : `${Math.round(queuedMs.median)} ms`}, processing ${processingMsPerVideoSecond === null ? 'default' : `${Math.round(processingMsPerVideoSecond.median)} ms per video second`}`,
+  ];
+  if (dialect.name !== defaultDialect.name) lines.push(`  note: the mock does not answer in dialects yet; it answers in ${defaultDialect.name}, not ${dialect.name}`);
+  const spread = [queuedMs, processingMsPerVideoSecond].some((m) => m !== null && m.stdev > 0);
+  if (spread) lines.push('  note: the recorded spread between jobs is not simulated yet; every job takes the median');
+  return lines;
 }
 
 /** `aigw-video serve`: starts the server and resolves once it has stopped (on SIGINT/SIGTERM). */
@@ -134,16 +169,18 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
     io.out(SERVE_USAGE);
     return 0;
   }
-  const { files, ...serverOptions } = options;
+  const { files, ...flags } = options;
   const loaded = await loadServeFiles(files);
+  const serverOptions = loaded.profile === undefined ? flags : withProfile(flags, loaded.profile);
   const quiet = options.log === null;
-  const server = await startNodeHttpMockServer({ ...serverOptions, ...loaded, log: quiet ? null : (line) => io.out(`${line}\n`) });
+  const server = await startNodeHttpMockServer({ ...serverOptions, ...(loaded.replay !== undefined ? { replay: loaded.replay } : {}), log: quiet ? null : (line) => io.out(`${line}\n`) });
   const { config } = server.simulation;
   const replayLine = loaded.replay === undefined ? [] : [`  replaying ${files?.replay?.path ?? ''}: ${loaded.replay.entries} recorded exchanges, ${loaded.replay.jobs.length} jobs (POST /__mock/reset rewinds)`];
   io.out(
     [
       `aigw-video ${loaded.replay === undefined ? 'mock' : 'replay'} of the AIgateway video API at ${server.url}`,
       ...replayLine,
+      ...(loaded.profile !== undefined ? profileLines(files?.profile ?? '', loaded.profile) : []),
       `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
         (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
       server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',

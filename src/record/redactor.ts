@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { keyFingerprint } from '../sim/accounts.js';
 
 /** Extra names to redact, on top of the built-in ones (case-insensitive). */
 export interface RedactionOptions {
@@ -27,8 +27,20 @@ const KEY_IN_TEXT = /sk-aig-[^\s&#;,"'<>\\]+/gi;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A short, one-way name of a secret, so a recording can tell two keys apart without holding either. */
-export const fingerprint = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, 8);
+/**
+ * A short, one-way name of a credential, so a recording can tell two keys apart without holding
+ * either: the mock's own key fingerprint (its journal shows the same), which a replay can compute too.
+ */
+export const fingerprint = (credential: string): string => keyFingerprint(credential);
+
+/** The fingerprint an Authorization header carries: what the recorder writes for it, and what a replay compares. */
+export function authorizationFingerprint(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const written = /\[redacted\] (key_[0-9a-f]+)$/.exec(value);
+  if (written !== null) return written[1] as string;
+  const match = /^(\S+)\s+(.+)$/.exec(value.trim());
+  return fingerprint(match?.[2] ?? value.trim());
+}
 
 export interface Redactor {
   /** A header's value as it may be written. Learns the secret it carries. */
@@ -90,7 +102,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const webhookUrl = (raw: string): string => {
     try {
       const parsed = new URL(raw);
-      return `${parsed.protocol}//${parsed.host}/${REDACTED}`;
+      // Still a valid URI (a request that was valid stays valid), with nothing of the original path or query.
+      return `${parsed.protocol}//${parsed.host}/redacted`;
     } catch {
       return REDACTED;
     }

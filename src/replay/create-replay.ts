@@ -3,6 +3,7 @@ import { errorEnvelope } from '../contract/error-catalog.js';
 import { classifyRequest } from '../har/classify-request.js';
 import { harHeader, notesOf, type Har, type HarEntry, type RecordedHar } from '../har/har-types.js';
 import { validateHar } from '../har/validate-har.js';
+import { authorizationFingerprint } from '../record/redactor.js';
 import type { SimRequest, SimResponse } from '../sim/exchange.js';
 import type { Responder } from './responder.js';
 
@@ -32,6 +33,8 @@ interface Recorded {
   body: string;
   prefer: string;
   range: string;
+  /** Which credential sent it (a fingerprint), null when none was sent. */
+  key: string | null;
   /** A create that made a job: answered once only (its id must not be handed out twice). */
   createdJob: string | null;
 }
@@ -95,7 +98,8 @@ const decodeBase64 = (text: string): Uint8Array => {
  *    recorded requests for ids the recording did not know (its 404s).
  * 2. Among the recorded requests of that route, the first one not yet played answers, preferring
  *    one with the same JSON body, `Prefer` and `Range` headers. Repeated polls of a job therefore
- *    play back in recorded order, and the job moves as it moved.
+ *    play back in recorded order, and the job moves as it moved. The same credential counts too
+ *    (the recording keeps its fingerprint, never the key), so a bad key meets its recorded 401.
  * 3. When every one has been played, the last one recorded answers again (a finished job stays
  *    finished). A create that made a job is the exception: it is played once, so each new create
  *    gets the next recorded job and its id.
@@ -145,6 +149,7 @@ export function createReplay(har: Har, options: ReplayOptions = {}): Replay {
       body: canonicalJson(entry.request.postData?.text ?? ''),
       prefer: harHeader(entry.request.headers, 'prefer') ?? '',
       range: harHeader(entry.request.headers, 'range') ?? '',
+      key: authorizationFingerprint(harHeader(entry.request.headers, 'authorization')),
       createdJob: createdJobOf(entry, kind.operationId),
     };
   });
@@ -208,7 +213,8 @@ export function createReplay(har: Har, options: ReplayOptions = {}): Replay {
       const body = request.body === null ? '' : canonicalJson(new TextDecoder().decode(request.body));
       const prefer = request.headers['prefer'] ?? '';
       const range = request.headers['range'] ?? '';
-      const score = (r: Recorded): number => (r.body === body ? 4 : 0) + (r.prefer === prefer ? 2 : 0) + (r.range === range ? 2 : 0);
+      const key = authorizationFingerprint(request.headers['authorization']);
+      const score = (r: Recorded): number => (r.body === body ? 4 : 0) + (r.key === key ? 3 : 0) + (r.prefer === prefer ? 2 : 0) + (r.range === range ? 2 : 0);
       let best: Recorded | null = null;
       for (const r of candidates) if (!played.has(r.index) && (best === null || score(r) > score(best))) best = r;
       if (best === null) {
