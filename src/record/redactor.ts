@@ -23,7 +23,7 @@ const SECRET_QUERY_PATTERN = /(token|secret|signature|password|credential|api[-_
 const SECRET_FIELD_PATTERN = /(secret|token|password|api[-_]?key|signature|credential)/i;
 /** Fields whose whole URL may be a secret (webhook endpoints often carry their token in the path). */
 const URL_SECRET_FIELDS = new Set(['webhook_url']);
-const KEY_IN_TEXT = /sk-aig-[^\s&#;,"'<>\\]+/gi;
+const KEY_IN_TEXT = /sk-aig-[A-Za-z0-9][A-Za-z0-9._~+/=-]*/gi;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
