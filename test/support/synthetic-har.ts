@@ -15,9 +15,9 @@ const T0 = Date.parse('2026-02-01T10:00:00.000Z');
 
 /**
  * A recording of a gateway that speaks `dialect`, written by hand from the dialect's choices (the
- * x-dialects descriptions), not by the mock: what calibrate must read back. Jobs are queued for
- * 2 s and process 1 s per video second; polls come every second (every 4 s where the dialect
- * answers fast polls 304, plus one 304 to show it).
+ * x-dialects descriptions), not by the mock: what calibrate must read back. Polls come every
+ * second (every 4 s where the dialect answers fast polls 304, plus one 304 to show it); a job is
+ * queued for two poll gaps and processes for two more.
  */
 export function syntheticHar(dialect: Dialect, shows: SyntheticShows = {}): Har {
   const c = dialect.choices;
@@ -88,12 +88,12 @@ export function syntheticHar(dialect: Dialect, shows: SyntheticShows = {}): Har 
   const pollGap = c['fast-poll'] === '304' ? 4000 : 1000;
   const createStatus = Number(c['create-status']);
 
-  // A completed job of 2 s: queued until 2000 ms, processing until 4000 ms.
+  // A completed job of 2 s: queued for two poll gaps, processing for two more (2 s and 4 s at one poll a second).
   let t = 0;
   add(t, 'POST', '/v1/videos/generations', createStatus, job('job_a', 'queued', 0, 0), { model: MODEL, prompt: 'a lake', duration: 2 });
   if (c['fast-poll'] === '304') add(500, 'GET', '/v1/jobs/job_a', 304, undefined);
-  for (t = pollGap; t <= 4000 + pollGap; t += pollGap) {
-    const status = t < 2000 ? 'queued' : t < 4000 ? running : 'completed';
+  for (t = pollGap; t <= 5 * pollGap; t += pollGap) {
+    const status = t < 2 * pollGap ? 'queued' : t < 4 * pollGap ? running : 'completed';
     add(t, 'GET', '/v1/jobs/job_a', 200, job('job_a', status, 0, t, status === 'completed' ? result('job_a') : {}));
   }
   if (shows.failedJob !== false) {
