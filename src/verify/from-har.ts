@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { inferDialect } from '../calibrate/infer-dialect.js';
 import { errorCatalog } from '../contract/error-catalog.js';
 import { getOperation } from '../contract/openapi-document.js';

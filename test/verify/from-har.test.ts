@@ -16,8 +16,8 @@ function captureIo(): CliIo & { stdout: () => string; stderr: () => string } {
   return { out: (t) => void (out += t), err: (t) => void (err += t), env: {}, stdout: () => out, stderr: () => err };
 }
 const resultOf = (report: ReturnType<typeof verifyHar>, name: string) => report.results.find((r) => r.name === name);
-const bodyOf = (entry: { response: { content: { text?: string } } }): any => JSON.parse(entry.response.content.text ?? '{}');
-const setBody = (entry: { response: { content: { text?: string; size: number } } }, body: unknown): void => {
+const bodyOf = (entry: { response: { content: { text?: string | undefined } } }): any => JSON.parse(entry.response.content.text ?? '{}');
+const setBody = (entry: { response: { content: { text?: string | undefined; size: number } } }, body: unknown): void => {
   entry.response.content.text = JSON.stringify(body);
   entry.response.content.size = entry.response.content.text.length;
 };
