@@ -4,7 +4,7 @@ import { calibrate } from '../calibrate/calibrate.js';
 import type { GatewayProfile } from '../calibrate/gateway-profile.js';
 import type { Measure } from '../calibrate/measure-timings.js';
 import { readHarFile } from '../har/read-har-file.js';
-import { UsageError, type CliIo } from './cli-io.js';
+import { asUsageError, UsageError, type CliIo } from './cli-io.js';
 
 export const CALIBRATE_USAGE = `Usage: aigw-video calibrate FILE.har [--out FILE] > gateway-profile.json
 
@@ -52,7 +52,7 @@ export async function runCalibrate(argv: string[], io: CliIo): Promise<number> {
   }
   if (positionals.length !== 1) throw new UsageError(`needs exactly one HAR file (aigw-video calibrate session.har), got ${positionals.length}.`);
   const path = positionals[0] as string;
-  const profile = calibrate(await readHarFile(path));
+  const profile = calibrate(await readHarFile(path).catch(asUsageError));
   const json = `${JSON.stringify(profile, null, 2)}\n`;
   if (values.out !== undefined) await writeFile(values.out, json);
   else io.out(json);

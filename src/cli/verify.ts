@@ -20,7 +20,7 @@ import {
 import { verifyHar } from '../verify/from-har.js';
 import { readHarFile } from '../har/read-har-file.js';
 import { createProxyViolationLog } from '../verify/prism-proxy.js';
-import { numberFlag, UsageError, type CliIo } from './cli-io.js';
+import { asUsageError, numberFlag, UsageError, type CliIo } from './cli-io.js';
 
 export const VERIFY_USAGE = `Usage: aigw-video verify --base-url URL [options]
        aigw-video verify --from-har FILE.har [--junit FILE] [--json FILE]
@@ -133,7 +133,7 @@ export async function runVerify(argv: string[], io: CliIo, deps: VerifyDependenc
     return 0;
   }
   if (options.fromHar !== undefined) {
-    const report = verifyHar(await readHarFile(options.fromHar), { source: options.fromHar });
+    const report = verifyHar(await readHarFile(options.fromHar).catch(asUsageError), { source: options.fromHar });
     io.out(formatReport(report));
     await writeReports(report, options, []);
     return suiteExitCode(report);
