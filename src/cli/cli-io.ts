@@ -30,3 +30,16 @@ export function numberFlag(name: string, raw: string | undefined, check: { min?:
   }
   return value;
 }
+
+/** Resolves on the first SIGINT or SIGTERM (a long-running command then stops gracefully). */
+export function untilStopped(signals: NodeJS.EventEmitter): Promise<void> {
+  return new Promise<void>((stop) => {
+    const shutdown = (): void => {
+      signals.off('SIGINT', shutdown);
+      signals.off('SIGTERM', shutdown);
+      stop();
+    };
+    signals.on('SIGINT', shutdown);
+    signals.on('SIGTERM', shutdown);
+  });
+}

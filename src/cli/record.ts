@@ -3,7 +3,7 @@ import { DEFAULT_MAX_MEDIA_BYTES } from '../record/create-recorder.js';
 import { startRecordingProxy, type RecordingProxyOptions } from '../record/recording-proxy.js';
 import type { RecordedEntry } from '../har/har-types.js';
 import type { RecordingStats } from '../record/create-recorder.js';
-import { numberFlag, UsageError, type CliIo } from './cli-io.js';
+import { numberFlag, untilStopped, UsageError, type CliIo } from './cli-io.js';
 
 export const RECORD_USAGE = `Usage: aigw-video record --target URL --out FILE [options]
 
@@ -118,15 +118,7 @@ export async function runRecord(argv: string[], io: CliIo, signals: NodeJS.Event
       '',
     ].join('\n'),
   );
-  await new Promise<void>((stop) => {
-    const shutdown = (): void => {
-      signals.off('SIGINT', shutdown);
-      signals.off('SIGTERM', shutdown);
-      stop();
-    };
-    signals.on('SIGINT', shutdown);
-    signals.on('SIGTERM', shutdown);
-  });
+  await untilStopped(signals);
   await proxy.close();
   io.out(`aigw-video record: wrote ${options.out}: ${formatStats(proxy.stats())}.\n`);
   return 0;

@@ -7,7 +7,7 @@ import { readProfileFile } from '../calibrate/read-profile-file.js';
 import { defaultDialect } from '../contract/dialects.js';
 import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
-import { numberFlag, UsageError, type CliIo } from './cli-io.js';
+import { numberFlag, untilStopped, UsageError, type CliIo } from './cli-io.js';
 import { parseLatency } from './parse-latency.js';
 
 export const SERVE_USAGE = `Usage: aigw-video serve [options]
@@ -195,15 +195,7 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
       '',
     ].join('\n'),
   );
-  await new Promise<void>((stop) => {
-    const shutdown = (): void => {
-      signals.off('SIGINT', shutdown);
-      signals.off('SIGTERM', shutdown);
-      stop();
-    };
-    signals.on('SIGINT', shutdown);
-    signals.on('SIGTERM', shutdown);
-  });
+  await untilStopped(signals);
   await server.close();
   if (!quiet) io.out('aigw-video mock stopped.\n');
   return 0;
