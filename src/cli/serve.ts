@@ -39,7 +39,7 @@ Options:
   -h, --help               this help
 `;
 
-/** What \`serve\` reads from files before it starts: a recording to replay. */
+/** What \`serve\` reads from files before it starts: a recording to replay, or a profile to simulate. */
 export interface ServeFiles {
   replay?: { path: string; latency: 'recorded' | 'none' };
   profile?: string;
@@ -129,7 +129,7 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
   return options;
 }
 
-/** Reads the files the flags name (a HAR to replay) into server options; a bad file is a UsageError naming the field. */
+/** Reads the files the flags name (a HAR to replay, a profile); a bad file is a UsageError naming the field. */
 export async function loadServeFiles(files: ServeFiles | undefined): Promise<{ replay?: Replay; profile?: GatewayProfile }> {
   try {
     if (files?.replay !== undefined) return { replay: createReplay(await readHarFile(files.replay.path), { latency: files.replay.latency }) };
@@ -175,14 +175,18 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
   const quiet = options.log === null;
   const server = await startNodeHttpMockServer({ ...serverOptions, ...(loaded.replay !== undefined ? { replay: loaded.replay } : {}), log: quiet ? null : (line) => io.out(`${line}\n`) });
   const { config } = server.simulation;
+  // What the simulation is set to; a replay answers as recorded instead, so it has none of this.
+  const simulationLines = [
+    `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
+      (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
+  ];
   const replayLine = loaded.replay === undefined ? [] : [`  replaying ${files?.replay?.path ?? ''}: ${loaded.replay.entries} recorded exchanges, ${loaded.replay.jobs.length} jobs (POST /__mock/reset rewinds)`];
   io.out(
     [
       `aigw-video ${loaded.replay === undefined ? 'mock' : 'replay'} of the AIgateway video API at ${server.url}`,
       ...replayLine,
       ...(loaded.profile !== undefined ? profileLines(files?.profile ?? '', loaded.profile) : []),
-      `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
-        (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
+      ...(loaded.replay === undefined ? simulationLines : []),
       server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
       `  webhooks: signed with ${options.webhooks?.secret === undefined ? 'the default secret (--webhook-secret to set one)' : 'the --webhook-secret'}, delivered to ${options.webhooks?.anyHost === true ? 'any host' : 'loopback hosts only (--webhooks-any-host to allow others)'}`,
       '',

@@ -1,6 +1,13 @@
+import { EventEmitter } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/cli-io.js';
+import { runServe } from '../../src/cli/serve.js';
+import { namedDialects } from '../../src/contract/dialects.js';
+import { syntheticHar } from '../support/synthetic-har.js';
 
 function captureIo(): CliIo & { stdout: () => string; stderr: () => string } {
   let out = '';
@@ -35,6 +42,28 @@ describe('aigw-video record, calibrate and the replay flags of serve', () => {
       const help = captureIo();
       expect(await main([command, '--help'], help)).toBe(0);
       expect(help.stdout()).toContain(`Usage: aigw-video ${command}`);
+    }
+  });
+
+  it('serves --replay FILE: says what it replays, answers as recorded, and stops on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aigw-serve-replay-'));
+    try {
+      const path = join(dir, 'session.har');
+      await writeFile(path, JSON.stringify(syntheticHar(namedDialects.union)));
+      const io = captureIo();
+      const signals = new EventEmitter();
+      const done = runServe(['--replay', path, '--port', '0', '--quiet'], io, signals);
+      for (let i = 0; i < 500 && !io.stdout().includes('Try it'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(io.stdout()).toContain(`replaying ${path}: `);
+      expect(io.stdout()).not.toContain('requests/min per key');
+      const url = /at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(io.stdout())?.[1] as string;
+      const answer = await fetch(`${url}/models`, { headers: { authorization: 'Bearer sk-aig-x' } });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('x-aigw-replay')).toMatch(/^entry \d+$/);
+      signals.emit('SIGTERM');
+      expect(await done).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
