@@ -240,7 +240,7 @@ export function verifyHar(har: Har, options: HarVerifyOptions = {}): SuiteReport
       outcome = judge === undefined ? { status: 'skipped', reason: 'needs new requests (random sequences of creates, polls and waits): not judged from a recording' } : judge();
     } catch (error) {
       if (!(error instanceof PreconditionFailed)) throw error;
-      return { ...base, drift: drift.rows(), durationMs: Math.round(performance.now() - started), precondition: { kind: error.precondition, message: error.message } };
+      return { ...base, results: [], drift: drift.rows(), durationMs: Math.round(performance.now() - started), precondition: { kind: error.precondition, message: error.message } };
     }
     const result: CheckResult = { name: check.name, sentence: check.sentence, durationMs: Math.round(performance.now() - t0), runs: outcome.status === 'passed' ? outcome.runs : 0, ...outcome };
     results.push(result);

@@ -116,7 +116,8 @@ export async function runSuite(target: Target, options: SuiteOptions = {}): Prom
     results.push(result);
     options.onResult?.(result);
     if (result.status === 'skipped' && result.precondition !== undefined) {
-      return { ...reportBase(target, seed, results, drift, started), precondition: { kind: result.precondition, message: result.reason } };
+      // Nothing was judged: what ran before the precondition showed is not reported as passed.
+      return { ...reportBase(target, seed, [], drift, started), precondition: { kind: result.precondition, message: result.reason } };
     }
     if (options.stopOnFailure === true && result.status === 'failed') break;
   }

@@ -94,6 +94,7 @@ describe('verify against a target whose wallet is empty', () => {
     expect(io.stdout()).toContain('the wallet is empty; nothing was judged');
     expect(io.stdout()).toContain('answered 402 insufficient_credits');
     expect(io.stdout()).not.toContain('FAIL');
+    expect(io.stdout()).not.toContain('PASS');
     expect(code).toBe(3);
   });
 });
