@@ -1,6 +1,7 @@
 import { bypass, delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { createSimulation, type Simulation, type SimulationSetup } from '../src/sim/simulation.js';
 import type { SimResponse } from '../src/sim/exchange.js';
+import type { Responder } from '../src/replay/responder.js';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookOptions } from './webhook-dispatcher.js';
 
 export interface HandlerOptions extends SimulationSetup {
@@ -10,6 +11,8 @@ export interface HandlerOptions extends SimulationSetup {
   simulation?: Simulation;
   /** Webhook delivery (sent past MSW's own interception, after the request that ends a job or a later one). */
   webhooks?: Omit<WebhookOptions, 'log' | 'fetch'>;
+  /** Answer from this instead of the simulation: a replay of a recording (`createReplay`). */
+  replay?: Responder | null;
 }
 
 export interface MockHandlers extends Array<HttpHandler> {
@@ -24,7 +27,7 @@ export interface MockHandlers extends Array<HttpHandler> {
  * the Express server, translated from fetch's Request and back to a Response.
  */
 export function createHandlers(options: HandlerOptions = {}): MockHandlers {
-  const { baseUrl = 'https://api.aigateway.sh', simulation: given, webhooks = {}, ...setup } = options;
+  const { baseUrl = 'https://api.aigateway.sh', simulation: given, webhooks = {}, replay = null, ...setup } = options;
   const simulation = given ?? createSimulation(setup);
   const origin = new URL(baseUrl).origin;
   const dispatcher = createWebhookDispatcher(simulation, {
@@ -36,7 +39,7 @@ export function createHandlers(options: HandlerOptions = {}): MockHandlers {
     const url = new URL(request.url);
     const limit = simulation.config.bodyLimitBytes;
     const raw = request.body === null ? null : new Uint8Array(await request.arrayBuffer());
-    const response = await simulation.handle({
+    const response = await (replay ?? simulation).handle({
       method: request.method,
       url: url.pathname + url.search,
       headers: Object.fromEntries(request.headers),

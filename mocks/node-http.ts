@@ -6,6 +6,7 @@ import type { SimRequest } from '../src/sim/exchange.js';
 import { createMemoryStore } from '../src/sim/memory-store.js';
 import { resolveConfig } from '../src/sim/config.js';
 import { createSimulation, type Simulation, type SimulationSetup } from '../src/sim/simulation.js';
+import type { Responder } from '../src/replay/responder.js';
 import { corsHeaders, isLoopback, type CorsOption } from './http-policy.js';
 import { adapterRequestId, answerClientError, answerExpectation, answerInternalError, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
 import { formatLogLine } from './log-line.js';
@@ -23,6 +24,8 @@ export interface MockAppOptions extends SimulationSetup {
   log?: ((line: string) => void) | null;
   /** Webhook delivery: the signing secret, whether hosts other than loopback may be called, retries. */
   webhooks?: Omit<WebhookOptions, 'log' | 'fetch'>;
+  /** Answer from this instead of the simulation: a replay of a recording (`createReplay`). */
+  replay?: Responder | null;
 }
 
 export interface MockServerOptions extends MockAppOptions {
@@ -60,7 +63,7 @@ export interface MockListener {
  * options, same core, same transport helpers) without Express's router and middleware.
  */
 export function createMockListener(options: MockAppOptions = {}): MockListener {
-  const { simulation: given, cors = true, stateFile = null, log = null, webhooks = {}, ...setup } = options;
+  const { simulation: given, cors = true, stateFile = null, log = null, webhooks = {}, replay = null, ...setup } = options;
   const simulation = given ?? createSimulation({ ...setup, ...storeOption(setup, stateFile) });
   const limit = simulation.config.bodyLimitBytes;
   const dispatcher = createWebhookDispatcher(simulation, { ...webhooks, log });
@@ -75,7 +78,7 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
       bodyTooLarge,
       origin: `${(req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http'}://${req.headers.host ?? hostOf(req.socket)}`,
     };
-    simulation.handle(request).then(
+    Promise.resolve((replay ?? simulation).handle(request)).then(
       (response) => {
         dispatcher.tick();
         const send = (): void => {

@@ -85,6 +85,16 @@ async function operationsModule() {
   );
 }
 
+async function schemasModule() {
+  const read = async (path) => JSON.parse(await readFile(join(root, 'fixtures', path), 'utf8'));
+  return (
+    header('fixtures/har/har-1.2.schema.json and fixtures/profiles/gateway-profile.schema.json') +
+    `// JSON Schemas as data, so validation needs no file system (replay runs under MSW in browsers too).\n` +
+    `export const harSchema: Record<string, unknown> = ${JSON.stringify(await read('har/har-1.2.schema.json'), null, 2)};\n\n` +
+    `export const gatewayProfileSchema: Record<string, unknown> = ${JSON.stringify(await read('profiles/gateway-profile.schema.json'), null, 2)};\n`
+  );
+}
+
 const outputs = {
   'src/generated/api.ts': () => apiTypes('aigateway-video.yaml'),
   'src/generated/admin-api.ts': () => apiTypes('mock-admin.yaml'),
@@ -92,6 +102,7 @@ const outputs = {
   'src/generated/fixtures.ts': fixturesModule,
   'src/generated/dialects.ts': dialectsModule,
   'src/generated/operations.ts': operationsModule,
+  'src/generated/schemas.ts': schemasModule,
 };
 
 const stale = [];

@@ -14,6 +14,11 @@ export const processIo: CliIo = {
 /** A flag's value that does not parse: the message names the flag and what it expects. */
 export class UsageError extends Error {}
 
+/** A file a flag names that cannot be used (a bad HAR, a bad profile): exit 2, like any bad input. */
+export const asUsageError = (error: unknown): never => {
+  throw error instanceof UsageError ? error : new UsageError((error as Error).message);
+};
+
 export function numberFlag(name: string, raw: string | undefined, check: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -24,4 +29,17 @@ export function numberFlag(name: string, raw: string | undefined, check: { min?:
     throw new UsageError(`--${name} must be ${kind}${range}, not '${raw}'.`);
   }
   return value;
+}
+
+/** Resolves on the first SIGINT or SIGTERM (a long-running command then stops gracefully). */
+export function untilStopped(signals: NodeJS.EventEmitter): Promise<void> {
+  return new Promise<void>((stop) => {
+    const shutdown = (): void => {
+      signals.off('SIGINT', shutdown);
+      signals.off('SIGTERM', shutdown);
+      stop();
+    };
+    signals.on('SIGINT', shutdown);
+    signals.on('SIGTERM', shutdown);
+  });
 }

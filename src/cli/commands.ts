@@ -27,4 +27,12 @@ export const commands: Readonly<Record<string, CliCommand>> = {
     summary: 'Run the contract suite against any base URL (the live gateway, a mock) and report drift',
     load: async () => (await import('./verify.js')).runVerify,
   },
+  record: {
+    summary: 'Record a gateway through a proxy into a HAR file (keys redacted)',
+    load: async () => (await import('./record.js')).runRecord,
+  },
+  calibrate: {
+    summary: "Learn a gateway's dialect and timings from a HAR into a profile (serve --profile)",
+    load: async () => (await import('./calibrate.js')).runCalibrate,
+  },
 };

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { MockServerOptions } from '../../mocks/node-http.js';
 import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
-import { numberFlag, UsageError, type CliIo } from './cli-io.js';
+import { numberFlag, untilStopped, UsageError, type CliIo } from './cli-io.js';
 import { parseLatency } from './parse-latency.js';
 
 export const SERVE_USAGE = `Usage: aigw-video serve [options]
@@ -26,11 +26,21 @@ Options:
   --admin-token TOKEN      require it for /__mock/* (needed to enable /__mock on a non-loopback host)
   --webhook-secret SECRET  key of the HMAC-SHA256 signature on webhook events (default aigw-mock-webhook-secret)
   --webhooks-any-host      deliver webhooks to any host (default: loopback only)
+  --profile FILE           simulate the gateway profiled in this file (aigw-video calibrate): its timings,
+                           rate limit and dialect; flags given as well win over the profile
+  --replay FILE            answer as recorded in this HAR (aigw-video record) instead of simulating
+  --replay-latency MODE    with --replay: none (default) or recorded (wait as long as the target took)
   --quiet                  no log line per request
   -h, --help               this help
 `;
 
-export function serveOptions(argv: string[]): MockServerOptions | 'help' {
+/** What \`serve\` reads from files before it starts: a recording to replay, or a profile to simulate. */
+export interface ServeFiles {
+  replay?: { path: string; latency: 'recorded' | 'none' };
+  profile?: string;
+}
+
+export function serveOptions(argv: string[]): (MockServerOptions & { files?: ServeFiles }) | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -52,6 +62,9 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
       'admin-token': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'webhooks-any-host': { type: 'boolean' },
+      profile: { type: 'string' },
+      replay: { type: 'string' },
+      'replay-latency': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -60,7 +73,7 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
   if (values.timing !== undefined && !(timingValues as readonly string[]).includes(values.timing)) {
     throw new UsageError(`--timing must be one of ${timingValues.join(', ')}, not '${values.timing}'.`);
   }
-  const options: MockServerOptions = {};
+  const options: MockServerOptions & { files?: ServeFiles } = {};
   const set = <K extends keyof MockServerOptions>(key: K, value: MockServerOptions[K] | undefined): void => {
     if (value !== undefined) options[key] = value;
   };
@@ -94,6 +107,20 @@ export function serveOptions(argv: string[]): MockServerOptions | 'help' {
     };
   }
   if (values.quiet === true) options.log = null;
+  const replayLatency = values['replay-latency'];
+  if (replayLatency !== undefined && replayLatency !== 'recorded' && replayLatency !== 'none') {
+    throw new UsageError(`--replay-latency must be recorded or none, not '${replayLatency}'.`);
+  }
+  if (replayLatency !== undefined && values.replay === undefined) throw new UsageError('--replay-latency needs --replay FILE.');
+  if (values.replay !== undefined && values.profile !== undefined) throw new UsageError('--replay and --profile exclude each other: a replay answers as recorded, a profile simulates.');
+  if (values.replay !== undefined) {
+    if (values.replay.trim() === '') throw new UsageError('--replay needs a HAR file.');
+    options.files = { replay: { path: values.replay, latency: replayLatency === 'recorded' ? 'recorded' : 'none' } };
+  }
+  if (values.profile !== undefined) {
+    if (values.profile.trim() === '') throw new UsageError('--profile needs a profile file.');
+    options.files = { profile: values.profile };
+  }
   return options;
 }
 
@@ -104,16 +131,28 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
     io.out(SERVE_USAGE);
     return 0;
   }
+  const { files, ...flags } = options;
+  // A HAR or a profile brings its readers along; a plain `serve` loads none of them.
+  const serveFiles = files === undefined ? null : await import('./serve-files.js');
+  const loaded = serveFiles === null ? {} : await serveFiles.loadServeFiles(files);
+  const serverOptions = loaded.profile === undefined || serveFiles === null ? flags : serveFiles.withProfile(flags, loaded.profile);
   const quiet = options.log === null;
   // Loaded only now: `serve --help` and a bad flag need none of the server.
   const { startNodeHttpMockServer } = await import('../../mocks/node-http.js');
-  const server = await startNodeHttpMockServer({ ...options, log: quiet ? null : (line) => io.out(`${line}\n`) });
+  const server = await startNodeHttpMockServer({ ...serverOptions, ...(loaded.replay !== undefined ? { replay: loaded.replay } : {}), log: quiet ? null : (line) => io.out(`${line}\n`) });
   const { config } = server.simulation;
+  // What the simulation is set to; a replay answers as recorded instead, so it has none of this.
+  const simulationLines = [
+    `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
+      (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
+  ];
+  const replayLine = loaded.replay === undefined ? [] : [`  replaying ${files?.replay?.path ?? ''}: ${loaded.replay.entries} recorded exchanges, ${loaded.replay.jobs.length} jobs (POST /__mock/reset rewinds)`];
   io.out(
     [
-      `aigw-video mock of the AIgateway video API at ${server.url}`,
-      `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
-        (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
+      `aigw-video ${loaded.replay === undefined ? 'mock' : 'replay'} of the AIgateway video API at ${server.url}`,
+      ...replayLine,
+      ...(loaded.profile !== undefined && serveFiles !== null ? serveFiles.profileLines(files?.profile ?? '', loaded.profile) : []),
+      ...(loaded.replay === undefined ? simulationLines : []),
       server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
       `  webhooks: signed with ${options.webhooks?.secret === undefined ? 'the default secret (--webhook-secret to set one)' : 'the --webhook-secret'}, delivered to ${options.webhooks?.anyHost === true ? 'any host' : 'loopback hosts only (--webhooks-any-host to allow others)'}`,
       '',
@@ -126,15 +165,7 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
       '',
     ].join('\n'),
   );
-  await new Promise<void>((stop) => {
-    const shutdown = (): void => {
-      signals.off('SIGINT', shutdown);
-      signals.off('SIGTERM', shutdown);
-      stop();
-    };
-    signals.on('SIGINT', shutdown);
-    signals.on('SIGTERM', shutdown);
-  });
+  await untilStopped(signals);
   await server.close();
   if (!quiet) io.out('aigw-video mock stopped.\n');
   return 0;

@@ -13,13 +13,17 @@ import {
   normalizeBaseUrl,
   planSuite,
   runSuite,
-  suitePassed,
+  suiteExitCode,
   type FetchFunction,
+  type SuiteReport,
 } from '../verify/index.js';
+import { verifyHar } from '../verify/from-har.js';
+import { readHarFile } from '../har/read-har-file.js';
 import { createProxyViolationLog } from '../verify/prism-proxy.js';
-import { numberFlag, UsageError, type CliIo } from './cli-io.js';
+import { asUsageError, numberFlag, UsageError, type CliIo } from './cli-io.js';
 
 export const VERIFY_USAGE = `Usage: aigw-video verify --base-url URL [options]
+       aigw-video verify --from-har FILE.har [--junit FILE] [--json FILE]
 
 Runs the contract suite against any deployment of the AIgateway video API (the live gateway, a mock)
 and reports each check passed, failed (with the counterexample and its seed) or skipped (and why),
@@ -36,9 +40,12 @@ Options:
   --json FILE           also write a JSON report
   --via-prism           send the traffic through \`prism proxy\` with our spec and count its violations as failures
   --dry-run             print the plan and what it may cost; send no API request
+  --from-har FILE       send nothing: run every check that needs no new request over a recording
+                        (aigw-video record), and name the dialect it shows
   -h, --help            this help
 
-Exit status: 0 when every check passed (skips allowed), 1 when one failed, 2 on a usage error.
+Exit status: 0 when every check passed (skips allowed), 1 when one failed, 2 on a usage error,
+3 when nothing could be judged because the key's wallet is empty (a valid create answered 402).
 `;
 
 export interface VerifyOptions {
@@ -51,6 +58,7 @@ export interface VerifyOptions {
   json: string | undefined;
   viaPrism: boolean;
   dryRun: boolean;
+  fromHar: string | undefined;
 }
 
 export function verifyOptions(argv: string[], env: CliIo['env']): VerifyOptions | 'help' {
@@ -68,10 +76,17 @@ export function verifyOptions(argv: string[], env: CliIo['env']): VerifyOptions 
       json: { type: 'string' },
       'via-prism': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
+      'from-har': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help === true) return 'help';
+  if (values['from-har'] !== undefined) {
+    const live = (['base-url', 'api-key', 'max-spend', 'runs', 'seed', 'via-prism', 'dry-run'] as const).filter((flag) => values[flag] !== undefined);
+    if (live.length > 0) throw new UsageError(`--from-har sends nothing, so --${live[0] ?? ''} does not apply.`);
+    if (values['from-har'].trim() === '') throw new UsageError('--from-har needs a HAR file.');
+    return { baseUrl: '', apiKey: null, maxSpendUsd: 0, runs: 0, seed: undefined, junit: values.junit, json: values.json, viaPrism: false, dryRun: false, fromHar: values['from-har'] };
+  }
   const rawBase = values['base-url'] ?? env['AIGATEWAY_BASE_URL'];
   if (rawBase === undefined || rawBase.trim() === '') throw new UsageError('--base-url (or AIGATEWAY_BASE_URL) is required: the API to verify, e.g. https://api.aigateway.sh/v1.');
   let baseUrl: string;
@@ -92,7 +107,13 @@ export function verifyOptions(argv: string[], env: CliIo['env']): VerifyOptions 
     json: values.json,
     viaPrism: values['via-prism'] === true,
     dryRun: values['dry-run'] === true,
+    fromHar: undefined,
   };
+}
+
+async function writeReports(report: SuiteReport, options: VerifyOptions, secrets: readonly string[]): Promise<void> {
+  if (options.junit !== undefined) await writeFile(options.junit, junitXml(report, secrets));
+  if (options.json !== undefined) await writeFile(options.json, jsonReport(report, secrets));
 }
 
 /** What tests replace: the network and waiting. */
@@ -110,6 +131,12 @@ export async function runVerify(argv: string[], io: CliIo, deps: VerifyDependenc
   if (options === 'help') {
     io.out(VERIFY_USAGE);
     return 0;
+  }
+  if (options.fromHar !== undefined) {
+    const report = verifyHar(await readHarFile(options.fromHar).catch(asUsageError), { source: options.fromHar });
+    io.out(formatReport(report));
+    await writeReports(report, options, []);
+    return suiteExitCode(report);
   }
   const fetchFn: FetchFunction = deps.fetch ?? ((input, init) => fetch(input, init));
   const origin = new URL(options.baseUrl).origin;
@@ -150,9 +177,8 @@ export async function runVerify(argv: string[], io: CliIo, deps: VerifyDependenc
     });
     if (proxyLog !== null) report.results.push(proxyLog.result(report.seed));
     io.out(formatReport(report, secrets));
-    if (options.junit !== undefined) await writeFile(options.junit, junitXml(report, secrets));
-    if (options.json !== undefined) await writeFile(options.json, jsonReport(report, secrets));
-    return suitePassed(report) ? 0 : 1;
+    await writeReports(report, options, secrets);
+    return suiteExitCode(report);
   } finally {
     await prism?.stop();
   }

@@ -19,7 +19,10 @@ export interface CheckFailure {
 export type CheckOutcome =
   | { status: 'passed'; runs: number; note?: string }
   | { status: 'failed'; failure: CheckFailure }
-  | { status: 'skipped'; reason: string };
+  | { status: 'skipped'; reason: string; precondition?: Precondition };
+
+/** Something the target must have before anything can be judged (a key whose wallet can pay for a job). */
+export type Precondition = 'wallet-empty';
 
 export interface CheckContext {
   target: Target;
@@ -59,6 +62,20 @@ export class ContractViolation extends Error {
   ) {
     super(message);
     this.name = 'ContractViolation';
+  }
+}
+
+/**
+ * The target cannot be judged at all (its wallet is empty: a valid create answered 402). Not a
+ * violation of the contract: the run stops, and says nothing was judged.
+ */
+export class PreconditionFailed extends Error {
+  constructor(
+    message: string,
+    readonly precondition: Precondition,
+  ) {
+    super(message);
+    this.name = 'PreconditionFailed';
   }
 }
 
@@ -131,6 +148,7 @@ export function outcomeOfError(
   replay: { seed: number; path: string | null; counterexample: string | null },
 ): CheckOutcome {
   if (error instanceof BudgetExhausted) return { status: 'skipped', reason: error.message };
+  if (error instanceof PreconditionFailed) return { status: 'skipped', reason: error.message, precondition: error.precondition };
   const exchange = error instanceof ContractViolation ? error.exchange : null;
   const message =
     error instanceof ContractViolation ? error.message : `the check itself failed: ${error instanceof Error ? error.message : String(error)}`;

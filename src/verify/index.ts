@@ -3,8 +3,9 @@ export { createBudget, freeBudget, pricePerSecondCents, formatDollars, type Budg
 export { send, formatExchange, type Exchange, type RecordedRequest, type RecordedResponse } from './exchange.js';
 export { checkCatalogue, findCheck } from './catalogue.js';
 export type { Check, CheckContext, CheckFailure, CheckOutcome, CheckGroup } from './check.js';
-export { runSuite, runCheck, skipReason, runsFor, suitePassed, DEFAULT_RUNS, type SuiteOptions, type SuiteReport, type CheckResult } from './run-suite.js';
+export { runSuite, runCheck, skipReason, runsFor, suitePassed, suiteExitCode, EXIT_PRECONDITION, DEFAULT_RUNS, type SuiteOptions, type SuiteReport, type CheckResult } from './run-suite.js';
 export { createDriftRecorder, DRIFT_POINTS, type DriftRow, type DriftPointId } from './drift.js';
 export { formatReport, junitXml, jsonReport, replayHint } from './report.js';
 export { planSuite, formatPlan, type SuitePlan } from './plan.js';
 export { redact } from './redact.js';
+export { verifyHar, type HarVerifyOptions } from './from-har.js';

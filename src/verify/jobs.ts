@@ -1,7 +1,7 @@
 import type { SchemaVideoGenerationRequest } from '../generated/api.js';
 import { pricePerSecondCents, formatDollars } from './budget.js';
 import { durationBounds } from './arbitraries.js';
-import { BudgetExhausted, type CheckContext } from './check.js';
+import { BudgetExhausted, PreconditionFailed, type CheckContext } from './check.js';
 import { send, type Exchange } from './exchange.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -20,9 +20,19 @@ export const costOf = (request: { model?: unknown; duration?: unknown }): number
   return duration * pricePerSecondCents(typeof request.model === 'string' ? request.model : '');
 };
 
+/** What a 402 means when nobody asked for one: the key's wallet is empty, so nothing can be judged. */
+export function walletEmpty(exchange: Exchange): PreconditionFailed {
+  const body = bodyObject(exchange);
+  const error = isObject(body?.['error']) ? body['error'] : {};
+  const said = typeof error['message'] === 'string' ? `: ${error['message']}` : '';
+  return new PreconditionFailed(`the wallet is empty; nothing was judged (${exchange.request.method} ${new URL(exchange.request.url).pathname} answered 402 ${String(error['type'] ?? '')}${said}). Top up the key's wallet and run again.`, 'wallet-empty');
+}
+
 /**
  * Sends a create, within the budget: the cost is reserved before the request leaves and given back
- * when the target refuses it (a refused create is not charged).
+ * when the target refuses it (a refused create is not charged). A 402 nobody asked for (by
+ * `expectedStatus`, `Prefer: code=402` or `?__code=402`) is not a contract failure but an empty
+ * wallet: it throws PreconditionFailed and the run stops.
  */
 export async function sendCreate(
   ctx: CheckContext,
@@ -30,6 +40,7 @@ export async function sendCreate(
   body: unknown,
   headers: Record<string, string> = {},
   path = '/v1/videos/generations',
+  expectedStatus: number | null = null,
 ): Promise<Exchange> {
   const cents = ctx.target.costFree ? 0 : costOf(isObject(body) ? body : {});
   if (!ctx.target.budget.reserve(cents)) {
@@ -41,6 +52,8 @@ export async function sendCreate(
   const status = exchange.response?.status ?? 0;
   if (exchange.response !== null && !(status >= 200 && status < 300)) ctx.target.budget.release(cents);
   ctx.drift.observeExchange(exchange);
+  const asked402 = expectedStatus === 402 || /code\s*=\s*402/.test(headers['prefer'] ?? '') || path.includes('__code=402');
+  if (status === 402 && !asked402 && key !== null) throw walletEmpty(exchange);
   return exchange;
 }
 

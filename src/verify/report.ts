@@ -10,15 +10,20 @@ const indent = (text: string, by = '      '): string => text.split('\n').map((li
 export const replayHint = (failure: CheckFailure, check: string): string =>
   `replay: aigw-video verify --seed ${failure.seed} (check ${check}${failure.path === null ? '' : `, fast-check path "${failure.path}"`})`;
 
-function failureText(result: CheckResult & { status: 'failed' }): string {
+/** A report judged from a recording: no seed replays it (verify --from-har). */
+const recorded = (report: SuiteReport): boolean => report.target.name === 'recording';
+
+function failureText(result: CheckResult & { status: 'failed' }, fromRecording = false): string {
   const { failure } = result;
   const lines = [failure.message];
-  if (failure.counterexample !== null) lines.push(`counterexample: ${failure.counterexample.slice(0, 1500)}`);
+  if (failure.counterexample !== null && !fromRecording) lines.push(`counterexample: ${failure.counterexample.slice(0, 1500)}`);
   if (failure.request !== null) {
     lines.push(formatExchange({ operationId: null, request: failure.request, response: failure.response, error: null }));
   }
-  lines.push(`seed: ${failure.seed}${failure.path === null ? '' : `, path: ${failure.path}`}`);
-  lines.push(replayHint(failure, result.name));
+  if (!fromRecording) {
+    lines.push(`seed: ${failure.seed}${failure.path === null ? '' : `, path: ${failure.path}`}`);
+    lines.push(replayHint(failure, result.name));
+  }
   return lines.join('\n');
 }
 
@@ -26,8 +31,14 @@ function failureText(result: CheckResult & { status: 'failed' }): string {
 export function formatReport(report: SuiteReport, secrets: readonly string[] = []): string {
   const lines: string[] = [];
   const kind = report.target.isMock ? 'the aigw-video-kit mock' : report.target.stateful ? 'not a mock' : 'stateless';
-  lines.push(`aigw-video verify: ${report.target.name} at ${report.target.baseUrl} (${kind}), seed ${report.seed}`);
+  if (recorded(report)) lines.push(`aigw-video verify --from-har ${report.target.baseUrl}: the checks that need no new request, over the recorded exchanges`);
+  else lines.push(`aigw-video verify: ${report.target.name} at ${report.target.baseUrl} (${kind}), seed ${report.seed}`);
   lines.push('');
+  if (report.precondition !== undefined) {
+    lines.push(`  ${report.precondition.message}`);
+    lines.push('');
+    return redact(lines.join('\n'), secrets);
+  }
   for (const result of report.results) {
     const mark = result.status === 'passed' ? 'PASS' : result.status === 'failed' ? 'FAIL' : 'SKIP';
     const detail =
@@ -37,7 +48,7 @@ export function formatReport(report: SuiteReport, secrets: readonly string[] = [
           ? result.reason
           : '';
     lines.push(`  ${mark}  ${result.name}: ${result.sentence}${detail === '' ? '' : ` (${detail})`}`);
-    if (result.status === 'failed') lines.push(indent(failureText(result)));
+    if (result.status === 'failed') lines.push(indent(failureText(result, recorded(report))));
   }
   const count = (s: CheckResult['status']): number => report.results.filter((r) => r.status === s).length;
   lines.push('');
@@ -48,6 +59,15 @@ export function formatReport(report: SuiteReport, secrets: readonly string[] = [
   lines.push('');
   lines.push('Drift: which variant of the disagreeing sources this target follows');
   for (const row of report.drift) lines.push(`  ${row.point.padEnd(24)} ${row.follows}`);
+  if (report.dialect !== undefined) {
+    lines.push('');
+    lines.push(`Dialect: ${report.dialect.name}`);
+    for (const p of report.dialect.points) {
+      const first = p.evidence[0];
+      const shown = !p.observed ? `not observed (${p.note ?? ''})` : first === undefined ? '' : `entry ${first.entry}: ${first.request}, ${first.shows}`;
+      lines.push(`  ${p.point.padEnd(24)} ${p.choice.padEnd(22)} ${shown}`);
+    }
+  }
   lines.push('');
   return redact(lines.join('\n'), secrets);
 }
@@ -65,7 +85,7 @@ export function junitXml(report: SuiteReport, secrets: readonly string[] = []): 
     const open = `    <testcase classname="${xmlEscape(suiteName)}" name="${xmlEscape(`${result.name}: ${result.sentence}`)}" time="${(result.durationMs / 1000).toFixed(3)}"`;
     if (result.status === 'passed') return `${open}/>`;
     if (result.status === 'skipped') return `${open}>\n      <skipped message="${xmlEscape(result.reason)}"/>\n    </testcase>`;
-    return `${open}>\n      <failure message="${xmlEscape(result.failure.message)}">${xmlEscape(failureText(result))}</failure>\n    </testcase>`;
+    return `${open}>\n      <failure message="${xmlEscape(result.failure.message)}">${xmlEscape(failureText(result, recorded(report)))}</failure>\n    </testcase>`;
   });
   const xml = [
     '<?xml version="1.0" encoding="UTF-8"?>',

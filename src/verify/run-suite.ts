@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { checkCatalogue } from './catalogue.js';
-import { outcomeOfError, type Check, type CheckContext, type CheckOutcome } from './check.js';
+import { outcomeOfError, type Check, type CheckContext, type CheckOutcome, type Precondition } from './check.js';
+import type { InferredDialect } from '../calibrate/infer-dialect.js';
 import { createDriftRecorder, type DriftRecorder, type DriftRow } from './drift.js';
 import { send, type Exchange } from './exchange.js';
 import type { Target } from './target.js';
@@ -32,6 +33,10 @@ export interface SuiteReport {
   spentCents: number;
   maxSpendCents: number;
   durationMs: number;
+  /** Set when the run stopped because the target could not be judged (its wallet is empty): nothing was judged. */
+  precondition?: { kind: Precondition; message: string };
+  /** The dialect the exchanges show, each point with its evidence (verify --from-har). */
+  dialect?: InferredDialect;
 }
 
 export const DEFAULT_RUNS = 50;
@@ -110,9 +115,17 @@ export async function runSuite(target: Target, options: SuiteOptions = {}): Prom
     const result = await runCheck(check, target, { ...options, seed }, drift, memo);
     results.push(result);
     options.onResult?.(result);
+    if (result.status === 'skipped' && result.precondition !== undefined) {
+      // Nothing was judged: what ran before the precondition showed is not reported as passed.
+      return { ...reportBase(target, seed, [], drift, started), precondition: { kind: result.precondition, message: result.reason } };
+    }
     if (options.stopOnFailure === true && result.status === 'failed') break;
   }
   if (options.only === undefined) await probeCancel(target, drift);
+  return reportBase(target, seed, results, drift, started);
+}
+
+function reportBase(target: Target, seed: number, results: CheckResult[], drift: DriftRecorder, started: number): SuiteReport {
   return {
     target: { name: target.name, baseUrl: target.baseUrl, isMock: target.isMock, stateful: target.statelessReason === null },
     seed,
@@ -124,4 +137,8 @@ export async function runSuite(target: Target, options: SuiteOptions = {}): Prom
   };
 }
 
-export const suitePassed = (report: SuiteReport): boolean => report.results.every((r) => r.status !== 'failed');
+export const suitePassed = (report: SuiteReport): boolean => report.precondition === undefined && report.results.every((r) => r.status !== 'failed');
+
+/** `verify`'s exit status: 0 every check passed, 1 a contract failure, 3 nothing judged (the wallet is empty). 2 is a usage error. */
+export const EXIT_PRECONDITION = 3;
+export const suiteExitCode = (report: SuiteReport): number => (report.precondition !== undefined ? EXIT_PRECONDITION : suitePassed(report) ? 0 : 1);

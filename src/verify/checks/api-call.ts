@@ -208,7 +208,7 @@ export async function performCall(ctx: CheckContext, call: ApiCall, key: string)
   if (call.setup?.wallet !== undefined) await send(ctx.target, { method: 'PUT', path: '/__mock/wallet', key, json: { balance_cents: call.setup.wallet } });
   if (call.setup?.fault !== undefined) await send(ctx.target, { method: 'POST', path: '/__mock/faults', key, json: { ...call.setup.fault, count: 1 } });
   try {
-    if (call.operationId === 'createVideo' && call.json !== undefined) return await sendCreate(ctx, sendKey, call.json, headers, call.path);
+    if (call.operationId === 'createVideo' && call.json !== undefined) return await sendCreate(ctx, sendKey, call.json, headers, call.path, call.expectStatus);
     const exchange = await send(ctx.target, {
       method: call.method,
       path: call.path,

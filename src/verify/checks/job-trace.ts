@@ -28,6 +28,8 @@ export interface JobTrace {
   /** The target's clock (unix ms) before the create and after the last poll. */
   nowBefore: number;
   nowAfter: number;
+  /** Read from a recording: parts that would need a new request (a download) are not judged. */
+  offline?: boolean;
 }
 
 /**
