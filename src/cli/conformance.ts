@@ -17,7 +17,9 @@ Options:
   --adapter ADAPTER        reference | openai | a shell command, e.g. "node my-adapter.js"
   --only NAME              run only this scenario (repeat, or comma-separate, for several)
   --junit FILE             also write the results as JUnit XML
-  --concurrency N          scenarios run side by side (default 4)
+  --concurrency N          scenario runs side by side (default 4)
+  --repeat N               run each scenario N times, each against a fresh mock, and report
+                           the rules that failed in some runs and passed in others (flaky)
   --verbose                show every rule and timeline, passed ones too
   --list                   list the scenarios and exit
   -h, --help               this help
@@ -41,6 +43,7 @@ export function conformanceOptions(argv: string[]): ConformanceCommand | 'help' 
       only: { type: 'string', multiple: true },
       junit: { type: 'string' },
       concurrency: { type: 'string' },
+      repeat: { type: 'string' },
       verbose: { type: 'boolean' },
       list: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -61,6 +64,8 @@ export function conformanceOptions(argv: string[]): ConformanceCommand | 'help' 
   }
   const concurrency = numberFlag('concurrency', values.concurrency, { min: 1, max: 32, integer: true });
   if (concurrency !== undefined) options.concurrency = concurrency;
+  const repeat = numberFlag('repeat', values.repeat, { min: 1, max: 1000, integer: true });
+  if (repeat !== undefined) options.repeat = repeat;
   return { options, junit: values.junit ?? null, verbose: values.verbose === true };
 }
 
@@ -88,7 +93,10 @@ export async function runConformanceCommand(argv: string[], io: CliIo, signals: 
       ...command.options,
       env: { ...io.env },
       signal: interrupt.signal,
-      onScenario: (result) => io.err(`${result.passed ? 'pass' : 'FAIL'} ${result.name}\n`),
+      onScenario: (result) => {
+        const runs = result.repeats === null ? '' : ` (${result.repeats.runs - result.repeats.failedRuns} of ${result.repeats.runs} runs passed)`;
+        io.err(`${result.passed ? 'pass' : 'FAIL'} ${result.name}${runs}\n`);
+      },
     });
   } finally {
     signals.off('SIGINT', stop);

@@ -1,8 +1,11 @@
-export { runConformance, runScenario, conformanceVideoRequest, type ConformanceOptions, type ConformanceReport, type ScenarioResult } from './run-conformance.js';
+export { runConformance, runScenario, conformanceVideoRequest, type ConformanceOptions, type ConformanceReport, type ScenarioResult, type RepeatSummary } from './run-conformance.js';
+export { mergeRuns } from './merge-runs.js';
+export { startScenarioMock, scenarioMockOptions, type ScenarioMock } from './start-scenario-mock.js';
 export { loadScenarios, parseScenario, defaultScenarioDir, type Scenario, type Rule, type Check, type Selector, type Matcher, type Arrangement } from './scenario.js';
+export { scenarioFaults, reportFaults, type ScenarioFault, type FaultFiring, type FaultReport } from './scenario-faults.js';
 export { judgeRules, evaluateCheck, type Evidence, type RuleResult, type CheckResult } from './judge-scenario.js';
 export { parseOutcome, type Outcome, type OutcomeError, type ErrorKind } from './outcome.js';
-export { formatReport, formatScenario } from './format-report.js';
+export { formatReport, formatScenario, flakyRules } from './format-report.js';
 export { formatTimeline } from './format-timeline.js';
 export { junitReport } from './junit-report.js';
 export { resolveAdapter, shippedAdapters, type ShippedAdapter } from './resolve-adapter.js';

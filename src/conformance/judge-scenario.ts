@@ -24,7 +24,10 @@ export interface CheckResult {
 export interface RuleResult {
   rule: string;
   says: string;
+  /** Judged and every check held. */
   passed: boolean;
+  /** `false` when the scenario's fault never fired: the checks were run but say nothing of the client. */
+  judged: boolean;
   checks: CheckResult[];
 }
 
@@ -45,6 +48,7 @@ export function matches(entry: JournalEntry, selector: Selector): boolean {
   if (selector.fault === true && entry.fault === null) return false;
   if (selector.fault === false && entry.fault !== null) return false;
   if (typeof selector.fault === 'string' && entry.fault !== selector.fault) return false;
+  if (selector.credentials !== undefined && entry.credentials.length > 0 !== selector.credentials) return false;
   return true;
 }
 
@@ -55,10 +59,17 @@ export function describeSelector(selector: Selector): string {
   if (selector.fault === true) parts.push('faulted');
   if (selector.fault === false) parts.push('unfaulted');
   if (typeof selector.fault === 'string') parts.push(`(${selector.fault})`);
-  return `${parts.join(' ')} requests`;
+  const credentials = selector.credentials === undefined ? '' : selector.credentials ? ' with credentials' : ' without credentials';
+  return `${parts.join(' ')} requests${credentials}`;
 }
 
 const label = (entry: JournalEntry): string => `#${entry.seq} ${entry.operation ?? entry.path} ${entry.status === 0 ? 'broken-socket' : entry.status}`;
+
+/** The first few entries by label; with `where`, each with the credentials it carried and the host it went to. */
+function nameEntries(entries: readonly JournalEntry[], where: boolean): string {
+  const named = entries.slice(0, 5).map((e) => (where ? `${label(e)} (${e.credentials.join(', ')} to ${e.headers['host'] ?? 'its host'})` : label(e)));
+  return `${named.join(', ')}${entries.length > 5 ? ', ...' : ''}`;
+}
 
 /** A dotted path into a value: `error.code`. */
 export function valueAt(value: unknown, path: string): unknown {
@@ -90,10 +101,12 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export function evaluateCheck(check: Check, evidence: Evidence): CheckResult {
   const { journal } = evidence;
   if ('count' in check) {
-    const found = journal.filter((e) => matches(e, check.count)).length;
+    const selected = journal.filter((e) => matches(e, check.count));
+    const found = selected.length;
     const { min = 0, max = Number.POSITIVE_INFINITY } = check;
-    const wanted = min === max ? `exactly ${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : min === 0 ? `at most ${max}` : `${min} to ${max}`;
-    return { ok: found >= min && found <= max, detail: `${describeSelector(check.count)}: ${found} (needs ${wanted})` };
+    const wanted = max === 0 ? 'none' : min === max ? `exactly ${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : min === 0 ? `at most ${max}` : `${min} to ${max}`;
+    const excess = found > max ? `: ${nameEntries(selected, check.count.credentials === true)}` : '';
+    return { ok: found >= min && found <= max, detail: `${describeSelector(check.count)}: ${found} (needs ${wanted})${excess}` };
   }
   if ('gap' in check) {
     const { after, next, minMs, requireNext = true } = check.gap;
@@ -157,9 +170,10 @@ export function evaluateCheck(check: Check, evidence: Evidence): CheckResult {
   return { ok, detail: ok ? (results.find((r) => r.ok) as CheckResult).detail : `none of: ${results.map((r) => r.detail).join(' | ')}` };
 }
 
-export function judgeRules(rules: readonly Rule[], evidence: Evidence): RuleResult[] {
+/** Each rule with its checks; `judged: false` (a fault that never fired) passes none of them. */
+export function judgeRules(rules: readonly Rule[], evidence: Evidence, judged = true): RuleResult[] {
   return rules.map((rule) => {
     const checks = rule.checks.map((check) => evaluateCheck(check, evidence));
-    return { rule: rule.rule, says: rule.says, passed: checks.every((c) => c.ok), checks };
+    return { rule: rule.rule, says: rule.says, passed: judged && checks.every((c) => c.ok), judged, checks };
   });
 }

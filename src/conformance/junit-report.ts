@@ -1,5 +1,6 @@
+import { faultLines } from './format-report.js';
 import { formatTimeline } from './format-timeline.js';
-import type { ConformanceReport } from './run-conformance.js';
+import type { ConformanceReport, ScenarioResult } from './run-conformance.js';
 
 const escapeXml = (text: string): string =>
   text
@@ -12,19 +13,30 @@ const escapeXml = (text: string): string =>
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
+const failureType = (s: ScenarioResult): string => (s.error !== null ? 'RunnerError' : s.fault.fired === false ? 'FaultNeverFired' : 'RuleFailed');
+
+/** The failed rules and checks, the fault that never fired, or the runner's error; over repeated runs, how many failed. */
+function failureMessage(s: ScenarioResult): string {
+  const failedRules = s.rules.filter((r) => r.judged && !r.passed);
+  const what =
+    s.error ??
+    (s.fault.fired === false
+      ? `the fault never fired: ${s.fault.faults.map((f) => `${f.says}: ${f.detail}`).join(' | ')}`
+      : failedRules.map((r) => `${r.rule}: ${r.checks.filter((c) => !c.ok).map((c) => c.detail).join('; ')}`).join(' | '));
+  return s.repeats === null ? what : `failed ${s.repeats.failedRuns} of ${s.repeats.runs} runs; first: ${what}`;
+}
+
 /** The report as JUnit XML: one testsuite, one testcase per scenario, the failed rules as the failure. */
 export function junitReport(report: ConformanceReport): string {
   const cases = report.scenarios.map((s) => {
     const evidence = [
-      ...s.rules.flatMap((r) => [`${r.passed ? 'ok  ' : 'FAIL'} ${r.rule}: ${r.says}`, ...r.checks.map((c) => `       ${c.ok ? 'ok  ' : 'FAIL'} ${c.detail}`)]),
+      ...faultLines(s, ''),
+      ...s.rules.flatMap((r) => [`${!r.judged ? '--  ' : r.passed ? 'ok  ' : 'FAIL'} ${r.rule}: ${r.says}`, ...r.checks.map((c) => `       ${c.ok ? 'ok  ' : 'FAIL'} ${c.detail}`)]),
       'timeline:',
       ...formatTimeline(s.journal, s.startedAt, '  '),
       `outcome: ${s.outcome === null ? `none (${s.outcomeProblem ?? ''})` : JSON.stringify(s.outcome)}`,
     ].join('\n');
-    const failed = s.rules.filter((r) => !r.passed);
-    const failure = s.passed
-      ? ''
-      : `\n      <failure message="${escapeXml(s.error ?? failed.map((r) => `${r.rule}: ${r.checks.filter((c) => !c.ok).map((c) => c.detail).join('; ')}`).join(' | '))}" type="${s.error === null ? 'RuleFailed' : 'RunnerError'}">${escapeXml(evidence)}</failure>`;
+    const failure = s.passed ? '' : `\n      <failure message="${escapeXml(failureMessage(s))}" type="${failureType(s)}">${escapeXml(evidence)}</failure>`;
     return `    <testcase classname="conformance.${escapeXml(report.adapter.replace(/[^\w.-]+/g, '_'))}" name="${escapeXml(s.name)}" time="${seconds(s.durationMs)}">${failure}\n      <system-out>${escapeXml(`${s.title}\n${s.description}\n${evidence}`)}</system-out>\n    </testcase>`;
   });
   return [

@@ -12,6 +12,8 @@ export interface Selector {
   status?: number | number[];
   /** `true`: shaped by a fault (armed, prefer, rate limit, socket); `false`: a plain answer; a string: that fault. */
   fault?: boolean | string;
+  /** `true`: the request carried credentials somewhere (the journal's `credentials`); `false`: none at all. */
+  credentials?: boolean;
 }
 
 /** What a value in the outcome must be: a literal (equal), `$fact.path` (equal to a fact), or a test. */
@@ -31,7 +33,7 @@ export type Check =
   | { count: Selector; min?: number; max?: number }
   /** After each entry matching `after`, the next entry matching `next` comes at least `minMs` later. */
   | { gap: { after: Selector; next: Selector; minMs: number; requireNext?: boolean } }
-  /** Every matching entry carries this request header, or the scenario's own key. */
+  /** Every matching entry (at least one) carries this request header, or the scenario's own key. */
   | { every: Selector; header?: string; sentKey?: boolean }
   /** Fields of the outcome JSON (dotted paths). */
   | { outcome: Record<string, Matcher> }
@@ -68,6 +70,12 @@ export interface Scenario {
   /** How the scenario's own mock is set up (see `SimulationOptions`). */
   mock?: ScenarioMock;
   arrange?: Arrangement[];
+  /**
+   * `separate`: `result.url` points at another origin than the API (`http://localhost:<port>` while
+   * the API is `http://127.0.0.1:<port>`), as the gateway's media host (`media.aigateway.sh`) is.
+   * Default `same`.
+   */
+  mediaHost?: 'same' | 'separate';
   /** Extra inputs of the adapter (`AIGATEWAY_JOB_ID`, `AIGATEWAY_WAIT_TIMEOUT_MS`). */
   adapter?: { jobId?: string; waitTimeoutMs?: number };
   /** The adapter is stopped after this long. Default 20 s. */
@@ -97,9 +105,13 @@ export function parseScenario(value: unknown, source: string): Scenario {
   }
   if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(s.name as string)) throw new Error(`${source}: 'name' must be kebab-case`);
   if (!Array.isArray(s.rules) || s.rules.length === 0) throw new Error(`${source}: 'rules' must be a non-empty list`);
+  const seen = new Set<string>();
   s.rules.forEach((rule, i) => {
     const where = `${source}: rules[${i}]`;
     if (typeof rule.rule !== 'string' || typeof rule.says !== 'string') throw new Error(`${where}: needs 'rule' and 'says'`);
+    // A rule is reported (and counted across repeated runs) by its name: one entry per name.
+    if (seen.has(rule.rule)) throw new Error(`${where}: the rule '${rule.rule}' is already named above; put its checks together`);
+    seen.add(rule.rule);
     if (!Array.isArray(rule.checks) || rule.checks.length === 0) throw new Error(`${where}: 'checks' must be a non-empty list`);
     rule.checks.forEach((c, j) => assertCheck(c, `${where}.checks[${j}]`));
   });

@@ -63,6 +63,22 @@ describe('aigw-video conformance', () => {
     expect(xml).toContain('name="unauthorized"');
   }, 60_000);
 
+  it('refuses a --repeat that is not a whole number of runs from 1, with exit code 2', async () => {
+    const io = captureIo();
+    expect(await main(['conformance', '--adapter', 'reference', '--repeat', '0'], io)).toBe(2);
+    expect(io.stderr()).toContain('--repeat must be an integer from 1 to 1000');
+  });
+
+  it('runs each chosen scenario --repeat times and says how many runs passed', async () => {
+    const io = captureIo();
+    const code = await main(['conformance', '--adapter', careful, '--only', 'unauthorized', '--repeat', '2'], io);
+    expect(code, io.stdout()).toBe(0);
+    expect(io.stderr()).toContain('pass unauthorized (2 of 2 runs passed)');
+    expect(io.stdout()).toMatch(/PASS unauthorized: 401 is not retried \(2 runs, [\d.]+ s median\)/);
+    expect(io.stdout()).toContain('1 of 1 scenario passed all 2 runs, 0 failed');
+    expect(io.stdout()).toContain('flaky rules: none');
+  }, 60_000);
+
   it('stops the adapters on SIGINT and reports what ran, with exit code 130', async () => {
     const io = captureIo();
     const signals = new EventEmitter();
@@ -86,6 +102,6 @@ describe('aigw-video conformance', () => {
     expect(report).toMatch(/createVideo requests: [2-9] \(needs exactly 1\)/);
     expect(report).toMatch(/POST \/v1\/videos\/generations\s+401/);
     const xml = readFileSync(junit, 'utf8');
-    expect(xml).toMatch(/<failure message="401-not-retried: createVideo requests: \d \(needs exactly 1\)" type="RuleFailed">/);
+    expect(xml).toMatch(/<failure message="401-not-retried: createVideo requests: \d \(needs exactly 1\): #1 createVideo 401, #2 createVideo 401[^"]*" type="RuleFailed">/);
   }, 60_000);
 });

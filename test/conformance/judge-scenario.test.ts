@@ -79,6 +79,23 @@ describe('judging a scenario', () => {
     expect(result).toEqual({ ok: false, detail: '#2 getJob 200 was sent without a user-agent header' });
   });
 
+  it('counts the requests that carried credentials, naming each one and where it went when there are too many', () => {
+    const journal = [
+      entry(1, 0, 'createVideo', 202),
+      { ...entry(2, 5, 'downloadJobMedia', 200), headers: { host: 'localhost:4010' }, credentials: ['authorization' as const] },
+      entry(3, 9, 'downloadJobMedia', 200),
+    ];
+    const check = { count: { operation: 'downloadJobMedia' as const, credentials: true }, max: 0 };
+    expect(evaluateCheck(check, evidence(journal))).toEqual({
+      ok: false,
+      detail: 'downloadJobMedia requests with credentials: 1 (needs none): #2 downloadJobMedia 200 (authorization to localhost:4010)',
+    });
+    expect(evaluateCheck({ count: { operation: 'downloadJobMedia', credentials: false }, min: 1, max: 1 }, evidence(journal)).detail).toBe(
+      'downloadJobMedia requests without credentials: 1 (needs exactly 1)',
+    );
+    expect(evaluateCheck(check, evidence([entry(1, 0, 'createVideo', 202), entry(2, 9, 'downloadJobMedia', 200)])).ok).toBe(true);
+  });
+
   it('passes a rule only when all its checks pass', () => {
     const journal = [entry(1, 0, 'createVideo', 401)];
     const [rule] = judgeRules(
@@ -87,5 +104,15 @@ describe('judging a scenario', () => {
     );
     expect(rule?.passed).toBe(false);
     expect(rule?.checks.map((c) => c.ok)).toEqual([true, false]);
+  });
+});
+
+describe('judging a scenario whose fault never fired', () => {
+  it('runs the checks but passes no rule, and marks every rule as not judged', () => {
+    const rules = [{ rule: 'completes', says: 'it completes', checks: [{ outcome: { ok: true } }] }];
+    const [judged] = judgeRules(rules, evidence([]));
+    const [notJudged] = judgeRules(rules, evidence([]), false);
+    expect(judged).toMatchObject({ passed: true, judged: true });
+    expect(notJudged).toMatchObject({ passed: false, judged: false, checks: [{ ok: true }] });
   });
 });

@@ -63,6 +63,50 @@ describe('running scenarios', () => {
     expect(report.scenarios[0]?.rules[0]?.checks.map((c) => c.ok)).toEqual([true, true]);
   });
 
+  it('runs a scenario as many times as asked, each against a fresh mock, and tallies the runs', async () => {
+    // Each run creates a job; a mock shared between runs would hand out a different id the second time.
+    const create = `${node} -e 'fetch(process.env.AIGATEWAY_BASE_URL + "/videos/generations", { method: "POST", headers: { authorization: "Bearer " + process.env.AIGATEWAY_API_KEY, "content-type": "application/json" }, body: process.env.AIGATEWAY_VIDEO_REQUEST }).then((r) => r.json()).then((job) => console.log(JSON.stringify({ ok: true, job })))'`;
+    const seen: string[] = [];
+    const report = await runConformance({
+      adapter: create,
+      repeat: 3,
+      concurrency: 3,
+      scenarios: [scenario([{ rule: 'creates', says: 'one create', checks: [{ count: { operation: 'createVideo', status: 202 }, min: 1, max: 1 }] }])],
+      onScenario: (result) => seen.push(result.name),
+    });
+    expect(report.repeat).toBe(3);
+    expect(seen).toEqual(['custom']);
+    const [result] = report.scenarios;
+    expect(result?.repeats).toMatchObject({ runs: 3, failedRuns: 0, flaky: [] });
+    expect(result?.passed).toBe(true);
+  });
+
+  it('serves result.url from another origin than the API when the scenario asks for a separate media host', async () => {
+    const url = `${node} --input-type=module -e '
+      const e = process.env;
+      const h = { authorization: "Bearer " + e.AIGATEWAY_API_KEY, "content-type": "application/json" };
+      const queued = await (await fetch(e.AIGATEWAY_BASE_URL + "/videos/generations", { method: "POST", headers: h, body: e.AIGATEWAY_VIDEO_REQUEST })).json();
+      await new Promise((ok) => setTimeout(ok, 20));
+      const job = await (await fetch(e.AIGATEWAY_BASE_URL + "/jobs/" + queued.id, { headers: h })).json();
+      const media = await fetch(job.result.url);
+      console.log(JSON.stringify({ ok: media.ok, api: e.AIGATEWAY_BASE_URL, media: job.result.url }));'`;
+    const report = await runConformance({
+      adapter: url,
+      scenarios: [
+        scenario([{ rule: 'downloads', says: 'from the media host', checks: [{ count: { operation: 'downloadJobMedia', status: 200, credentials: false }, min: 1, max: 1 }] }], {
+          mediaHost: 'separate',
+          mock: { timing: 'realtime', realtime: { queuedMs: 1, processingMsPerSecond: 0 } },
+        }),
+      ],
+    });
+    const [result] = report.scenarios;
+    const { api, media } = result?.outcome as unknown as { api: string; media: string };
+    const port = /^http:\/\/127\.0\.0\.1:(\d+)\/v1$/.exec(api)?.[1];
+    expect(port).toBeDefined();
+    expect(media).toMatch(new RegExp(`^http://localhost:${port}/v1/files/jobs/job_\\w+/video\\.mp4$`));
+    expect(result?.passed, JSON.stringify(result?.rules)).toBe(true);
+  });
+
   it('reports a scenario the mock cannot arrange as a runner error, not a crash', async () => {
     const report = await runConformance({
       adapter: `${node} -e 'console.log("{\\"ok\\":true}")'`,
