@@ -22,6 +22,10 @@ describe('the shipped scenarios', () => {
         'slow-job',
         'connection-reset-on-poll',
         'malformed-poll-body',
+        'server-error-on-create',
+        'connection-reset-on-create',
+        'invalid-request',
+        'separate-media-host',
       ]),
     );
     expect(new Set(scenarios.map((s) => s.name)).size).toBe(scenarios.length);
@@ -34,6 +38,20 @@ describe('the shipped scenarios', () => {
     }
   });
 
+  it('carry each rule in exactly the scenarios the rules table of docs/conformance.md lists for it', () => {
+    const table = /<!-- rules:start -->([\s\S]*?)<!-- rules:end -->/.exec(doc)?.[1] ?? '';
+    const documented = new Map<string, string[]>();
+    for (const [, rules = '', , where = ''] of table.matchAll(/^\| (`[^|]+`) \| ([^|]+) \| ([^|]+) \|$/gm)) {
+      const names = rules.split(' / ').map((r) => r.replace(/`/g, '').trim());
+      // `a` / `b` | a-scenario / b-scenario: one list per rule; otherwise one list for all.
+      const lists = names.length > 1 ? where.split(' / ') : [where];
+      names.forEach((name, i) => documented.set(name, (lists[i] ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '').sort()));
+    }
+    const actual = new Map<string, string[]>();
+    for (const scenario of scenarios) for (const rule of scenario.rules) actual.set(rule.rule, [...(actual.get(rule.rule) ?? []), scenario.name].sort());
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(actual));
+  });
+
   it('keep real waiting short: no Retry-After the client must sit through is longer than 2 s', () => {
     for (const scenario of scenarios) {
       for (const step of scenario.arrange ?? []) {
@@ -44,6 +62,31 @@ describe('the shipped scenarios', () => {
       }
       expect(scenario.timeoutMs ?? 20_000, scenario.name).toBeLessThanOrEqual(20_000);
     }
+  });
+
+  it('check that exactly one job is created in every scenario that faults a poll (a second create is a second charge)', () => {
+    const faultsPolls = scenarios.filter((s) => (s.arrange ?? []).some((step) => 'fault' in step && step.fault.operation === 'getJob'));
+    expect(faultsPolls.length).toBeGreaterThanOrEqual(5);
+    for (const scenario of faultsPolls) expect(scenario.rules.map((r) => r.rule), scenario.name).toContain('one-create-per-job');
+  });
+
+  it('judge the backoff wherever a retry has no Retry-After to follow: a 500, or a broken create', () => {
+    const noRetryAfter = scenarios.filter((s) =>
+      (s.arrange ?? []).some((step) => 'fault' in step && (step.fault.status === 500 || (step.fault.operation === 'createVideo' && step.fault.socket !== undefined))),
+    );
+    expect(noRetryAfter.map((s) => s.name).sort()).toEqual(['connection-reset-on-create', 'server-error-on-create', 'server-error-then-success']);
+    for (const scenario of noRetryAfter) expect(scenario.rules.map((r) => r.rule), scenario.name).toContain('backs-off');
+  });
+
+  it('ask a client on a poll for a Retry-After longer than the 1 s poll floor, so that the floor cannot hide it', () => {
+    const pollRetryAfters = scenarios.flatMap((s) => (s.arrange ?? []).flatMap((step) => ('fault' in step && step.fault.operation === 'getJob' && step.fault.retry_after !== undefined ? [step.fault.retry_after] : [])));
+    expect(pollRetryAfters.length).toBeGreaterThan(0);
+    for (const seconds of pollRetryAfters) expect(seconds).toBeGreaterThan(1);
+  });
+
+  it('rejects a scenario that names a rule twice, since results are kept per rule name', () => {
+    const twice = { name: 'twice', title: 't', description: 'd', rules: [1, 2].map(() => ({ rule: 'r', says: 's', checks: [{ finished: true }] })) };
+    expect(() => parseScenario(twice, 'twice.json')).toThrow("twice.json: rules[1]: the rule 'r' is already named above; put its checks together");
   });
 
   it('rejects a scenario field the schema does not know, so a typo is not silently ignored', () => {
