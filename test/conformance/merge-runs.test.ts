@@ -1,47 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/conformance/format-report.js';
 import { mergeRuns } from '../../src/conformance/merge-runs.js';
-import type { ConformanceReport, ScenarioResult } from '../../src/conformance/run-conformance.js';
-
-const FAULT = { says: 'createVideo answers 500, the first 2 times' };
+import type { ScenarioResult } from '../../src/conformance/run-conformance.js';
+import { conformanceReport, scenarioResult } from './synthetic-results.js';
 
 /** A run of `backs-off-scenario` in which the named rules failed (and, unless `fired` is false, the fault fired). */
-const run = (failed: string[], durationMs: number, fired = true): ScenarioResult => {
-  const judged = fired;
-  const rules = ['backs-off', 'retries-transient-errors'].map((rule) => ({
-    rule,
-    says: `${rule} says`,
-    passed: judged && !failed.includes(rule),
-    judged,
-    checks: [{ ok: !failed.includes(rule), detail: failed.includes(rule) ? `${rule} failed here` : `${rule} held` }],
-  }));
-  return {
+const run = (failed: string[], durationMs: number, fired = true): ScenarioResult =>
+  scenarioResult({
     name: 'backs-off-scenario',
-    title: 'a scenario',
-    description: 'd',
-    passed: judged && failed.length === 0,
+    rules: ['backs-off', 'retries-transient-errors'],
+    failed,
     durationMs,
-    fault: { fired, faults: [{ ...FAULT, fired: fired ? 2 : 0, detail: fired ? 'fired 2 times: #1 createVideo 500, #2 createVideo 500' : 'never fired: no request reached the mock' }] },
-    rules,
-    journal: [],
-    startedAt: 0,
-    outcome: { ok: true },
-    outcomeProblem: null,
-    run: null,
-    error: null,
-    repeats: null,
-  };
-};
-
-const report = (scenarios: ScenarioResult[], repeat: number): ConformanceReport => ({
-  adapter: 'node a.mjs',
-  command: 'node a.mjs',
-  repeat,
-  passed: scenarios.filter((s) => s.passed).length,
-  failed: scenarios.filter((s) => !s.passed).length,
-  durationMs: 4000,
-  scenarios,
-});
+    fault: {
+      says: 'createVideo answers 500, the first 2 times',
+      fired,
+      detail: fired ? 'fired 2 times: #1 createVideo 500, #2 createVideo 500' : 'never fired: no request reached the mock',
+    },
+  });
 
 describe('repeated runs of a scenario', () => {
   it('is one run, unchanged, when it ran once', () => {
@@ -84,18 +59,18 @@ describe('repeated runs of a scenario', () => {
   });
 
   it('reports the flaky rules of the whole run, and says so when there are none', () => {
-    const flaky = formatReport(report([mergeRuns([run([], 1000), run(['backs-off'], 1000)])], 2));
-    expect(flaky).toContain('FAIL backs-off-scenario: a scenario (failed 1 of 2 runs; the first failed run below)');
+    const flaky = formatReport(conformanceReport([mergeRuns([run([], 1000), run(['backs-off'], 1000)])], 2));
+    expect(flaky).toContain('FAIL backs-off-scenario: backs-off-scenario title (failed 1 of 2 runs; the first failed run below)');
     expect(flaky).toContain('runs: rule backs-off failed in 1 of 2 (flaky: it passed in the others)');
     expect(flaky).toContain('FAIL rule backs-off: backs-off says');
     expect(flaky).toContain('0 of 1 scenario passed all 2 runs, 1 failed, in 4.0 s\nflaky rules: backs-off in backs-off-scenario (failed 1 of 2)\n');
-    const steady = formatReport(report([mergeRuns([run([], 1000), run([], 3000)])], 2));
-    expect(steady).toContain('PASS backs-off-scenario: a scenario (2 runs, 2.0 s median)');
+    const steady = formatReport(conformanceReport([mergeRuns([run([], 1000), run([], 3000)])], 2));
+    expect(steady).toContain('PASS backs-off-scenario: backs-off-scenario title (2 runs, 2.0 s median)');
     expect(steady).toContain('flaky rules: none');
   });
 
   it('says in the report when the fault never fired, and leaves the rules unjudged', () => {
-    const text = formatReport(report([run([], 1000, false)], 1));
+    const text = formatReport(conformanceReport([run([], 1000, false)], 1));
     expect(text).toContain('fault: createVideo answers 500, the first 2 times: never fired: no request reached the mock');
     expect(text).toContain('the rules are not judged');
     expect(text).not.toContain('FAIL rule');
