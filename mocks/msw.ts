@@ -2,6 +2,7 @@ import { bypass, delay, http, HttpResponse, type HttpHandler } from 'msw';
 import { createSimulation, type Simulation, type SimulationSetup } from '../src/sim/simulation.js';
 import type { SimResponse } from '../src/sim/exchange.js';
 import type { Responder } from '../src/replay/responder.js';
+import { pumpEvents } from './event-stream.js';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookOptions } from './webhook-dispatcher.js';
 
 export interface HandlerOptions extends SimulationSetup {
@@ -69,6 +70,20 @@ function toResponse(response: SimResponse): Response {
       return HttpResponse.error();
   }
   const { body } = response;
+  if (body.kind === 'events') {
+    // The event stream as a streamed body (fetch reads it; the dashboard itself is not served here).
+    const encoder = new TextEncoder();
+    let pump: { stop(): void } | null = null;
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        pump = pumpEvents(body.feed, (chunk) => controller.enqueue(encoder.encode(chunk)), () => controller.close());
+      },
+      cancel() {
+        pump?.stop();
+      },
+    });
+    return new HttpResponse(stream, { status: response.status, headers: response.headers });
+  }
   const payload = body.kind === 'json' ? JSON.stringify(body.value) : body.kind === 'bytes' ? body.data : null;
   return new HttpResponse(payload as BodyInit | null, { status: response.status, headers: response.headers });
 }

@@ -7,6 +7,8 @@ import { createMemoryStore } from '../src/sim/memory-store.js';
 import { resolveConfig } from '../src/sim/config.js';
 import { createSimulation, type Simulation, type SimulationSetup } from '../src/sim/simulation.js';
 import type { Responder } from '../src/replay/responder.js';
+import { dashboardFile, isDashboardPath } from './dashboard-files.js';
+import { pumpEvents } from './event-stream.js';
 import { corsHeaders, isLoopback, type CorsOption } from './http-policy.js';
 import { adapterRequestId, answerClientError, answerExpectation, answerInternalError, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
 import { formatLogLine } from './log-line.js';
@@ -81,6 +83,17 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
     Promise.resolve((replay ?? simulation).handle(request)).then(
       (response) => {
         dispatcher.tick();
+        if (response.body.kind === 'events') {
+          // A stream of events: headers now, then whatever the feed has on each tick until the client leaves.
+          res.writeHead(response.status, response.headers);
+          res.flushHeaders();
+          const pump = pumpEvents(response.body.feed, (chunk) => res.write(chunk), () => res.end(), {
+            onError: (error) => log?.(`aigw-video mock: event stream ended: ${error instanceof Error ? error.message : String(error)}`),
+          });
+          res.on('close', () => pump.stop());
+          log?.(formatLogLine(request, response, performance.now() - started));
+          return;
+        }
         const send = (): void => {
           writeResponse(res, response);
           log?.(formatLogLine(request, response, performance.now() - started));
@@ -96,6 +109,10 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
 
   const listener = ((req, res) => {
     const started = performance.now();
+    if ((req.method === 'GET' || req.method === 'HEAD') && simulation.config.adminEnabled && isDashboardPath((req.url ?? '/').split('?')[0] as string)) {
+      serveDashboard(req, res, simulation.config.publicBaseUrl, log);
+      return;
+    }
     for (const [name, value] of Object.entries(corsHeaders(cors, req.headers.origin))) res.setHeader(name, value);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       res.statusCode = 204;
@@ -144,6 +161,18 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
   listener.simulation = simulation;
   listener.webhooks = dispatcher;
   return listener;
+}
+
+/** The dashboard's page and the libraries it imports (static files; what they show comes from the control API). */
+function serveDashboard(req: IncomingMessage, res: ServerResponse, publicBaseUrl: string | null, log: ((line: string) => void) | null): void {
+  req.resume();
+  dashboardFile((req.url ?? '/').split('?')[0] as string, publicBaseUrl).then(
+    (file) => {
+      res.writeHead(file.status, { ...file.headers, 'content-length': String(file.body.byteLength) });
+      res.end(req.method === 'HEAD' ? undefined : file.body);
+    },
+    (error: unknown) => answerInternalError(res, error, log),
+  );
 }
 
 /** The store behind a new simulation: the one given, or an in-memory one kept in the state file. */

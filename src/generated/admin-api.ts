@@ -60,7 +60,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The requests the mock answered, oldest first (API keys redacted) */
+        /**
+         * The requests the mock answered, oldest first (API keys redacted)
+         * @description Every API request and webhook delivery attempt (operation `webhook`), oldest first. The
+         *     filters combine; `limit` takes the newest of what they select, so `before` pages back
+         *     through a long journal (pass the smallest `seq` seen) and `after` reads what is new.
+         *
+         */
         get: operations["mockGetJournal"];
         put?: never;
         post?: never;
@@ -103,6 +109,181 @@ export interface paths {
         post: operations["mockAddFault"];
         /** Disarm every fault of the key in `Authorization` */
         delete: operations["mockClearFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every job, newest first, by key and status, a page at a time
+         * @description The jobs the mock holds, newest first, with each one's status and progress now. `counts`
+         *     gives how many jobs of the key filter are in each status (the status filter left out), so
+         *     that a board can show every column's size while it pages through one.
+         *
+         */
+        get: operations["mockListJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One job as the board shows it, whoever's key created it */
+        get: operations["mockGetJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The keys the mock has seen, most recently used first, with wallet, rate limit and faults */
+        get: operations["mockListKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/keys/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's fingerprint, as the journal and the listings show it. */
+                key: components["parameters"]["KeyInPath"];
+            };
+            cookie?: never;
+        };
+        /** One key's wallet, rate limit and armed faults, by fingerprint */
+        get: operations["mockGetKey"];
+        put?: never;
+        post?: never;
+        /** Forget the key's jobs, wallet, faults, limiter and journal (as `POST /__mock/reset` with its key) */
+        delete: operations["mockResetKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/keys/{key}/wallet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's fingerprint, as the journal and the listings show it. */
+                key: components["parameters"]["KeyInPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the key's balance, by fingerprint (as `PUT /__mock/wallet`) */
+        put: operations["mockSetKeyWallet"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/keys/{key}/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's fingerprint, as the journal and the listings show it. */
+                key: components["parameters"]["KeyInPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Arm a fault for the key, by fingerprint (as `POST /__mock/faults`) */
+        post: operations["mockAddKeyFault"];
+        /** Disarm every fault of the key, by fingerprint (as `DELETE /__mock/faults`) */
+        delete: operations["mockClearKeyFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__mock/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changes, as it changes (Server-Sent Events)
+         * @description A `text/event-stream` that tails the mock's state, so it shows the traffic of every process
+         *     sharing the store. Each event's `data` is one JSON object (the 200 answer's schema lists
+         *     them by event name):
+         *
+         *     - `ready`: first, once: the journal position the stream starts after and the clock.
+         *     - `requests`: new journal entries (API requests and webhook attempts), oldest first. When
+         *       more arrived since the last event than one event carries, the oldest are left out and
+         *       `skipped` counts them (the journal still has them).
+         *     - `jobs`: jobs that are new or changed: status, progress, a poll seen, a webhook delivered.
+         *       Statuses move with the clock without any request; between two events a realtime job's bar
+         *       moves at `progress_rate`. When more changed at once than one event carries, the newest
+         *       are sent and `skipped` counts the others (read the listing for them).
+         *     - `jobs-removed`: jobs the mock no longer holds (expired, evicted, reset).
+         *     - `keys`: keys whose wallet, rate limit or armed faults changed.
+         *     - `keys-removed`: keys the mock no longer holds (reset, or evicted as least recently used).
+         *     - `clock`: the clock was moved (`POST /__mock/clock`).
+         *     - `resync`: the stream cannot say exactly what changed (a reset, a journal cleared or
+         *       trimmed past what it had read): read the listings again.
+         *
+         *     Every `requests` event carries an `id` (the journal sequence number of its last entry). A
+         *     client that reconnects with `Last-Event-ID` gets the entries after it that the journal still
+         *     holds (`skipped` counts those it no longer does); one it cannot place gets `resync`. Changes
+         *     made through this process's control API reach its streams at once; another process's
+         *     (sharing the store) within 5 seconds. A comment line every 15 seconds keeps idle connections open. At most 32 streams are
+         *     open at a time per process.
+         *
+         *     ```
+         *     retry: 2000
+         *
+         *     event: ready
+         *     id: 41
+         *     data: {"journal_seq":41,"resumed":false,"now":1776947082000,"offset_ms":0,"timing":"realtime"}
+         *
+         *     event: jobs
+         *     data: {"now":1776947085000,"jobs":[{"id":"job_abc123","status":"completed","progress":100,...}]}
+         *     ```
+         *
+         */
+        get: operations["mockEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -160,6 +341,8 @@ export interface components {
             key: string | null;
             request_id: string;
             job_id: string | null;
+            /** @description The job's status in the answer (what this poll or create saw), or null when the answer was no job. */
+            job_status?: string | null;
             /** @description The fault that shaped the answer (`prefer`, `armed`, `rate`, `socket:reset`...). */
             fault: string | null;
             /** @description The request headers, without Authorization or cookies. */
@@ -223,18 +406,149 @@ export interface components {
         FaultList: {
             faults: components["schemas"]["Fault"][];
         };
+        /**
+         * @description A key's fingerprint as the journal and wallets show it (`key_` and hex digits), never the key.
+         * @example key_3f2a9c1d
+         */
+        KeyFingerprint: string;
+        /** @description A job as the dashboard shows it, from the mock's record of it (whoever's key created it). */
+        JobSummary: {
+            id: string;
+            key: components["schemas"]["KeyFingerprint"];
+            model: string;
+            /** @description The status `GET /v1/jobs/{id}` would answer now (a JobStatus of the API). */
+            status: string;
+            progress: number;
+            /** @description Percent per second while the job is processing on the realtime clock (a dashboard moves
+             *     its bar at this rate until the next event); null otherwise.
+             *      */
+            progress_rate: number | null;
+            /** @description Seconds of video asked for. */
+            duration: number;
+            /** @description The frame size, `WIDTHxHEIGHT`. */
+            resolution: string;
+            cost_cents: number;
+            /** @description When it was created, on the mock's clock (unix ms). */
+            created: number;
+            /** @description When its status last changed (unix ms). */
+            updated: number;
+            timing: components["schemas"]["Timing"];
+            /** @description When it was last polled (unix ms), or null. */
+            last_poll: number | null;
+            /** @description Its cost went back to the wallet (it failed, or was evicted before it completed). */
+            refunded: boolean;
+            /** @description Where its end is delivered (keys in the URL redacted), and whether that was done. */
+            webhook: null | {
+                url: string;
+                delivered: boolean;
+            };
+            /** @description The result, once completed (as the API's job shows it). */
+            result: null | {
+                url: string;
+                duration: number;
+                resolution: string;
+            };
+            /** @description Why it failed, once failed (as the API's job shows it). */
+            error: null | {
+                code: string;
+                message: string;
+            };
+        };
+        JobPage: {
+            /** @description The mock's clock when the page was read (unix ms); ages count from it. */
+            now: number;
+            /** @description Jobs the filters select. */
+            total: number;
+            offset: number;
+            limit: number;
+            /** @description Jobs of the key filter in each status (every status of the API's JobStatus, 0 included). */
+            counts: {
+                [key: string]: number;
+            };
+            jobs: components["schemas"]["JobSummary"][];
+        };
+        /** @description The key's fixed one-minute window (what `x-ratelimit-*` headers say). */
+        RateLimitMeter: {
+            /** @description Requests allowed per minute. */
+            limit: number;
+            /** @description Requests counted in the current window (0 when none is open). */
+            used: number;
+            remaining: number;
+            /** @description When the current window ends (unix ms), or null when none is open. */
+            resets_at: number | null;
+        };
+        KeySummary: {
+            key: components["schemas"]["KeyFingerprint"];
+            wallet: components["schemas"]["Wallet"];
+            rate_limit: components["schemas"]["RateLimitMeter"];
+            /** @description Armed faults, in the order they fire. */
+            faults: components["schemas"]["Fault"][];
+        };
+        KeyPage: {
+            /** @description The mock's clock when the page was read (unix ms). */
+            now: number;
+            total: number;
+            offset: number;
+            limit: number;
+            keys: components["schemas"]["KeySummary"][];
+        };
+        /** @description The event stream's first event: where it starts, and the clock. */
+        ReadyEvent: {
+            /** @description The stream sends journal entries after this sequence number. */
+            journal_seq: number;
+            /** @description True when it resumes after the `Last-Event-ID` sent (the first `requests` event's `skipped` says what the journal no longer held). */
+            resumed: boolean;
+            now: number;
+            offset_ms: number;
+            timing: components["schemas"]["Timing"];
+        };
+        RequestsEvent: {
+            entries: components["schemas"]["JournalEntry"][];
+            /** @description Entries between the previous event and these that this event leaves out. */
+            skipped: number;
+        };
+        JobsEvent: {
+            /** @description The mock's clock when the jobs were read (unix ms). */
+            now: number;
+            jobs: components["schemas"]["JobSummary"][];
+            /** @description Jobs that changed too but are left out of this event. */
+            skipped: number;
+        };
+        KeysRemovedEvent: {
+            keys: components["schemas"]["KeyFingerprint"][];
+        };
+        JobsRemovedEvent: {
+            ids: string[];
+        };
+        KeysEvent: {
+            now: number;
+            keys: components["schemas"]["KeySummary"][];
+        };
+        ResyncEvent: {
+            /** @description What happened (`reset`, `journal-cleared`, `resume-point-unknown`, `store-unavailable`). */
+            reason: string;
+        };
         /** @description The same envelope as the API's errors. */
         AdminError: {
             error: {
                 message: string;
                 /** @enum {string} */
-                type: "invalid_request_error" | "authentication_error";
+                type: "invalid_request_error" | "authentication_error" | "not_found" | "rate_limit_error";
                 code?: string | null;
                 param?: string | null;
             };
         };
     };
     responses: {
+        /** @description No job with this id, or no key with this fingerprint, is held by the mock. */
+        AdminNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AdminError"];
+            };
+        };
         /** @description The request is invalid; `param` names the field at fault. */
         AdminBadRequest: {
             headers: {
@@ -254,7 +568,10 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description The key's fingerprint, as the journal and the listings show it. */
+        KeyInPath: components["schemas"]["KeyFingerprint"];
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -274,9 +591,24 @@ export type SchemaSocketFault = components['schemas']['SocketFault'];
 export type SchemaFaultRequest = components['schemas']['FaultRequest'];
 export type SchemaFault = components['schemas']['Fault'];
 export type SchemaFaultList = components['schemas']['FaultList'];
+export type SchemaKeyFingerprint = components['schemas']['KeyFingerprint'];
+export type SchemaJobSummary = components['schemas']['JobSummary'];
+export type SchemaJobPage = components['schemas']['JobPage'];
+export type SchemaRateLimitMeter = components['schemas']['RateLimitMeter'];
+export type SchemaKeySummary = components['schemas']['KeySummary'];
+export type SchemaKeyPage = components['schemas']['KeyPage'];
+export type SchemaReadyEvent = components['schemas']['ReadyEvent'];
+export type SchemaRequestsEvent = components['schemas']['RequestsEvent'];
+export type SchemaJobsEvent = components['schemas']['JobsEvent'];
+export type SchemaKeysRemovedEvent = components['schemas']['KeysRemovedEvent'];
+export type SchemaJobsRemovedEvent = components['schemas']['JobsRemovedEvent'];
+export type SchemaKeysEvent = components['schemas']['KeysEvent'];
+export type SchemaResyncEvent = components['schemas']['ResyncEvent'];
 export type SchemaAdminError = components['schemas']['AdminError'];
+export type ResponseAdminNotFound = components['responses']['AdminNotFound'];
 export type ResponseAdminBadRequest = components['responses']['AdminBadRequest'];
 export type ResponseAdminUnauthorized = components['responses']['AdminUnauthorized'];
+export type ParameterKeyInPath = components['parameters']['KeyInPath'];
 export type $defs = Record<string, never>;
 export interface operations {
     mockHealth: {
@@ -376,6 +708,27 @@ export interface operations {
                  * @example 100
                  */
                 limit?: number;
+                /** @description Only this key's entries, by fingerprint (instead of naming the key in `Authorization`). */
+                key?: components["schemas"]["KeyFingerprint"];
+                /**
+                 * @description Only entries of these operationIds (comma-separated; `webhook` for delivery attempts).
+                 * @example getJob,webhook
+                 */
+                operation?: string;
+                /**
+                 * @description Only answers of these status classes (comma-separated); `broken` is a socket broken on purpose (status 0).
+                 * @example 4xx,5xx
+                 */
+                status?: string;
+                /**
+                 * @description Only entries about this job (its create, polls, downloads and webhook attempts).
+                 * @example job_abc123
+                 */
+                job?: string;
+                /** @description Only entries older than this sequence number. */
+                before?: number;
+                /** @description Only entries newer than this sequence number. */
+                after?: number;
             };
             header?: never;
             path?: never;
@@ -531,6 +884,263 @@ export interface operations {
             401: components["responses"]["AdminUnauthorized"];
         };
     };
+    mockListJobs: {
+        parameters: {
+            query?: {
+                /** @description Only this key's jobs (its fingerprint). */
+                key?: components["schemas"]["KeyFingerprint"];
+                /**
+                 * @description Only jobs in these statuses (comma-separated statuses of the API's JobStatus).
+                 * @example queued,processing
+                 */
+                status?: string;
+                /** @description Skip this many jobs of the selection. */
+                offset?: number;
+                /** @description At most this many jobs. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+        };
+    };
+    mockGetJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSummary"];
+                };
+            };
+            401: components["responses"]["AdminUnauthorized"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    mockListKeys: {
+        parameters: {
+            query?: {
+                /** @description Skip this many keys. */
+                offset?: number;
+                /** @description At most this many keys. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of keys. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyPage"];
+                };
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+        };
+    };
+    mockGetKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's fingerprint, as the journal and the listings show it. */
+                key: components["parameters"]["KeyInPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeySummary"];
+                };
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    mockResetKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's fingerprint, as the journal and the listings show it. */
+                key: components["parameters"]["KeyInPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was reset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResetResult"];
+                };
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    mockSetKeyWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's fingerprint, as the journal and the listings show it. */
+                key: components["parameters"]["KeyInPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WalletUpdate"];
+            };
+        };
+        responses: {
+            /** @description The wallet after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Wallet"];
+                };
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    mockAddKeyFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's fingerprint, as the journal and the listings show it. */
+                key: components["parameters"]["KeyInPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultRequest"];
+            };
+        };
+        responses: {
+            /** @description The fault is armed. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fault"];
+                };
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    mockClearKeyFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The key's fingerprint, as the journal and the listings show it. */
+                key: components["parameters"]["KeyInPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            404: components["responses"]["AdminNotFound"];
+        };
+    };
+    mockEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Resume after this journal sequence number (sent by EventSource when it reconnects). */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream; it ends only when the client or the server closes it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ReadyEvent"] | components["schemas"]["RequestsEvent"] | components["schemas"]["JobsEvent"] | components["schemas"]["JobsRemovedEvent"] | components["schemas"]["KeysEvent"] | components["schemas"]["KeysRemovedEvent"] | components["schemas"]["Clock"] | components["schemas"]["ResyncEvent"];
+                };
+            };
+            400: components["responses"]["AdminBadRequest"];
+            401: components["responses"]["AdminUnauthorized"];
+            /** @description Too many event streams are open; retry after the seconds in `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminError"];
+                };
+            };
+        };
+    };
 }
 type ReadonlyArray<T> = [
     Exclude<T, undefined>
@@ -542,4 +1152,4 @@ export const resetResultScopeValues: ReadonlyArray<components["schemas"]["ResetR
 export const credentialPlaceValues: ReadonlyArray<components["schemas"]["CredentialPlace"]> = ["authorization", "x-api-key", "api-key", "cookie", "query"];
 export const faultOperationValues: ReadonlyArray<components["schemas"]["FaultOperation"]> = ["createVideo", "getJob", "downloadJobMedia", "*"];
 export const socketFaultValues: ReadonlyArray<components["schemas"]["SocketFault"]> = ["reset", "empty", "malformed_chunk", "truncated", "malformed_json"];
-export const adminErrorErrorTypeValues: ReadonlyArray<components["schemas"]["AdminError"]["error"]["type"]> = ["invalid_request_error", "authentication_error"];
+export const adminErrorErrorTypeValues: ReadonlyArray<components["schemas"]["AdminError"]["error"]["type"]> = ["invalid_request_error", "authentication_error", "not_found", "rate_limit_error"];

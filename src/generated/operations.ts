@@ -4,5 +4,5 @@
 export const videoOperationIds = ['createVideo', 'getJob', 'listModels', 'downloadJobMedia'] as const;
 export type VideoOperationId = (typeof videoOperationIds)[number];
 
-export const adminOperationIds = ['mockHealth', 'mockReset', 'mockGetClock', 'mockAdvanceClock', 'mockGetJournal', 'mockClearJournal', 'mockGetWallet', 'mockSetWallet', 'mockListFaults', 'mockAddFault', 'mockClearFaults'] as const;
+export const adminOperationIds = ['mockHealth', 'mockReset', 'mockGetClock', 'mockAdvanceClock', 'mockGetJournal', 'mockClearJournal', 'mockGetWallet', 'mockSetWallet', 'mockListFaults', 'mockAddFault', 'mockClearFaults', 'mockListJobs', 'mockGetJob', 'mockListKeys', 'mockGetKey', 'mockResetKey', 'mockSetKeyWallet', 'mockAddKeyFault', 'mockClearKeyFaults', 'mockEvents'] as const;
 export type AdminOperationId = (typeof adminOperationIds)[number];

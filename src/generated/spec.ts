@@ -2150,7 +2150,7 @@ export const adminSpec: Record<string, unknown> = {
     "title": "aigw-video-kit mock control API",
     "version": "0.1.0",
     "summary": "Steer the mock from tests - clock, wallet, faults, journal.",
-    "description": "Served under `/__mock` by the aigw-video-kit mock (Express server and MSW handlers alike); the\nlive gateway has none of it, which is how a suite tells a mock from the real thing\n(`GET /__mock/health`).\n\nScoping: calls that concern one API key (wallet, faults, reset, journal) name it the way the API\ndoes, `Authorization: Bearer sk-aig-...`, so parallel tests with different keys never disturb\neach other. Without `Authorization`, `reset` and `journal` act on every key.\n\nWhen the mock is bound to an address other than loopback, the control API is off unless the\nserver was started with `--admin-token`; then every call must send it in `x-aigw-admin-token`.\n",
+    "description": "Served under `/__mock` by the aigw-video-kit mock (Express server and MSW handlers alike); the\nlive gateway has none of it, which is how a suite tells a mock from the real thing\n(`GET /__mock/health`).\n\nScoping: calls that concern one API key (wallet, faults, reset, journal) name it the way the API\ndoes, `Authorization: Bearer sk-aig-...`, so parallel tests with different keys never disturb\neach other. Without `Authorization`, `reset` and `journal` act on every key.\n\nKeys by fingerprint: the journal, the listings and the event stream name a key only by its\nfingerprint (`key_...`), never the key itself. The `/__mock/keys/{key}` routes take that\nfingerprint in the path, so that a tool holding only what the mock showed it (the dashboard, a\nscript reading the journal) can steer a key it has seen; a fingerprint the mock has not seen is\na 404. Tests that hold the key keep using `Authorization` on `/__mock/wallet` and `/__mock/faults`.\n\nThe dashboard: `GET /__mock/ui/` serves a page (static files shipped in the package, served by\nthe HTTP adapters, not by the MSW handlers) that is a client of these routes and of the event\nstream `GET /__mock/events`, nothing else. It is on whenever the control API is; with an admin\ntoken set, the page asks for it once and keeps it in the tab's session storage.\n\nWhen the mock is bound to an address other than loopback, the control API is off unless the\nserver was started with `--admin-token`; then every call must send it in `x-aigw-admin-token`.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -2172,6 +2172,10 @@ export const adminSpec: Record<string, unknown> = {
     {
       "name": "mock",
       "description": "Control of the mock."
+    },
+    {
+      "name": "dashboard",
+      "description": "What the dashboard reads and steers (keys named by fingerprint), and the event stream."
     }
   ],
   "paths": {
@@ -2334,6 +2338,7 @@ export const adminSpec: Record<string, unknown> = {
           "mock"
         ],
         "summary": "The requests the mock answered, oldest first (API keys redacted)",
+        "description": "Every API request and webhook delivery attempt (operation `webhook`), oldest first. The\nfilters combine; `limit` takes the newest of what they select, so `before` pages back\nthrough a long journal (pass the smallest `seq` seen) and `after` reads what is new.\n",
         "parameters": [
           {
             "name": "limit",
@@ -2345,6 +2350,63 @@ export const adminSpec: Record<string, unknown> = {
               "maximum": 10000
             },
             "example": 100
+          },
+          {
+            "name": "key",
+            "in": "query",
+            "description": "Only this key's entries, by fingerprint (instead of naming the key in `Authorization`).",
+            "schema": {
+              "$ref": "#/components/schemas/KeyFingerprint"
+            }
+          },
+          {
+            "name": "operation",
+            "in": "query",
+            "description": "Only entries of these operationIds (comma-separated; `webhook` for delivery attempts).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[A-Za-z]{1,40}(,[A-Za-z]{1,40}){0,9}$"
+            },
+            "example": "getJob,webhook"
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "description": "Only answers of these status classes (comma-separated); `broken` is a socket broken on purpose (status 0).",
+            "schema": {
+              "type": "string",
+              "pattern": "^(1xx|2xx|3xx|4xx|5xx|broken)(,(1xx|2xx|3xx|4xx|5xx|broken)){0,5}$"
+            },
+            "example": "4xx,5xx"
+          },
+          {
+            "name": "job",
+            "in": "query",
+            "description": "Only entries about this job (its create, polls, downloads and webhook attempts).",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            },
+            "example": "job_abc123"
+          },
+          {
+            "name": "before",
+            "in": "query",
+            "description": "Only entries older than this sequence number.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "description": "Only entries newer than this sequence number.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0
+            }
           }
         ],
         "responses": {
@@ -2641,6 +2703,607 @@ export const adminSpec: Record<string, unknown> = {
           }
         }
       }
+    },
+    "/__mock/jobs": {
+      "get": {
+        "operationId": "mockListJobs",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "Every job, newest first, by key and status, a page at a time",
+        "description": "The jobs the mock holds, newest first, with each one's status and progress now. `counts`\ngives how many jobs of the key filter are in each status (the status filter left out), so\nthat a board can show every column's size while it pages through one.\n",
+        "parameters": [
+          {
+            "name": "key",
+            "in": "query",
+            "description": "Only this key's jobs (its fingerprint).",
+            "schema": {
+              "$ref": "#/components/schemas/KeyFingerprint"
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "description": "Only jobs in these statuses (comma-separated statuses of the API's JobStatus).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[a-z_]{1,20}(,[a-z_]{1,20}){0,9}$"
+            },
+            "example": "queued,processing"
+          },
+          {
+            "name": "offset",
+            "in": "query",
+            "description": "Skip this many jobs of the selection.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 10000000,
+              "default": 0
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "At most this many jobs.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500,
+              "default": 50
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of jobs.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/JobPage"
+                },
+                "examples": {
+                  "onePage": {
+                    "value": {
+                      "now": 1776947083500,
+                      "total": 1,
+                      "offset": 0,
+                      "limit": 50,
+                      "counts": {
+                        "queued": 0,
+                        "processing": 1,
+                        "completed": 0,
+                        "failed": 0
+                      },
+                      "jobs": [
+                        {
+                          "id": "job_abc123",
+                          "key": "key_3f2a9c1d",
+                          "model": "openai/sora-2-video-to-video-remix",
+                          "status": "processing",
+                          "progress": 25,
+                          "progress_rate": 50,
+                          "duration": 5,
+                          "resolution": "1920x1080",
+                          "cost_cents": 50,
+                          "created": 1776947082000,
+                          "updated": 1776947083000,
+                          "timing": "realtime",
+                          "last_poll": 1776947083400,
+                          "refunded": false,
+                          "webhook": null,
+                          "result": null,
+                          "error": null
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/AdminBadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/AdminUnauthorized"
+          }
+        }
+      }
+    },
+    "/__mock/jobs/{job_id}": {
+      "get": {
+        "operationId": "mockGetJob",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "One job as the board shows it, whoever's key created it",
+        "parameters": [
+          {
+            "name": "job_id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 256
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job now.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/JobSummary"
+                },
+                "examples": {
+                  "completed": {
+                    "value": {
+                      "id": "job_abc123",
+                      "key": "key_3f2a9c1d",
+                      "model": "openai/sora-2-video-to-video-remix",
+                      "status": "completed",
+                      "progress": 100,
+                      "progress_rate": null,
+                      "duration": 5,
+                      "resolution": "1920x1080",
+                      "cost_cents": 50,
+                      "created": 1776947082000,
+                      "updated": 1776947085000,
+                      "timing": "realtime",
+                      "last_poll": 1776947085100,
+                      "refunded": false,
+                      "webhook": {
+                        "url": "http://127.0.0.1:3000/hooks/video",
+                        "delivered": true
+                      },
+                      "result": {
+                        "url": "http://127.0.0.1:4010/v1/files/jobs/job_abc123/video.mp4",
+                        "duration": 5,
+                        "resolution": "1920x1080"
+                      },
+                      "error": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/AdminNotFound"
+          }
+        }
+      }
+    },
+    "/__mock/keys": {
+      "get": {
+        "operationId": "mockListKeys",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "The keys the mock has seen, most recently used first, with wallet, rate limit and faults",
+        "parameters": [
+          {
+            "name": "offset",
+            "in": "query",
+            "description": "Skip this many keys.",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 10000000,
+              "default": 0
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "At most this many keys.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500,
+              "default": 50
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of keys.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/KeyPage"
+                },
+                "examples": {
+                  "oneKey": {
+                    "value": {
+                      "now": 1776947083500,
+                      "total": 1,
+                      "offset": 0,
+                      "limit": 50,
+                      "keys": [
+                        {
+                          "key": "key_3f2a9c1d",
+                          "wallet": {
+                            "key": "key_3f2a9c1d",
+                            "balance_cents": 9950,
+                            "spent_cents": 50,
+                            "refunded_cents": 0
+                          },
+                          "rate_limit": {
+                            "limit": 600,
+                            "used": 3,
+                            "remaining": 597,
+                            "resets_at": 1776947142000
+                          },
+                          "faults": []
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/AdminBadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/AdminUnauthorized"
+          }
+        }
+      }
+    },
+    "/__mock/keys/{key}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/KeyInPath"
+        }
+      ],
+      "get": {
+        "operationId": "mockGetKey",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "One key's wallet, rate limit and armed faults, by fingerprint",
+        "responses": {
+          "200": {
+            "description": "The key now.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/KeySummary"
+                },
+                "examples": {
+                  "key": {
+                    "value": {
+                      "key": "key_3f2a9c1d",
+                      "wallet": {
+                        "key": "key_3f2a9c1d",
+                        "balance_cents": 9950,
+                        "spent_cents": 50,
+                        "refunded_cents": 0
+                      },
+                      "rate_limit": {
+                        "limit": 600,
+                        "used": 0,
+                        "remaining": 600,
+                        "resets_at": null
+                      },
+                      "faults": [
+                        {
+                          "id": "fault_1",
+                          "operation": "getJob",
+                          "status": 503,
+                          "socket": null,
+                          "retry_after": 2,
+                          "remaining": 1
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/AdminBadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/AdminNotFound"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "mockResetKey",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "Forget the key's jobs, wallet, faults, limiter and journal (as `POST /__mock/reset` with its key)",
+        "responses": {
+          "200": {
+            "description": "What was reset.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ResetResult"
+                },
+                "examples": {
+                  "oneKey": {
+                    "value": {
+                      "scope": "key",
+                      "jobs_removed": 2
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/AdminBadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/AdminNotFound"
+          }
+        }
+      }
+    },
+    "/__mock/keys/{key}/wallet": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/KeyInPath"
+        }
+      ],
+      "put": {
+        "operationId": "mockSetKeyWallet",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "Set the key's balance, by fingerprint (as `PUT /__mock/wallet`)",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/WalletUpdate"
+              },
+              "examples": {
+                "empty": {
+                  "value": {
+                    "balance_cents": 0
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The wallet after the change.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Wallet"
+                },
+                "examples": {
+                  "wallet": {
+                    "value": {
+                      "key": "key_3f2a9c1d",
+                      "balance_cents": 0,
+                      "spent_cents": 50,
+                      "refunded_cents": 0
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/AdminBadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/AdminNotFound"
+          }
+        }
+      }
+    },
+    "/__mock/keys/{key}/faults": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/KeyInPath"
+        }
+      ],
+      "post": {
+        "operationId": "mockAddKeyFault",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "Arm a fault for the key, by fingerprint (as `POST /__mock/faults`)",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/FaultRequest"
+              },
+              "examples": {
+                "nextPollUnavailable": {
+                  "value": {
+                    "operation": "getJob",
+                    "status": 503,
+                    "count": 1,
+                    "retry_after": 2
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "The fault is armed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Fault"
+                },
+                "examples": {
+                  "armed": {
+                    "value": {
+                      "id": "fault_2",
+                      "operation": "getJob",
+                      "status": 503,
+                      "socket": null,
+                      "retry_after": 2,
+                      "remaining": 1
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/AdminBadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/AdminNotFound"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "mockClearKeyFaults",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "Disarm every fault of the key, by fingerprint (as `DELETE /__mock/faults`)",
+        "responses": {
+          "204": {
+            "description": "Cleared."
+          },
+          "400": {
+            "$ref": "#/components/responses/AdminBadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/AdminNotFound"
+          }
+        }
+      }
+    },
+    "/__mock/events": {
+      "get": {
+        "operationId": "mockEvents",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "What changes, as it changes (Server-Sent Events)",
+        "description": "A `text/event-stream` that tails the mock's state, so it shows the traffic of every process\nsharing the store. Each event's `data` is one JSON object (the 200 answer's schema lists\nthem by event name):\n\n- `ready`: first, once: the journal position the stream starts after and the clock.\n- `requests`: new journal entries (API requests and webhook attempts), oldest first. When\n  more arrived since the last event than one event carries, the oldest are left out and\n  `skipped` counts them (the journal still has them).\n- `jobs`: jobs that are new or changed: status, progress, a poll seen, a webhook delivered.\n  Statuses move with the clock without any request; between two events a realtime job's bar\n  moves at `progress_rate`. When more changed at once than one event carries, the newest\n  are sent and `skipped` counts the others (read the listing for them).\n- `jobs-removed`: jobs the mock no longer holds (expired, evicted, reset).\n- `keys`: keys whose wallet, rate limit or armed faults changed.\n- `keys-removed`: keys the mock no longer holds (reset, or evicted as least recently used).\n- `clock`: the clock was moved (`POST /__mock/clock`).\n- `resync`: the stream cannot say exactly what changed (a reset, a journal cleared or\n  trimmed past what it had read): read the listings again.\n\nEvery `requests` event carries an `id` (the journal sequence number of its last entry). A\nclient that reconnects with `Last-Event-ID` gets the entries after it that the journal still\nholds (`skipped` counts those it no longer does); one it cannot place gets `resync`. Changes\nmade through this process's control API reach its streams at once; another process's\n(sharing the store) within 5 seconds. A comment line every 15 seconds keeps idle connections open. At most 32 streams are\nopen at a time per process.\n\n```\nretry: 2000\n\nevent: ready\nid: 41\ndata: {\"journal_seq\":41,\"resumed\":false,\"now\":1776947082000,\"offset_ms\":0,\"timing\":\"realtime\"}\n\nevent: jobs\ndata: {\"now\":1776947085000,\"jobs\":[{\"id\":\"job_abc123\",\"status\":\"completed\",\"progress\":100,...}]}\n```\n",
+        "parameters": [
+          {
+            "name": "Last-Event-ID",
+            "in": "header",
+            "description": "Resume after this journal sequence number (sent by EventSource when it reconnects).",
+            "schema": {
+              "type": "string",
+              "pattern": "^[0-9]{1,15}$"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The stream; it ends only when the client or the server closes it.",
+            "content": {
+              "text/event-stream": {
+                "schema": {
+                  "description": "The `data` of each event, by its `event` name: `ready` ReadyEvent, `requests`\nRequestsEvent, `jobs` JobsEvent, `jobs-removed` JobsRemovedEvent, `keys` KeysEvent,\n`keys-removed` KeysRemovedEvent, `clock` Clock, `resync` ResyncEvent. (OpenAPI 3.1 cannot describe a stream of\nitems; 3.2's itemSchema would hold this.)\n",
+                  "oneOf": [
+                    {
+                      "$ref": "#/components/schemas/ReadyEvent"
+                    },
+                    {
+                      "$ref": "#/components/schemas/RequestsEvent"
+                    },
+                    {
+                      "$ref": "#/components/schemas/JobsEvent"
+                    },
+                    {
+                      "$ref": "#/components/schemas/JobsRemovedEvent"
+                    },
+                    {
+                      "$ref": "#/components/schemas/KeysEvent"
+                    },
+                    {
+                      "$ref": "#/components/schemas/KeysRemovedEvent"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Clock"
+                    },
+                    {
+                      "$ref": "#/components/schemas/ResyncEvent"
+                    }
+                  ]
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/AdminBadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "429": {
+            "description": "Too many event streams are open; retry after the seconds in `Retry-After`.",
+            "headers": {
+              "retry-after": {
+                "description": "Seconds to wait.",
+                "required": true,
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AdminError"
+                },
+                "examples": {
+                  "tooMany": {
+                    "value": {
+                      "error": {
+                        "message": "32 event streams are open already, the most the mock serves; close one or retry shortly.",
+                        "type": "rate_limit_error",
+                        "code": "too_many_streams",
+                        "param": null
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     }
   },
   "components": {
@@ -2816,6 +3479,13 @@ export const adminSpec: Record<string, unknown> = {
               "string",
               "null"
             ]
+          },
+          "job_status": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "The job's status in the answer (what this poll or create saw), or null when the answer was no job."
           },
           "fault": {
             "type": [
@@ -3031,6 +3701,443 @@ export const adminSpec: Record<string, unknown> = {
           }
         }
       },
+      "KeyFingerprint": {
+        "type": "string",
+        "description": "A key's fingerprint as the journal and wallets show it (`key_` and hex digits), never the key.",
+        "pattern": "^key_[0-9a-f]{8,64}$",
+        "example": "key_3f2a9c1d"
+      },
+      "JobSummary": {
+        "type": "object",
+        "description": "A job as the dashboard shows it, from the mock's record of it (whoever's key created it).",
+        "required": [
+          "id",
+          "key",
+          "model",
+          "status",
+          "progress",
+          "progress_rate",
+          "duration",
+          "resolution",
+          "cost_cents",
+          "created",
+          "updated",
+          "timing",
+          "last_poll",
+          "refunded",
+          "webhook",
+          "result",
+          "error"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "key": {
+            "$ref": "#/components/schemas/KeyFingerprint"
+          },
+          "model": {
+            "type": "string"
+          },
+          "status": {
+            "type": "string",
+            "description": "The status `GET /v1/jobs/{id}` would answer now (a JobStatus of the API)."
+          },
+          "progress": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 100
+          },
+          "progress_rate": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "Percent per second while the job is processing on the realtime clock (a dashboard moves\nits bar at this rate until the next event); null otherwise.\n"
+          },
+          "duration": {
+            "type": "integer",
+            "description": "Seconds of video asked for."
+          },
+          "resolution": {
+            "type": "string",
+            "description": "The frame size, `WIDTHxHEIGHT`."
+          },
+          "cost_cents": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "created": {
+            "type": "integer",
+            "description": "When it was created, on the mock's clock (unix ms)."
+          },
+          "updated": {
+            "type": "integer",
+            "description": "When its status last changed (unix ms)."
+          },
+          "timing": {
+            "$ref": "#/components/schemas/Timing"
+          },
+          "last_poll": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "When it was last polled (unix ms), or null."
+          },
+          "refunded": {
+            "type": "boolean",
+            "description": "Its cost went back to the wallet (it failed, or was evicted before it completed)."
+          },
+          "webhook": {
+            "description": "Where its end is delivered (keys in the URL redacted), and whether that was done.",
+            "oneOf": [
+              {
+                "type": "null"
+              },
+              {
+                "type": "object",
+                "required": [
+                  "url",
+                  "delivered"
+                ],
+                "properties": {
+                  "url": {
+                    "type": "string"
+                  },
+                  "delivered": {
+                    "type": "boolean"
+                  }
+                }
+              }
+            ]
+          },
+          "result": {
+            "description": "The result, once completed (as the API's job shows it).",
+            "oneOf": [
+              {
+                "type": "null"
+              },
+              {
+                "type": "object",
+                "required": [
+                  "url",
+                  "duration",
+                  "resolution"
+                ],
+                "properties": {
+                  "url": {
+                    "type": "string"
+                  },
+                  "duration": {
+                    "type": "number"
+                  },
+                  "resolution": {
+                    "type": "string"
+                  }
+                }
+              }
+            ]
+          },
+          "error": {
+            "description": "Why it failed, once failed (as the API's job shows it).",
+            "oneOf": [
+              {
+                "type": "null"
+              },
+              {
+                "type": "object",
+                "required": [
+                  "code",
+                  "message"
+                ],
+                "properties": {
+                  "code": {
+                    "type": "string"
+                  },
+                  "message": {
+                    "type": "string"
+                  }
+                }
+              }
+            ]
+          }
+        }
+      },
+      "JobPage": {
+        "type": "object",
+        "required": [
+          "now",
+          "total",
+          "offset",
+          "limit",
+          "counts",
+          "jobs"
+        ],
+        "properties": {
+          "now": {
+            "type": "integer",
+            "description": "The mock's clock when the page was read (unix ms); ages count from it."
+          },
+          "total": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Jobs the filters select."
+          },
+          "offset": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "limit": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "counts": {
+            "type": "object",
+            "description": "Jobs of the key filter in each status (every status of the API's JobStatus, 0 included).",
+            "additionalProperties": {
+              "type": "integer",
+              "minimum": 0
+            }
+          },
+          "jobs": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/JobSummary"
+            }
+          }
+        }
+      },
+      "RateLimitMeter": {
+        "type": "object",
+        "description": "The key's fixed one-minute window (what `x-ratelimit-*` headers say).",
+        "required": [
+          "limit",
+          "used",
+          "remaining",
+          "resets_at"
+        ],
+        "properties": {
+          "limit": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Requests allowed per minute."
+          },
+          "used": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Requests counted in the current window (0 when none is open)."
+          },
+          "remaining": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "resets_at": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "description": "When the current window ends (unix ms), or null when none is open."
+          }
+        }
+      },
+      "KeySummary": {
+        "type": "object",
+        "required": [
+          "key",
+          "wallet",
+          "rate_limit",
+          "faults"
+        ],
+        "properties": {
+          "key": {
+            "$ref": "#/components/schemas/KeyFingerprint"
+          },
+          "wallet": {
+            "$ref": "#/components/schemas/Wallet"
+          },
+          "rate_limit": {
+            "$ref": "#/components/schemas/RateLimitMeter"
+          },
+          "faults": {
+            "type": "array",
+            "description": "Armed faults, in the order they fire.",
+            "items": {
+              "$ref": "#/components/schemas/Fault"
+            }
+          }
+        }
+      },
+      "KeyPage": {
+        "type": "object",
+        "required": [
+          "now",
+          "total",
+          "offset",
+          "limit",
+          "keys"
+        ],
+        "properties": {
+          "now": {
+            "type": "integer",
+            "description": "The mock's clock when the page was read (unix ms)."
+          },
+          "total": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "offset": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "limit": {
+            "type": "integer",
+            "minimum": 1
+          },
+          "keys": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/KeySummary"
+            }
+          }
+        }
+      },
+      "ReadyEvent": {
+        "type": "object",
+        "description": "The event stream's first event: where it starts, and the clock.",
+        "required": [
+          "journal_seq",
+          "resumed",
+          "now",
+          "offset_ms",
+          "timing"
+        ],
+        "properties": {
+          "journal_seq": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The stream sends journal entries after this sequence number."
+          },
+          "resumed": {
+            "type": "boolean",
+            "description": "True when it resumes after the `Last-Event-ID` sent (the first `requests` event's `skipped` says what the journal no longer held)."
+          },
+          "now": {
+            "type": "integer"
+          },
+          "offset_ms": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "timing": {
+            "$ref": "#/components/schemas/Timing"
+          }
+        }
+      },
+      "RequestsEvent": {
+        "type": "object",
+        "required": [
+          "entries",
+          "skipped"
+        ],
+        "properties": {
+          "entries": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/JournalEntry"
+            }
+          },
+          "skipped": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Entries between the previous event and these that this event leaves out."
+          }
+        }
+      },
+      "JobsEvent": {
+        "type": "object",
+        "required": [
+          "now",
+          "jobs",
+          "skipped"
+        ],
+        "properties": {
+          "now": {
+            "type": "integer",
+            "description": "The mock's clock when the jobs were read (unix ms)."
+          },
+          "jobs": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/JobSummary"
+            }
+          },
+          "skipped": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Jobs that changed too but are left out of this event."
+          }
+        }
+      },
+      "KeysRemovedEvent": {
+        "type": "object",
+        "required": [
+          "keys"
+        ],
+        "properties": {
+          "keys": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/KeyFingerprint"
+            }
+          }
+        }
+      },
+      "JobsRemovedEvent": {
+        "type": "object",
+        "required": [
+          "ids"
+        ],
+        "properties": {
+          "ids": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "KeysEvent": {
+        "type": "object",
+        "required": [
+          "now",
+          "keys"
+        ],
+        "properties": {
+          "now": {
+            "type": "integer"
+          },
+          "keys": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/KeySummary"
+            }
+          }
+        }
+      },
+      "ResyncEvent": {
+        "type": "object",
+        "required": [
+          "reason"
+        ],
+        "properties": {
+          "reason": {
+            "type": "string",
+            "description": "What happened (`reset`, `journal-cleared`, `resume-point-unknown`, `store-unavailable`)."
+          }
+        }
+      },
       "AdminError": {
         "type": "object",
         "description": "The same envelope as the API's errors.",
@@ -3053,7 +4160,9 @@ export const adminSpec: Record<string, unknown> = {
                 "type": "string",
                 "enum": [
                   "invalid_request_error",
-                  "authentication_error"
+                  "authentication_error",
+                  "not_found",
+                  "rate_limit_error"
                 ]
               },
               "code": {
@@ -3073,7 +4182,40 @@ export const adminSpec: Record<string, unknown> = {
         }
       }
     },
+    "parameters": {
+      "KeyInPath": {
+        "name": "key",
+        "in": "path",
+        "required": true,
+        "description": "The key's fingerprint, as the journal and the listings show it.",
+        "schema": {
+          "$ref": "#/components/schemas/KeyFingerprint"
+        }
+      }
+    },
     "responses": {
+      "AdminNotFound": {
+        "description": "No job with this id, or no key with this fingerprint, is held by the mock.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/AdminError"
+            },
+            "examples": {
+              "unknownKey": {
+                "value": {
+                  "error": {
+                    "message": "No key with the fingerprint key_00000000 has been seen by the mock.",
+                    "type": "not_found",
+                    "code": "unknown_key",
+                    "param": "key"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
       "AdminBadRequest": {
         "description": "The request is invalid; `param` names the field at fault.",
         "content": {

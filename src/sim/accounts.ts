@@ -19,14 +19,17 @@ export function keyFingerprint(apiKey: string): string {
 
 /**
  * Refunds every job of the key that has failed by now (failed jobs cost nothing). `maybePending`
- * false (the store's hint at admission) spares the lookup.
+ * false (the store's hint at admission) spares the lookup. Answers the wallet after the last
+ * refund, or null when there was none.
  */
-export async function settleRefunds(core: Core, key: string, nowMs: number, maybePending = true): Promise<void> {
-  if (!maybePending) return;
+export async function settleRefunds(core: Core, key: string, nowMs: number, maybePending = true): Promise<WalletRecord | null> {
+  if (!maybePending) return null;
   const pending = await core.store.jobs({ key, pendingRefund: true });
+  let wallet: WalletRecord | null = null;
   for (const job of pending) {
-    if (phaseOf(job, nowMs).status === 'failed') await core.store.refundJob(job.id, core.config.creditsCents);
+    if (phaseOf(job, nowMs).status === 'failed') wallet = (await core.store.refundJob(job.id, core.config.creditsCents)) ?? wallet;
   }
+  return wallet;
 }
 
 /** The key's wallet with the refunds due by now settled. */

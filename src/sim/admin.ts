@@ -4,10 +4,15 @@ import { getOperation, matchOperation } from '../contract/openapi-document.js';
 import { videoSpec, adminSpec } from '../generated/spec.js';
 import { keyFingerprint, settledWallet } from './accounts.js';
 import { errorAnswer, jsonAnswer, answer } from './answers.js';
-import { nowOf } from './core.js';
+import { nowOf, notifyFeeds } from './core.js';
+import { MAX_FEEDS, openEventFeed } from './event-feed.js';
 import type { SimResponse } from './exchange.js';
+import { jobPage } from './job-page.js';
+import { jobSummary } from './job-summary.js';
+import { selectJournal } from './journal-selection.js';
+import { keySummaries } from './key-summary.js';
 import { checkRequest } from './read-body.js';
-import type { RequestContext } from './request-context.js';
+import { originOf, type RequestContext } from './request-context.js';
 import { apiKeyPattern } from './spec-values.js';
 import type { Fault } from './store.js';
 
@@ -26,8 +31,10 @@ const sharedStatuses = (): number[] => {
 interface AdminCall {
   ctx: RequestContext;
   body: unknown;
+  /** The key named by `Authorization`, or by fingerprint in the path (`/__mock/keys/{key}`, then a key the store holds). */
   key: string | null;
   needKey(): SimResponse;
+  pathParams: Record<string, string>;
 }
 
 type AdminHandler = (call: AdminCall) => Promise<SimResponse>;
@@ -40,10 +47,7 @@ const adminOperations: { readonly [Id in AdminOperationId]: AdminHandler } = {
     const health: Schemas['Health'] = { status: 'ok', mock: 'aigw-video-kit', version: mockVersion, timing: config.timing, now: ctx.nowMs, jobs };
     return jsonAnswer(200, health, { 'x-aigw-api-version': apiVersion });
   },
-  async mockReset({ ctx, key }) {
-    const removed = await ctx.core.store.reset(key);
-    return jsonAnswer(200, { scope: key === null ? 'all' : 'key', jobs_removed: removed } satisfies Schemas['ResetResult']);
-  },
+  mockReset: ({ ctx, key }) => resetKeys(ctx, key),
   async mockGetClock({ ctx }) {
     return jsonAnswer(200, clock(ctx, ctx.nowMs));
   },
@@ -53,12 +57,26 @@ const adminOperations: { readonly [Id in AdminOperationId]: AdminHandler } = {
     return jsonAnswer(200, clock(ctx, nowOf(ctx.core)));
   },
   async mockGetJournal({ ctx, key }) {
-    const limit = ctx.query.has('limit') ? Number(ctx.query.get('limit')) : undefined;
-    const entries = await ctx.core.store.journal({ key, ...(limit === undefined ? {} : { limit }) });
+    const { query } = ctx;
+    const byFingerprint = query.get('key');
+    if (byFingerprint !== null && key !== null && byFingerprint !== key) {
+      return errorAnswer(400, { message: 'key: names another key than Authorization does; name the key one way.', code: 'invalid_value', param: 'key' });
+    }
+    const list = (name: string): Set<string> | null => (query.has(name) ? new Set((query.get(name) as string).split(',')) : null);
+    const entries = await selectJournal(ctx.core.store, {
+      key: byFingerprint ?? key,
+      operations: list('operation'),
+      statusClasses: list('status'),
+      job: query.get('job'),
+      before: query.has('before') ? Number(query.get('before')) : null,
+      after: query.has('after') ? Number(query.get('after')) : 0,
+      limit: query.has('limit') ? Number(query.get('limit')) : null,
+    });
     return jsonAnswer(200, { entries } satisfies Schemas['Journal']);
   },
   async mockClearJournal({ ctx, key }) {
     await ctx.core.store.clearJournal(key);
+    notifyFeeds(ctx.core, { resync: 'journal-cleared' });
     return answer(204, { kind: 'none' }, {});
   },
   async mockGetWallet({ ctx, key, needKey }) {
@@ -67,9 +85,7 @@ const adminOperations: { readonly [Id in AdminOperationId]: AdminHandler } = {
   },
   async mockSetWallet({ ctx, key, needKey, body }) {
     if (key === null) return needKey();
-    const { config, store } = ctx.core;
-    await store.setBalance(key, (body as Schemas['WalletUpdate']).balance_cents, config.creditsCents);
-    return jsonAnswer(200, walletView(await settledWallet(ctx.core, key, ctx.nowMs)));
+    return setWallet(ctx, key, body as Schemas['WalletUpdate']);
   },
   async mockListFaults({ ctx, key, needKey }) {
     if (key === null) return needKey();
@@ -77,43 +93,117 @@ const adminOperations: { readonly [Id in AdminOperationId]: AdminHandler } = {
   },
   async mockAddFault({ ctx, key, needKey, body }) {
     if (key === null) return needKey();
-    const { config, store } = ctx.core;
-    const request = body as Schemas['FaultRequest'];
-    if (request.status !== undefined) {
-      const documented = request.operation === '*' ? sharedStatuses() : getOperation(request.operation).responses.map((r) => Number(r.status));
-      const errors = documented.filter((s) => s >= 400);
-      if (!errors.includes(request.status)) {
-        return errorAnswer(400, {
-          message: `status: ${request.status} is not an error status documented for ${request.operation}; documented: ${errors.join(', ')}.`,
-          code: 'invalid_value',
-          param: 'status',
-        });
-      }
-    }
-    const fault: Fault = {
-      id: `fault_${await store.nextSequence('fault')}`,
-      operation: request.operation,
-      status: request.socket !== undefined ? null : (request.status ?? null),
-      socket: request.socket ?? null,
-      retry_after: request.retry_after ?? null,
-      remaining: request.count ?? 1,
-    };
-    const armed = await store.armFault(key, fault, config.maxFaultsPerKey);
-    if (armed === null) {
-      return errorAnswer(400, {
-        message: `The key has ${config.maxFaultsPerKey} armed faults already, the most a key may hold; clear them with DELETE /__mock/faults.`,
-        code: 'too_many_faults',
-        param: 'operation',
-      });
-    }
-    return jsonAnswer(201, armed);
+    return armFault(ctx, key, body as Schemas['FaultRequest']);
   },
   async mockClearFaults({ ctx, key, needKey }) {
     if (key === null) return needKey();
-    await ctx.core.store.clearFaults(key);
-    return answer(204, { kind: 'none' }, {});
+    return clearFaults(ctx, key);
+  },
+
+  // What the dashboard reads, its event stream, and keys named by fingerprint.
+  async mockListJobs({ ctx }) {
+    const statuses = ctx.query.get('status');
+    const page = await jobPage(
+      ctx.core,
+      {
+        key: ctx.query.get('key'),
+        statuses: statuses === null ? null : new Set(statuses.split(',')),
+        offset: Number(ctx.query.get('offset') ?? 0),
+        limit: Number(ctx.query.get('limit') ?? 50),
+      },
+      ctx.nowMs,
+      originOf(ctx),
+    );
+    return jsonAnswer(200, page);
+  },
+  async mockGetJob({ ctx, pathParams }) {
+    const id = pathParams['job_id'] ?? '';
+    const job = await ctx.core.store.getJob(id);
+    if (job === null) return notFound(`No job with the id ${id.slice(0, 256)} is held by the mock.`, 'job_not_found', 'job_id');
+    return jsonAnswer(200, jobSummary(job, ctx.nowMs, originOf(ctx)));
+  },
+  async mockListKeys({ ctx }) {
+    const offset = Number(ctx.query.get('offset') ?? 0);
+    const limit = Number(ctx.query.get('limit') ?? 50);
+    const { total, keys } = await keySummaries(ctx.core, { offset, limit }, ctx.nowMs);
+    return jsonAnswer(200, { now: ctx.nowMs, total, offset, limit, keys } satisfies Schemas['KeyPage']);
+  },
+  async mockGetKey({ ctx, key }) {
+    const [summary] = (await keySummaries(ctx.core, { key: key as string }, ctx.nowMs)).keys;
+    return jsonAnswer(200, summary);
+  },
+  mockResetKey: ({ ctx, key }) => resetKeys(ctx, key as string),
+  mockSetKeyWallet: ({ ctx, key, body }) => setWallet(ctx, key as string, body as Schemas['WalletUpdate']),
+  mockAddKeyFault: ({ ctx, key, body }) => armFault(ctx, key as string, body as Schemas['FaultRequest']),
+  mockClearKeyFaults: ({ ctx, key }) => clearFaults(ctx, key as string),
+  async mockEvents({ ctx }) {
+    const lastEventId = ctx.request.headers['last-event-id'];
+    const feed = await openEventFeed(ctx.core, { lastEventId: lastEventId === undefined ? null : Number(lastEventId), origin: originOf(ctx) });
+    if (feed === null) {
+      return errorAnswer(
+        429,
+        { message: `${MAX_FEEDS} event streams are open already, the most the mock serves; close one or retry shortly.`, code: 'too_many_streams', param: null },
+        { 'retry-after': '5' },
+      );
+    }
+    return answer(200, { kind: 'events', feed }, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
   },
 };
+
+/** The control routes that name a key by its fingerprint in the path. */
+const byFingerprint = new Set<AdminOperationId>(['mockGetKey', 'mockResetKey', 'mockSetKeyWallet', 'mockAddKeyFault', 'mockClearKeyFaults']);
+
+async function resetKeys(ctx: RequestContext, key: string | null): Promise<SimResponse> {
+  const removed = await ctx.core.store.reset(key);
+  notifyFeeds(ctx.core, key === null ? { resync: 'reset' } : { keys: [key], rescan: true });
+  return jsonAnswer(200, { scope: key === null ? 'all' : 'key', jobs_removed: removed } satisfies Schemas['ResetResult']);
+}
+
+async function setWallet(ctx: RequestContext, key: string, update: Schemas['WalletUpdate']): Promise<SimResponse> {
+  const { config, store } = ctx.core;
+  await store.setBalance(key, update.balance_cents, config.creditsCents);
+  notifyFeeds(ctx.core, { keys: [key] });
+  return jsonAnswer(200, walletView(await settledWallet(ctx.core, key, ctx.nowMs)));
+}
+
+async function clearFaults(ctx: RequestContext, key: string): Promise<SimResponse> {
+  await ctx.core.store.clearFaults(key);
+  notifyFeeds(ctx.core, { keys: [key] });
+  return answer(204, { kind: 'none' }, {});
+}
+
+async function armFault(ctx: RequestContext, key: string, request: Schemas['FaultRequest']): Promise<SimResponse> {
+  const { config, store } = ctx.core;
+  if (request.status !== undefined) {
+    const documented = request.operation === '*' ? sharedStatuses() : getOperation(request.operation).responses.map((r) => Number(r.status));
+    const errors = documented.filter((s) => s >= 400);
+    if (!errors.includes(request.status)) {
+      return errorAnswer(400, {
+        message: `status: ${request.status} is not an error status documented for ${request.operation}; documented: ${errors.join(', ')}.`,
+        code: 'invalid_value',
+        param: 'status',
+      });
+    }
+  }
+  const fault: Fault = {
+    id: `fault_${await store.nextSequence('fault')}`,
+    operation: request.operation,
+    status: request.socket !== undefined ? null : (request.status ?? null),
+    socket: request.socket ?? null,
+    retry_after: request.retry_after ?? null,
+    remaining: request.count ?? 1,
+  };
+  const armed = await store.armFault(key, fault, config.maxFaultsPerKey);
+  if (armed === null) {
+    return errorAnswer(400, {
+      message: `The key has ${config.maxFaultsPerKey} armed faults already, the most a key may hold; clear them with DELETE /__mock/faults.`,
+      code: 'too_many_faults',
+      param: 'operation',
+    });
+  }
+  notifyFeeds(ctx.core, { keys: [key] });
+  return jsonAnswer(201, armed);
+}
 
 /** Serves `/__mock/*`: the control API of openapi/mock-admin.yaml. */
 export async function handleAdmin(ctx: RequestContext): Promise<SimResponse> {
@@ -139,8 +229,20 @@ export async function handleAdmin(ctx: RequestContext): Promise<SimResponse> {
     );
   }
   const operationId = match.operation.operationId as AdminOperationId;
-  const checked = checkRequest(operationId, request, { query: Object.fromEntries(ctx.query) }, config.bodyLimitBytes);
+  const { pathParams } = match;
+  const checked = checkRequest(operationId, request, { query: Object.fromEntries(ctx.query), pathParams, headers: request.headers }, config.bodyLimitBytes);
   if (!checked.ok) return checked.response;
+  const needKey = (): SimResponse =>
+    errorAnswer(400, { message: `Authorization: is required to name the key whose ${pathname.split('/')[2] ?? 'state'} this is.`, code: 'missing_required_field', param: 'Authorization' });
+
+  if (byFingerprint.has(operationId)) {
+    // The path names the key by the fingerprint the mock showed; only a key it holds can be steered.
+    const fingerprint = pathParams['key'] as string;
+    if ((await ctx.core.store.keys({ key: fingerprint })).total === 0) {
+      return notFound(`No key with the fingerprint ${fingerprint} has been seen by the mock.`, 'unknown_key', 'key');
+    }
+    return adminOperations[operationId]({ ctx, body: checked.body, key: fingerprint, needKey, pathParams });
+  }
 
   // The key a call concerns is named the way the API names it.
   const authorization = request.headers['authorization'];
@@ -152,10 +254,10 @@ export async function handleAdmin(ctx: RequestContext): Promise<SimResponse> {
     }
     key = keyFingerprint(token);
   }
-  const needKey = (): SimResponse =>
-    errorAnswer(400, { message: `Authorization: is required to name the key whose ${pathname.split('/')[2] ?? 'state'} this is.`, code: 'missing_required_field', param: 'Authorization' });
-  return adminOperations[operationId]({ ctx, body: checked.body, key, needKey });
+  return adminOperations[operationId]({ ctx, body: checked.body, key, needKey, pathParams });
 }
+
+const notFound = (message: string, code: string, param: string): SimResponse => errorAnswer(404, { message, code, param });
 
 function clock(ctx: RequestContext, nowMs: number): Schemas['Clock'] {
   return { now: nowMs, offset_ms: ctx.core.offsetMs, timing: ctx.core.config.timing };

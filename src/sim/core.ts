@@ -16,6 +16,26 @@ export interface Core {
   offsetMs: number;
   /** The latest time handed out. */
   lastNowMs: number;
+  /**
+   * The event streams open in this process, told at once of what this process's control calls
+   * changed (another process's changes reach them when they next read the store).
+   */
+  readonly feeds: Set<(notice: FeedNotice) => void>;
+}
+
+/** What a control call changed, for the open event streams. */
+export interface FeedNotice {
+  /** Keys whose wallet or faults changed. */
+  keys?: readonly string[];
+  /** Jobs may be gone: read them all again. */
+  rescan?: boolean;
+  /** The state changed wholesale (`reset`, `journal-cleared`): clients should read their listings again. */
+  resync?: string;
+}
+
+/** Tells every open event stream of this process what a control call changed. */
+export function notifyFeeds(core: Core, notice: FeedNotice): void {
+  for (const listener of core.feeds) listener(notice);
 }
 
 /** The mock's time now, with the offset last read from the store. */

@@ -1,4 +1,5 @@
 import type { components as AdminComponents } from '../generated/admin-api.js';
+import type { EventFeed } from './event-feed.js';
 import type { JournalEntry } from './store.js';
 
 export type SocketFault = AdminComponents['schemas']['SocketFault'];
@@ -23,7 +24,9 @@ export interface SimRequest {
 export type SimBody =
   | { kind: 'json'; value: unknown }
   | { kind: 'bytes'; data: Uint8Array }
-  | { kind: 'none' };
+  | { kind: 'none' }
+  /** A stream of Server-Sent Events: the adapter asks the feed for events on a timer until the client leaves. */
+  | { kind: 'events'; feed: EventFeed };
 
 /** An answer as the core decides it; the adapter only writes it out. */
 export interface SimResponse {

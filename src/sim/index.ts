@@ -11,6 +11,8 @@ export type {
   JobLimits,
   JobQuery,
   JournalQuery,
+  KeyQuery,
+  KeyRecord,
   CreateJobResult,
   JobPatch,
   SequenceName,

@@ -9,6 +9,8 @@ import type {
   JobRecord,
   JournalEntry,
   JournalQuery,
+  KeyQuery,
+  KeyRecord,
   SequenceName,
   Store,
   WalletRecord,
@@ -249,6 +251,30 @@ export class MemoryStore implements Store {
     this.faultMap.delete(key);
   }
 
+  async keys(query: KeyQuery = {}): Promise<{ total: number; keys: KeyRecord[] }> {
+    const record = (key: string): KeyRecord => {
+      const account = this.accounts.get(key);
+      return {
+        key,
+        wallet: account === undefined ? null : walletOf(account),
+        windowStartMs: account?.windowStartMs ?? 0,
+        windowCount: account?.windowCount ?? 0,
+        faults: (this.faultMap.get(key) ?? []).map((f) => ({ ...f })),
+      };
+    };
+    if (query.key !== undefined) {
+      const held = this.accounts.has(query.key) || this.faultMap.has(query.key);
+      return held ? { total: 1, keys: [record(query.key)] } : { total: 0, keys: [] };
+    }
+    // Both maps keep the least recently used first: newest first is their reverse, wallets before
+    // keys known only by their faults.
+    const names = [...this.accounts.keys()].reverse();
+    for (const key of [...this.faultMap.keys()].reverse()) if (!this.accounts.has(key)) names.push(key);
+    const offset = query.offset ?? 0;
+    const page = names.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
+    return { total: names.length, keys: page.map(record) };
+  }
+
   async appendJournal(entry: Omit<JournalEntry, 'seq'>, limit: number): Promise<JournalEntry> {
     const numbered: JournalEntry = { seq: ++this.journalSeq, ...entry };
     if (limit <= 0) return numbered;
@@ -261,7 +287,16 @@ export class MemoryStore implements Store {
 
   async journal(query: JournalQuery = {}): Promise<JournalEntry[]> {
     const { key = null, afterSeq = 0, limit } = query;
-    const found = this.entries.filter((e) => e.seq > afterSeq && (key === null || e.key === key));
+    // Entries are in seq order: start at the first one after afterSeq (an event stream asks every
+    // few hundred milliseconds for the newest few of a long journal).
+    let low = 0;
+    let high = this.entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.entries[middle] as JournalEntry).seq <= afterSeq) low = middle + 1;
+      else high = middle;
+    }
+    const found = key === null ? this.entries.slice(low) : this.entries.slice(low).filter((e) => e.key === key);
     return limit === undefined ? found : found.slice(-limit);
   }
 

@@ -64,6 +64,8 @@ export async function recordExchange(
       key: ctx.key,
       request_id: ctx.requestId,
       job_id: jobId === null ? null : redactKeys(safeDecode(jobId).slice(0, 256)),
+      // What a create or a poll saw of the job: the dashboard's timeline shows it per poll.
+      job_status: body?.['object'] === 'job' && typeof body['status'] === 'string' ? body['status'] : null,
       fault,
       headers,
       credentials: credentialPlaces(ctx.request.headers, ctx.query),

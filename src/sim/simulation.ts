@@ -58,7 +58,7 @@ export function createSimulation(setup: SimulationSetup = {}): Simulation {
   const { now: source = Date.now, store: given, ...options } = setup;
   const config = resolveConfig(options);
   const store = given ?? createMemoryStore({ maxAccounts: config.maxAccounts });
-  const core: Core = { config, store, source, perfNow: () => performance.now(), offsetMs: 0, lastNowMs: 0 };
+  const core: Core = { config, store, source, perfNow: () => performance.now(), offsetMs: 0, lastNowMs: 0, feeds: new Set() };
   return {
     config,
     storeKind: store.kind,

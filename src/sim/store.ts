@@ -93,6 +93,27 @@ export interface JournalQuery {
   limit?: number;
 }
 
+/** A key the store holds: its wallet, its rate-limit window and its armed faults. */
+export interface KeyRecord {
+  key: string;
+  /** Null for a key known only by the faults armed for it (it has made no request yet). */
+  wallet: WalletRecord | null;
+  /** The key's fixed window as `admit` last left it (0 and 0 before its first request). */
+  windowStartMs: number;
+  windowCount: number;
+  /** Armed faults, in the order they fire. */
+  faults: Fault[];
+}
+
+export interface KeyQuery {
+  /** Only this key (none when the store does not hold it). */
+  key?: string;
+  /** Skip this many (default 0). */
+  offset?: number;
+  /** At most this many (default all). */
+  limit?: number;
+}
+
 export type SequenceName = 'request' | 'fault';
 
 /**
@@ -156,6 +177,12 @@ export interface Store {
   takeFault(key: string, operationId: string): Promise<Fault | null>;
   faults(key: string): Promise<Fault[]>;
   clearFaults(key: string): Promise<void>;
+
+  /**
+   * The keys it holds (a wallet, armed faults or both), most recently used first, and how many
+   * there are. A read: it creates no wallet and changes no key's place in the order.
+   */
+  keys(query?: KeyQuery): Promise<{ total: number; keys: KeyRecord[] }>;
 
   /** Appends an entry, numbering it; the journal keeps its newest `limit` entries. */
   appendJournal(entry: Omit<JournalEntry, 'seq'>, limit: number): Promise<JournalEntry>;
