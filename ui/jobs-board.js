@@ -125,7 +125,7 @@ function JobRow({ job, now, selected, onSelect }) {
   const progress = progressNow(job);
   return html`
     <tr class=${selected ? 'selected' : ''} data-job-id=${job.id} data-status=${job.status} aria-current=${selected ? 'true' : undefined} onClick=${() => onSelect(job.id)}>
-      <td><button type="button" class="link mono" onClick=${(/** @type {Event} */ e) => { e.stopPropagation(); onSelect(job.id); }} aria-label=${`Open the timeline of ${job.id}`} title=${job.id}>${shortId(job.id)}</button></td>
+      <td><button type="button" class="link mono clip" onClick=${(/** @type {Event} */ e) => { e.stopPropagation(); onSelect(job.id); }} aria-label=${`Open the timeline of ${job.id}`} title=${job.id}>${job.id}</button></td>
       <td><span class=${`badge status-${job.status}`}>${job.status}</span></td>
       <td class="progress-cell">
         <progress max="100" value=${progress} aria-label=${`${job.id} progress`}></progress>

@@ -138,7 +138,7 @@ function RequestRow({ entry, open, onToggle, onSelectJob }) {
       </td>
       <td><span class=${`badge code-${statusClass(entry.status)}`}>${statusText(entry.status)}</span> ${entry.job_status ?? ''}</td>
       <td class="num">${span(entry.duration_ms)}</td>
-      <td>${entry.job_id === null ? '' : html`<button type="button" class="link mono" onClick=${() => onSelectJob(/** @type {string} */ (entry.job_id))} aria-label=${`Open the timeline of ${entry.job_id}`} title=${entry.job_id}>${shortId(entry.job_id)}</button>`}</td>
+      <td>${entry.job_id === null ? '' : html`<button type="button" class="link mono clip" onClick=${() => onSelectJob(/** @type {string} */ (entry.job_id))} aria-label=${`Open the timeline of ${entry.job_id}`} title=${entry.job_id}>${entry.job_id}</button>`}</td>
       <td class="mono" title=${entry.key ?? ''}>${entry.key === null ? '' : shortId(entry.key)}</td>
       <td>${entry.fault ?? ''}</td>
     </tr>

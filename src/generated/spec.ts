@@ -3235,7 +3235,7 @@ export const adminSpec: Record<string, unknown> = {
               "text/event-stream": {
                 "schema": {
                   "description": "The `data` of each event, by its `event` name: `ready` ReadyEvent, `requests`\nRequestsEvent, `jobs` JobsEvent, `jobs-removed` JobsRemovedEvent, `keys` KeysEvent,\n`keys-removed` KeysRemovedEvent, `clock` Clock, `resync` ResyncEvent. (OpenAPI 3.1 cannot describe a stream of\nitems; 3.2's itemSchema would hold this.)\n",
-                  "oneOf": [
+                  "anyOf": [
                     {
                       "$ref": "#/components/schemas/ReadyEvent"
                     },
@@ -3261,6 +3261,26 @@ export const adminSpec: Record<string, unknown> = {
                       "$ref": "#/components/schemas/ResyncEvent"
                     }
                   ]
+                },
+                "examples": {
+                  "readyData": {
+                    "summary": "The data of the first event, `ready`",
+                    "value": {
+                      "journal_seq": 41,
+                      "resumed": false,
+                      "now": 1776947082000,
+                      "offset_ms": 0,
+                      "timing": "realtime"
+                    }
+                  },
+                  "removedData": {
+                    "summary": "The data of a `jobs-removed` event",
+                    "value": {
+                      "ids": [
+                        "job_abc123"
+                      ]
+                    }
+                  }
                 }
               }
             }

@@ -1,5 +1,6 @@
 import type { components as AdminComponents } from '../generated/admin-api.js';
 import type { AdminOperationId } from '../generated/operations.js';
+import { knownStatuses } from '../contract/job-status.js';
 import { getOperation, matchOperation } from '../contract/openapi-document.js';
 import { videoSpec, adminSpec } from '../generated/spec.js';
 import { keyFingerprint, settledWallet } from './accounts.js';
@@ -103,6 +104,10 @@ const adminOperations: { readonly [Id in AdminOperationId]: AdminHandler } = {
   // What the dashboard reads, its event stream, and keys named by fingerprint.
   async mockListJobs({ ctx }) {
     const statuses = ctx.query.get('status');
+    const unknown = statuses?.split(',').find((s) => !knownStatuses.includes(s));
+    if (unknown !== undefined) {
+      return errorAnswer(400, { message: `status: ${unknown} is not a job status; statuses: ${knownStatuses.join(', ')}.`, code: 'invalid_value', param: 'status' });
+    }
     const page = await jobPage(
       ctx.core,
       {

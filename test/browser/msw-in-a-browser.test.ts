@@ -1,14 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserTestsRun, launchChromium, skippedNote } from './chromium.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
+const haveChromium = browserTestsRun();
 
 let server: Server;
 let browser: Browser;
@@ -39,10 +39,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -50,7 +47,7 @@ afterAll(async () => {
   await new Promise((done) => (server ? server.close(done) : done(undefined)));
 });
 
-describe.skipIf(!haveChromium)(haveChromium ? 'the MSW handlers in a browser' : `the MSW handlers in a browser (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`, () => {
+describe.skipIf(!haveChromium)(`the MSW handlers in a browser${haveChromium ? '' : ` ${skippedNote}`}`, () => {
   it('play a job to completion, serve an MP4 a <video> reads as the job says, and answer forced errors under setupWorker', async () => {
     const page = await browser.newPage();
     await page.goto(origin);
