@@ -153,6 +153,7 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
       ...replayLine,
       ...(loaded.profile !== undefined && serveFiles !== null ? serveFiles.profileLines(files?.profile ?? '', loaded.profile) : []),
       ...(loaded.replay === undefined ? simulationLines : []),
+      server.adminEnabled ? `  dashboard:   ${server.origin}/__mock/ui/` : '  dashboard:   off (bound to a public address without --admin-token)',
       server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
       `  webhooks: signed with ${options.webhooks?.secret === undefined ? 'the default secret (--webhook-secret to set one)' : 'the --webhook-secret'}, delivered to ${options.webhooks?.anyHost === true ? 'any host' : 'loopback hosts only (--webhooks-any-host to allow others)'}`,
       '',

@@ -51,6 +51,9 @@ describe('aigw-video serve', () => {
     expect(io.stdout()).toContain(`curl -s ${url}/videos/generations`);
     const health = await fetch(`${url?.replace(/\/v1$/, '')}/__mock/health`);
     expect(health.status).toBe(200);
+    const dashboard = /dashboard: +(http:\/\/\S+)/.exec(io.stdout())?.[1];
+    expect(dashboard).toBe(`${url?.replace(/\/v1$/, '')}/__mock/ui/`);
+    expect((await fetch(dashboard as string)).headers.get('content-type')).toBe('text/html; charset=utf-8');
     signals.emit('SIGTERM');
     expect(await done).toBe(0);
   });
