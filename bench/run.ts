@@ -1,6 +1,6 @@
 // `npm run bench`: every measurement of docs/benchmarks.md in one run, side by side on this machine.
 // Settings: BENCH_SECONDS (per autocannon run, default 3), BENCH_ROUNDS (interleaved, default 4),
-// BENCH_CREATES (memory bench, default 1000000), BENCH_ONLY (comma list: http,cold,inproc,memory),
+// BENCH_CREATES (memory bench, default 1000000), BENCH_ONLY (comma list: http,cold,inproc,memory,dash),
 // BENCH_RENDER=1 (only regenerate the table from bench/results.json).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { measureColdStarts, type ColdStart } from './cold-start.js';
+import { measureWithDashboards, renderDashboardTable } from './dashboard-load.js';
 import { existingJobId, measure, type LoadResult, type Scenario } from './http-load.js';
 import { repoRoot, targetStarters, type HttpTarget } from './http-targets.js';
 import { measureInProcess, type InProcessResult } from './in-process.js';
@@ -17,7 +18,7 @@ import { evaluateTargets, renderTable, summarize, writeDoc, type BenchResults } 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 4);
 const creates = Number(process.env['BENCH_CREATES'] ?? 1_000_000);
-const only = new Set((process.env['BENCH_ONLY'] ?? 'http,cold,inproc,memory').split(','));
+const only = new Set((process.env['BENCH_ONLY'] ?? 'http,cold,inproc,memory,dash').split(','));
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
@@ -101,6 +102,17 @@ async function main(): Promise<void> {
       memory.push(run);
     }
   }
+
+  if (only.has('dash')) {
+    say(`bench: the API with two dashboards open and with none, ${rounds} rounds x ${seconds} s`);
+    const dashboards = await measureWithDashboards(seconds, rounds, say);
+    writeFileSync(new URL('./dashboard-results.json', import.meta.url), `${JSON.stringify(dashboards, null, 2)}\n`);
+    const table = renderDashboardTable(dashboards);
+    writeDoc(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)), table, 'bench-dashboards');
+    process.stdout.write(`${table}\n`);
+  }
+  // A run of the dashboards alone keeps the recorded numbers of the rest.
+  if (!['http', 'cold', 'inproc', 'memory'].some((part) => only.has(part))) return;
 
   const partial = { date: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100 }, settings: { secondsPerRun: seconds, rounds, connections: 10 }, http, httpSummary: summarize(http), coldStart, inProcess, memory };
   const results: BenchResults = { ...partial, targets: evaluateTargets(partial), totalSeconds: Math.round((performance.now() - started) / 1000) };

@@ -111,7 +111,15 @@ describe.skipIf(!haveChromium)(`the dashboard in a browser${haveChromium ? '' : 
     expect(played.duration).toBeCloseTo(summary.result.duration, 1);
     expect(played.width).toBeGreaterThan(0);
 
-    // The page that a person sees, for the README.
+    // The page that a person sees, for the README: a job still processing and one that failed beside it.
+    const failed = await fetch(`${server.url}/videos/generations`, {
+      method: 'POST',
+      headers: { ...headers, authorization: 'Bearer sk-aig-second-app', prefer: 'outcome=failed' },
+      body: JSON.stringify({ model: 'openai/sora-2-video-to-video-remix', prompt: 'a storm', duration: 4 }),
+    });
+    const long = await createJob({ model: 'openai/sora-2-video-to-video-remix', prompt: 'a long take', duration: 20 });
+    await page.locator(`tr[data-job-id="${((await failed.json()) as { id: string }).id}"][data-status="failed"]`).waitFor({ timeout: 15_000 });
+    await page.locator(`tr[data-job-id="${long.id}"][data-status="processing"]`).waitFor({ timeout: 15_000 });
     await page.locator('tr.selected').waitFor();
     const shot = await page.screenshot({ fullPage: true });
     expect(shot.byteLength).toBeGreaterThan(10_000);
