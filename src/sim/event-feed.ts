@@ -3,7 +3,8 @@ import { isTerminalStatus } from '../contract/job-status.js';
 import { syncedNow, type Core, type FeedNotice } from './core.js';
 import { jobSummary, type JobSummary } from './job-summary.js';
 import { keySummary, type KeySummary } from './key-summary.js';
-import { phaseOf } from './lifecycle.js';
+import TinyQueue from 'tinyqueue';
+import { nextChangeMs, phaseOf } from './lifecycle.js';
 import { StoreUnavailableError, type JobRecord, type KeyRecord } from './store.js';
 
 type Schemas = AdminComponents['schemas'];
@@ -73,6 +74,8 @@ export async function openEventFeed(core: Core, start: FeedStart): Promise<Event
   let offsetMs = core.offsetMs;
   /** Jobs not ended when last seen, with the status then (their status moves with the clock). */
   const live = new Map<string, { job: JobRecord; status: string }>();
+  /** When each realtime job in `live` next changes status: only those due are looked at. */
+  const due = new TinyQueue<{ atMs: number; id: string }>([], (a, b) => a.atMs - b.atMs);
   const sentJobs = new Map<string, string>();
   const sentKeys = new Map<string, string>();
   const noticedKeys = new Set<string>();
@@ -88,6 +91,8 @@ export async function openEventFeed(core: Core, start: FeedStart): Promise<Event
   /** Remembers every job and key as they are now, saying nothing of them. */
   const learnEverything = async (nowMs: number): Promise<void> => {
     live.clear();
+    due.data.length = 0;
+    due.length = 0;
     sentJobs.clear();
     sentKeys.clear();
     for (const job of await store.jobs()) remember(jobSummary(job, nowMs, start.origin), job, nowMs);
@@ -95,9 +100,19 @@ export async function openEventFeed(core: Core, start: FeedStart): Promise<Event
   };
   const remember = (summary: JobSummary, job: JobRecord, nowMs: number): void => {
     sentJobs.set(job.id, jobSignature(summary));
-    const status = phaseOf(job, nowMs).status;
-    if (isTerminalStatus(status)) live.delete(job.id);
-    else live.set(job.id, { job, status });
+    track(job, phaseOf(job, nowMs).status, nowMs);
+  };
+  /** Keeps a job not ended in `live`, and when its status will move in `due`. */
+  const track = (job: JobRecord, status: string, nowMs: number): void => {
+    const before = live.get(job.id);
+    if (isTerminalStatus(status)) {
+      live.delete(job.id);
+      return;
+    }
+    live.set(job.id, { job, status });
+    if (before?.status === status) return;
+    const atMs = nextChangeMs(job, nowMs);
+    if (atMs !== null) due.push({ atMs, id: job.id });
   };
   await learnEverything(nowAtOpen);
 
@@ -140,27 +155,30 @@ export async function openEventFeed(core: Core, start: FeedStart): Promise<Event
       }
     }
 
-    const changed: JobSummary[] = [];
+    // Jobs that changed, by id; a summary is built only for those an event carries (the newest).
+    const changed = new Map<string, { job: JobRecord; summary: JobSummary | null }>();
     const removed: string[] = [];
-    const consider = (job: JobRecord): void => {
-      const summary = jobSummary(job, nowMs, start.origin);
-      if (sentJobs.get(job.id) !== jobSignature(summary)) {
-        changed.push(summary);
-        // A job that failed is refunded when its key is next read: show the wallet after.
-        if (summary.error !== null) touchedKeys.add(job.key);
-      }
-      remember(summary, job, nowMs);
-    };
     for (const id of touchedJobs) {
       const job = await store.getJob(id);
-      if (job !== null) consider(job);
-      else if (sentJobs.delete(id)) {
-        live.delete(id);
-        removed.push(id);
+      if (job === null) {
+        if (sentJobs.delete(id)) {
+          live.delete(id);
+          removed.push(id);
+        }
+        continue;
       }
+      const summary = jobSummary(job, nowMs, start.origin);
+      if (sentJobs.get(id) !== jobSignature(summary)) changed.set(id, { job, summary });
+      track(job, phaseOf(job, nowMs).status, nowMs);
     }
-    for (const [id, { job, status }] of live) {
-      if (!touchedJobs.has(id) && phaseOf(job, nowMs).status !== status) consider(job);
+    while ((due.peek()?.atMs ?? Number.POSITIVE_INFINITY) <= nowMs) {
+      const { id } = due.pop() as { atMs: number; id: string };
+      const known = live.get(id);
+      if (known === undefined || touchedJobs.has(id)) continue;
+      const now = phaseOf(known.job, nowMs).status;
+      if (now === known.status) continue;
+      changed.set(id, { job: known.job, summary: null });
+      track(known.job, now, nowMs);
     }
 
     const sinceRescan = core.perfNow() - lastRescan;
@@ -170,7 +188,9 @@ export async function openEventFeed(core: Core, start: FeedStart): Promise<Event
       const held = new Set<string>();
       for (const job of await store.jobs()) {
         held.add(job.id);
-        if (!sentJobs.has(job.id)) consider(job);
+        if (sentJobs.has(job.id) || changed.has(job.id)) continue;
+        changed.set(job.id, { job, summary: null });
+        track(job, phaseOf(job, nowMs).status, nowMs);
       }
       for (const id of sentJobs.keys()) {
         if (held.has(id)) continue;
@@ -186,11 +206,23 @@ export async function openEventFeed(core: Core, start: FeedStart): Promise<Event
       for (const key of sentKeys.keys()) if (!keysHeld.has(key)) touchedKeys.add(key);
     }
 
-    if (changed.length > 0) {
+    if (changed.size > 0) {
       // Newest first is what a board shows first; the rest are left to its next read of the listing.
-      changed.sort((a, b) => b.created - a.created);
-      const shown = changed.slice(0, MAX_BATCH);
-      events.push({ event: 'jobs', data: { now: nowMs, jobs: shown, skipped: changed.length - shown.length } });
+      const newest = [...changed.values()].sort((a, b) => b.job.createdMs - a.job.createdMs);
+      const shown: JobSummary[] = [];
+      for (const [index, { job, summary }] of newest.entries()) {
+        // A job that failed is refunded when its key is next read: show the wallet after.
+        if (phaseOf(job, nowMs).status === 'failed') touchedKeys.add(job.key);
+        if (index >= MAX_BATCH) {
+          // Not sent: its next change (or a read of the listing) tells it.
+          sentJobs.set(job.id, '');
+          continue;
+        }
+        const sent = summary ?? jobSummary(job, nowMs, start.origin);
+        sentJobs.set(job.id, jobSignature(sent));
+        shown.push(sent);
+      }
+      events.push({ event: 'jobs', data: { now: nowMs, jobs: shown, skipped: newest.length - shown.length } });
     }
     if (removed.length > 0) events.push({ event: 'jobs-removed', data: { ids: removed } });
 

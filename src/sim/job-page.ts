@@ -2,7 +2,7 @@ import type { components as AdminComponents } from '../generated/admin-api.js';
 import { jobStatusValues } from '../generated/api.js';
 import type { Core } from './core.js';
 import { jobSummary } from './job-summary.js';
-import { jobView } from './job-view.js';
+import { phaseOf } from './lifecycle.js';
 
 export type JobPage = AdminComponents['schemas']['JobPage'];
 
@@ -25,7 +25,9 @@ export async function jobPage(core: Core, query: JobPageQuery, nowMs: number, or
   // Newest first: the store keeps creation order.
   for (let i = jobs.length - 1; i >= 0; i--) {
     const job = jobs[i] as (typeof jobs)[number];
-    const { status } = jobView(job, nowMs, origin);
+    // The status alone (what jobView answers), without building every job's view: a board reads
+    // this page once a second while jobs change, with up to maxJobs of them.
+    const { status } = phaseOf(job, nowMs);
     counts[status] = (counts[status] ?? 0) + 1;
     if (query.statuses === null || query.statuses.has(status)) selected.push(job);
   }

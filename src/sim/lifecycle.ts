@@ -47,3 +47,16 @@ function stepPhase(job: JobRecord): JobPhase {
   if (job.outcome === 'failed') return { status: 'failed', progress: Math.floor(100 * FAILURE_POINT), updatedMs: job.stepUpdatedMs };
   return { status: 'completed', progress: 100, updatedMs: job.stepUpdatedMs };
 }
+
+/**
+ * When the job's status next changes on the clock: the end of its queue, or of its processing; null
+ * when only polls move it (steps) or it has ended. `phaseOf` holds the same status from `nowMs`
+ * until then (an event stream waits for that moment instead of asking every job every time).
+ */
+export function nextChangeMs(job: JobRecord, nowMs: number): number | null {
+  if (job.timing === 'steps') return null;
+  const startedMs = job.createdMs + job.queuedMs;
+  if (nowMs < startedMs) return startedMs;
+  const runMs = job.outcome === 'failed' ? job.processingMs * FAILURE_POINT : job.processingMs;
+  return nowMs < startedMs + runMs ? startedMs + runMs : null;
+}

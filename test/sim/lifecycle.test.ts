@@ -2,7 +2,9 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { jobStatusValues } from '../../src/generated/api.js';
 import { validateResponse } from '../../src/contract/validate-response.js';
+import { nextChangeMs, phaseOf } from '../../src/sim/lifecycle.js';
 import { createSimulation } from '../../src/sim/simulation.js';
+import type { JobRecord } from '../../src/sim/store.js';
 import { create, inSeries, poll, virtualClock } from '../support/sim-call.js';
 
 const order = (status: string): number => {
@@ -137,5 +139,35 @@ describe('the job lifecycle in steps timing', () => {
     const id = (await create(sim)).json.id;
     expect((await poll(sim, id, { headers: { prefer: 'code=503' } })).status).toBe(503);
     expect((await poll(sim, id)).json.status).toBe('processing');
+  });
+});
+
+describe('nextChangeMs', () => {
+  const record = (queuedMs: number, processingMs: number, outcome: 'completed' | 'failed'): JobRecord => ({
+    id: 'job_1', key: 'key_1', model: 'm', duration: 5, aspectRatio: '16:9', resolution: '1080p', createdMs: 1_000_000, costCents: 50, outcome,
+    failure: outcome === 'failed' ? 'upstream_error' : null, timing: 'realtime', queuedMs, processingMs, processingPolls: 1, polls: 0,
+    stepUpdatedMs: 1_000_000, lastPollMs: null, refunded: false, webhook: null,
+  });
+
+  test.prop([fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 10_000 }), fc.constantFrom('completed' as const, 'failed' as const), fc.integer({ min: 0, max: 20_000 })])(
+    'names the first moment the realtime status differs, and null once it never will',
+    (queuedMs, processingMs, outcome, elapsed) => {
+      const job = record(queuedMs, processingMs, outcome);
+      const now = job.createdMs + elapsed;
+      const next = nextChangeMs(job, now);
+      const status = phaseOf(job, now).status;
+      if (next === null) {
+        expect(['completed', 'failed']).toContain(status);
+        expect(phaseOf(job, now + 1_000_000).status).toBe(status);
+        return;
+      }
+      expect(next).toBeGreaterThan(now);
+      expect(phaseOf(job, Math.ceil(next) - 1).status).toBe(status);
+      expect(phaseOf(job, Math.ceil(next)).status).not.toBe(status);
+    },
+  );
+
+  it('is null for a job that polls move (steps)', () => {
+    expect(nextChangeMs({ ...record(1000, 1000, 'completed'), timing: 'steps' }, 0)).toBeNull();
   });
 });
