@@ -65,7 +65,7 @@ describe.skipIf(!haveChromium)(`the dashboard in a browser${haveChromium ? '' : 
       new MutationObserver(look).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
     });
 
-    const job = await createJob({ model: 'openai/sora-2-video-to-video-remix', prompt: 'a slow drone shot over a mountain lake', duration: 2 });
+    const job = await createJob({ model: 'openai/sora-2-video-to-video-remix', prompt: 'a slow drone shot over a mountain lake', duration: 3 });
     const row = page.locator(`tr[data-job-id="${job.id}"]`);
     await row.waitFor({ timeout: 10_000 });
     await page.locator(`tr[data-job-id="${job.id}"][data-status="completed"]`).waitFor({ timeout: 15_000 });
