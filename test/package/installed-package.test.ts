@@ -200,6 +200,11 @@ describe(`${manifest.name}, packed and installed from the tarball`, { timeout: I
         const job = (await created.json()) as { id: string; status: string };
         expect(job.status).toBe('queued');
         expect((await fetch(`${url}/jobs/${job.id}`, { headers })).status).toBe(200);
+        // The dashboard ships in the package and its libraries resolve from the installed dependencies.
+        const dashboard = /dashboard: +(http:\/\/\S+)/.exec(output)?.[1];
+        for (const file of ['', 'app.js', 'vendor/preact.js', 'vendor/htm.js', 'vendor/eventsource-parser/index.js']) {
+          expect((await fetch(`${dashboard}${file}`)).status, `${dashboard}${file}`).toBe(200);
+        }
       } finally {
         child.kill('SIGTERM');
       }
