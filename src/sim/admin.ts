@@ -201,7 +201,7 @@ async function armFault(ctx: RequestContext, key: string, request: Schemas['Faul
   const armed = await store.armFault(key, fault, config.maxFaultsPerKey);
   if (armed === null) {
     return errorAnswer(400, {
-      message: `The key has ${config.maxFaultsPerKey} armed faults already, the most a key may hold; clear them with DELETE /__mock/faults.`,
+      message: `The key has ${config.maxFaultsPerKey} armed faults already, the most a key may hold; clear them with DELETE /__mock/faults (or /__mock/keys/${key}/faults).`,
       code: 'too_many_faults',
       param: 'operation',
     });

@@ -75,7 +75,8 @@ export async function openEventFeed(core: Core, start: FeedStart): Promise<Event
   /** Jobs not ended when last seen, with the status then (their status moves with the clock). */
   const live = new Map<string, { job: JobRecord; status: string }>();
   /** When each realtime job in `live` next changes status: only those due are looked at. */
-  const due = new TinyQueue<{ atMs: number; id: string }>([], (a, b) => a.atMs - b.atMs);
+  const byTime = (a: { atMs: number }, b: { atMs: number }): number => a.atMs - b.atMs;
+  let due = new TinyQueue<{ atMs: number; id: string }>([], byTime);
   const sentJobs = new Map<string, string>();
   const sentKeys = new Map<string, string>();
   const noticedKeys = new Set<string>();
@@ -91,8 +92,7 @@ export async function openEventFeed(core: Core, start: FeedStart): Promise<Event
   /** Remembers every job and key as they are now, saying nothing of them. */
   const learnEverything = async (nowMs: number): Promise<void> => {
     live.clear();
-    due.data.length = 0;
-    due.length = 0;
+    due = new TinyQueue<{ atMs: number; id: string }>([], byTime);
     sentJobs.clear();
     sentKeys.clear();
     for (const job of await store.jobs()) remember(jobSummary(job, nowMs, start.origin), job, nowMs);

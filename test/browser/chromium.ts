@@ -18,9 +18,10 @@ export function browserTestsRun(): boolean {
 
 export const skippedNote = `(skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`;
 
-export function launchChromium(): Promise<Browser> {
+/** Headless Chromium with the flags every browser test needs here (no sandbox as root, no GPU, no network of its own). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
   });
 }

@@ -1,13 +1,12 @@
 // A browser plays the served MP4: Debian's Chromium, headless, loads result.url from the running
 // mock into a <video>, reads its duration and frame size, shows its picture and plays it to the end.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeHttpMockServer, type RunningMockServer } from '../../mocks/node-http.js';
 import { completedJob } from '../support/completed-job.js';
+import { browserTestsRun, launchChromium, skippedNote } from './chromium.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
+const haveChromium = browserTestsRun();
 const KEY = 'sk-aig-video-element';
 
 let server: RunningMockServer;
@@ -17,10 +16,7 @@ let page: Page;
 beforeAll(async () => {
   if (!haveChromium) return;
   server = await startNodeHttpMockServer({ port: 0, timing: 'steps' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  });
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   page = await browser.newPage();
   // A page on the mock's own origin, so the canvas may read the video's pixels.
   await page.goto(`${server.origin}/__mock/health`);
@@ -62,7 +58,7 @@ function playInPage(url: string) {
   }, url);
 }
 
-describe.skipIf(!haveChromium)(haveChromium ? 'a <video> in Chromium' : `a <video> in Chromium (skipped: no Chromium at ${CHROMIUM}; apt-get install chromium)`, () => {
+describe.skipIf(!haveChromium)(`a <video> in Chromium${haveChromium ? '' : ` ${skippedNote}`}`, () => {
   it.each([
     ['5 s 1920x1080', 5, '16:9', '1080p'],
     ['20 s 480x854', 20, '9:16', '480p'],
