@@ -1,0 +1,284 @@
+// The Lua scripts of the Redis store (docs/decisions/014): every operation where a read decides a
+// write runs as one script, so Redis executes it whole, with no other client's command in between.
+// Each script takes the key prefix as ARGV[1] and the bound on accounts as ARGV[2], and builds its
+// keys from the prefix (one Redis, not a cluster: see the decision). Numbers go back to the client
+// as the strings Redis stored, never as Lua numbers (a Lua number becomes an integer reply, cut).
+//
+// Key layout under the prefix P:
+//   clock                   the shared clock offset (ms)
+//   seq:<name>              sequence counters (request ids in blocks, fault ids one by one)
+//   tick                    a counter that orders uses of accounts and faults (least recent first)
+//   accounts                zset: key fingerprint -> tick of its last use (bounded: the oldest evicted)
+//   account:<key>           hash: balance, spent, refunded, seq (decisions), wstart, wcount (rate window)
+//   jobs:n                  counter: creation order of jobs
+//   jobs                    zset: job id -> creation order (every job)
+//   job:<id>                hash: r (the record as JSON), p:<field> (a changed field, JSON), wd (webhook
+//                           handed out), and what the scripts read: key, created, cost, hook
+//   keyjobs:<key>           zset: the key's job ids -> creation order
+//   refunds:<key>           zset: the key's failing jobs not refunded yet -> creation order
+//   webhooks                zset: job ids whose webhook event is not handed out yet -> creation order
+//   faults:<key>            list: the key's armed faults (JSON), first armed first
+//   faultkeys               zset: keys with armed faults -> tick of their first fault (bounded)
+//   journal                 zset: entry JSON -> its seq
+//   journal:seq             counter: journal numbers
+
+const prelude = `
+local P = ARGV[1]
+local MAX_ACCOUNTS = tonumber(ARGV[2])
+
+-- The key's account, created on first use (the least recently used evicted beyond the bound); marks it used.
+local function account(key, starting)
+  local a = P .. 'account:' .. key
+  local accounts = P .. 'accounts'
+  if redis.call('EXISTS', a) == 0 then
+    while redis.call('ZCARD', accounts) >= MAX_ACCOUNTS do
+      local oldest = redis.call('ZPOPMIN', accounts)
+      if #oldest == 0 then break end
+      redis.call('DEL', P .. 'account:' .. oldest[1])
+    end
+    redis.call('HSET', a, 'balance', starting, 'spent', 0, 'refunded', 0, 'seq', 0, 'wstart', 0, 'wcount', 0)
+  end
+  redis.call('ZADD', accounts, redis.call('INCR', P .. 'tick'), key)
+  return a
+end
+
+local function wallet(key, a)
+  local w = redis.call('HMGET', a, 'balance', 'spent', 'refunded')
+  return { key, w[1], w[2], w[3] }
+end
+
+local function removeJob(id)
+  local j = P .. 'job:' .. id
+  local key = redis.call('HGET', j, 'key')
+  if key then
+    redis.call('ZREM', P .. 'keyjobs:' .. key, id)
+    redis.call('ZREM', P .. 'refunds:' .. key, id)
+  end
+  redis.call('ZREM', P .. 'jobs', id)
+  redis.call('ZREM', P .. 'webhooks', id)
+  redis.call('DEL', j)
+end
+`;
+
+const script = (body: string): string => `${prelude}\n${body}`;
+
+/** ARGV: P, max, key, nowMs, rpm, windowMs, startingCents -> { seq, windowStart, windowCount, limited, faultsArmed, refundsPending } */
+const admit = script(`
+local key = ARGV[3]
+local now = tonumber(ARGV[4])
+local rpm = tonumber(ARGV[5])
+local a = account(key, ARGV[7])
+local f = redis.call('HMGET', a, 'wstart', 'wcount', 'seq')
+local wstart = f[1]
+local wcount = tonumber(f[2])
+if now - tonumber(wstart) >= tonumber(ARGV[6]) or now < tonumber(wstart) then
+  wstart = ARGV[4]
+  wcount = 0
+end
+local limited = 0
+if wcount >= rpm then limited = 1 else wcount = wcount + 1 end
+redis.call('HSET', a, 'wstart', wstart, 'wcount', wcount, 'seq', tonumber(f[3]) + 1)
+local armed = redis.call('EXISTS', P .. 'faults:' .. key)
+local pending = 0
+if redis.call('ZCARD', P .. 'refunds:' .. key) > 0 then pending = 1 end
+return { f[3], wstart, tostring(wcount), limited, armed, pending }
+`);
+
+/** ARGV: P, max, key, startingCents -> wallet */
+const walletOf = script(`
+return wallet(ARGV[3], account(ARGV[3], ARGV[4]))
+`);
+
+/** ARGV: P, max, key, startingCents, balanceCents -> wallet */
+const setBalance = script(`
+local a = account(ARGV[3], ARGV[4])
+redis.call('HSET', a, 'balance', ARGV[5])
+return wallet(ARGV[3], a)
+`);
+
+/** ARGV: P, max, key, startingCents, cents -> wallet */
+const credit = script(`
+local a = account(ARGV[3], ARGV[4])
+local cents = tonumber(ARGV[5])
+local w = redis.call('HMGET', a, 'balance', 'refunded')
+redis.call('HSET', a, 'balance', tonumber(w[1]) + cents, 'refunded', tonumber(w[2]) + cents)
+return wallet(ARGV[3], a)
+`);
+
+/**
+ * ARGV: P, max, key, startingCents, id, costCents, nowMs, maxJobs, ttlMs, pendingRefund (0/1),
+ * pendingWebhook (0/1), then the job's hash as field, value, ... -> { ok (0/1), wallet, evicted jobs (hashes) }
+ */
+const createJob = script(`
+local key = ARGV[3]
+local id = ARGV[5]
+local cost = tonumber(ARGV[6])
+local now = tonumber(ARGV[7])
+local maxJobs = tonumber(ARGV[8])
+local ttl = tonumber(ARGV[9])
+local a = account(key, ARGV[4])
+local w = redis.call('HMGET', a, 'balance', 'spent')
+if tonumber(w[1]) < cost then return { 0, wallet(key, a), {} } end
+local jobs = P .. 'jobs'
+local evicted = {}
+while true do
+  local oldest = redis.call('ZRANGE', jobs, 0, 0)
+  if #oldest == 0 then break end
+  local created = tonumber(redis.call('HGET', P .. 'job:' .. oldest[1], 'created'))
+  local expired = created == nil or created + ttl <= now
+  if not expired and redis.call('ZCARD', jobs) < maxJobs then break end
+  evicted[#evicted + 1] = redis.call('HGETALL', P .. 'job:' .. oldest[1])
+  removeJob(oldest[1])
+end
+redis.call('HSET', a, 'balance', tonumber(w[1]) - cost, 'spent', tonumber(w[2]) + cost)
+local j = P .. 'job:' .. id
+removeJob(id)
+redis.call('HSET', j, unpack(ARGV, 12))
+local order = redis.call('INCR', P .. 'jobs:n')
+redis.call('ZADD', jobs, order, id)
+redis.call('ZADD', P .. 'keyjobs:' .. key, order, id)
+if ARGV[10] == '1' then redis.call('ZADD', P .. 'refunds:' .. key, order, id) end
+if ARGV[11] == '1' then redis.call('ZADD', P .. 'webhooks', order, id) end
+return { 1, wallet(key, a), evicted }
+`);
+
+/** ARGV: P, max, id, nowMs, step (0/1) -> { previous lastPollMs (JSON), job hash } or nil */
+const recordPoll = script(`
+local j = P .. 'job:' .. ARGV[3]
+if redis.call('EXISTS', j) == 0 then return false end
+local previous = redis.call('HGET', j, 'p:lastPollMs')
+redis.call('HSET', j, 'p:lastPollMs', ARGV[4])
+if ARGV[5] == '1' then redis.call('HINCRBY', j, 'p:polls', 1) end
+return { previous or 'null', redis.call('HGETALL', j) }
+`);
+
+/** ARGV: P, max, id, then p:<field>, JSON, ... -> job hash or nil */
+const patchJob = script(`
+local j = P .. 'job:' .. ARGV[3]
+if redis.call('EXISTS', j) == 0 then return false end
+if #ARGV > 3 then redis.call('HSET', j, unpack(ARGV, 4)) end
+return redis.call('HGETALL', j)
+`);
+
+/** ARGV: P, max, id, startingCents -> wallet, or nil when refunded already or gone */
+const refundJob = script(`
+local id = ARGV[3]
+local j = P .. 'job:' .. id
+local f = redis.call('HMGET', j, 'key', 'cost', 'p:refunded')
+if not f[1] or f[3] == 'true' then return false end
+redis.call('HSET', j, 'p:refunded', 'true')
+redis.call('ZREM', P .. 'refunds:' .. f[1], id)
+local a = account(f[1], ARGV[4])
+local cost = tonumber(f[2])
+local w = redis.call('HMGET', a, 'balance', 'refunded')
+redis.call('HSET', a, 'balance', tonumber(w[1]) + cost, 'refunded', tonumber(w[2]) + cost)
+return wallet(f[1], a)
+`);
+
+/** ARGV: P, max, id -> 1 for the one caller that got the event, else 0 */
+const claimWebhook = script(`
+local id = ARGV[3]
+local j = P .. 'job:' .. id
+redis.call('ZREM', P .. 'webhooks', id)
+local f = redis.call('HMGET', j, 'hook', 'wd')
+if f[1] ~= '1' or f[2] == '1' then return 0 end
+redis.call('HSET', j, 'wd', '1')
+return 1
+`);
+
+/** ARGV: P, max, key, fault JSON, maxPerKey -> 1 when armed, 0 when the key holds maxPerKey already */
+const armFault = script(`
+local key = ARGV[3]
+local l = P .. 'faults:' .. key
+local keys = P .. 'faultkeys'
+if redis.call('EXISTS', l) == 0 then
+  while redis.call('ZCARD', keys) >= MAX_ACCOUNTS do
+    local oldest = redis.call('ZPOPMIN', keys)
+    if #oldest == 0 then break end
+    redis.call('DEL', P .. 'faults:' .. oldest[1])
+  end
+end
+if redis.call('LLEN', l) >= tonumber(ARGV[5]) then return 0 end
+redis.call('RPUSH', l, ARGV[4])
+redis.call('ZADD', keys, 'NX', redis.call('INCR', P .. 'tick'), key)
+return 1
+`);
+
+/** ARGV: P, max, key, operationId -> the fault as it was (JSON), or nil */
+const takeFault = script(`
+local key = ARGV[3]
+local l = P .. 'faults:' .. key
+local items = redis.call('LRANGE', l, 0, -1)
+for i, raw in ipairs(items) do
+  local fault = cjson.decode(raw)
+  if fault.operation == ARGV[4] or fault.operation == '*' then
+    if fault.remaining <= 1 then
+      redis.call('LSET', l, i - 1, '')
+      redis.call('LREM', l, 1, '')
+      if redis.call('EXISTS', l) == 0 then redis.call('ZREM', P .. 'faultkeys', key) end
+    else
+      fault.remaining = fault.remaining - 1
+      redis.call('LSET', l, i - 1, cjson.encode(fault))
+    end
+    return raw
+  end
+end
+return false
+`);
+
+/** ARGV: P, max, entry JSON (without seq), limit -> seq */
+const appendJournal = script(`
+local seq = redis.call('INCR', P .. 'journal:seq')
+local limit = tonumber(ARGV[4])
+if limit > 0 then
+  local journal = P .. 'journal'
+  redis.call('ZADD', journal, seq, '{"seq":' .. seq .. ',' .. string.sub(ARGV[3], 2))
+  local n = redis.call('ZCARD', journal)
+  if n > limit then redis.call('ZREMRANGEBYRANK', journal, 0, n - limit - 1) end
+end
+return seq
+`);
+
+/** ARGV: P, max -> jobs removed. Keeps the clock, the sequences and the journal's numbering. */
+const resetAll = script(`
+local jobs = redis.call('ZRANGE', P .. 'jobs', 0, -1)
+for _, id in ipairs(jobs) do
+  local key = redis.call('HGET', P .. 'job:' .. id, 'key')
+  if key then redis.call('DEL', P .. 'keyjobs:' .. key, P .. 'refunds:' .. key) end
+  redis.call('DEL', P .. 'job:' .. id)
+end
+for _, key in ipairs(redis.call('ZRANGE', P .. 'accounts', 0, -1)) do redis.call('DEL', P .. 'account:' .. key) end
+for _, key in ipairs(redis.call('ZRANGE', P .. 'faultkeys', 0, -1)) do redis.call('DEL', P .. 'faults:' .. key) end
+redis.call('DEL', P .. 'jobs', P .. 'accounts', P .. 'faultkeys', P .. 'webhooks', P .. 'journal')
+return #jobs
+`);
+
+/** ARGV: P, max, key -> jobs removed (the journal's entries of the key are removed by the client). */
+const resetKey = script(`
+local key = ARGV[3]
+local ids = redis.call('ZRANGE', P .. 'keyjobs:' .. key, 0, -1)
+for _, id in ipairs(ids) do removeJob(id) end
+redis.call('DEL', P .. 'keyjobs:' .. key, P .. 'refunds:' .. key, P .. 'account:' .. key, P .. 'faults:' .. key)
+redis.call('ZREM', P .. 'accounts', key)
+redis.call('ZREM', P .. 'faultkeys', key)
+return #ids
+`);
+
+export const redisScripts = {
+  aigwAdmit: admit,
+  aigwWallet: walletOf,
+  aigwSetBalance: setBalance,
+  aigwCredit: credit,
+  aigwCreateJob: createJob,
+  aigwRecordPoll: recordPoll,
+  aigwPatchJob: patchJob,
+  aigwRefundJob: refundJob,
+  aigwClaimWebhook: claimWebhook,
+  aigwArmFault: armFault,
+  aigwTakeFault: takeFault,
+  aigwAppendJournal: appendJournal,
+  aigwResetAll: resetAll,
+  aigwResetKey: resetKey,
+} as const;
+
+export type RedisScriptName = keyof typeof redisScripts;

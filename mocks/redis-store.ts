@@ -1,0 +1,449 @@
+import type { Redis } from 'ioredis';
+import {
+  StoreUnavailableError,
+  type Admission,
+  type AdmitLimits,
+  type CreateJobResult,
+  type Fault,
+  type JobLimits,
+  type JobPatch,
+  type JobQuery,
+  type JobRecord,
+  type JournalEntry,
+  type JournalQuery,
+  type SequenceName,
+  type Store,
+  type WalletRecord,
+} from '../src/sim/store.js';
+import { redisScripts, type RedisScriptName } from './redis-scripts.js';
+
+export interface RedisStoreOptions {
+  /** Prefix of every key the store writes, so that several mocks can share one Redis. Default `aigw:`. */
+  prefix?: string;
+  /** Wallets, limiters and faults are kept for at most this many keys (least recently used evicted). Default 10000. */
+  maxAccounts?: number;
+  /** A command without an answer after this long fails, and the request is answered 503. Default 2000 ms. */
+  commandTimeoutMs?: number;
+  /** How long `createRedisStore` waits for the first connection before it gives up. Default 5000 ms. */
+  connectTimeoutMs?: number;
+  /** Where the store says that Redis went away and came back (once per outage). Default stderr. */
+  log?: ((line: string) => void) | null;
+}
+
+/** Request ids are taken from Redis in blocks of this many (a round trip per block, not per request). */
+const REQUEST_BLOCK = 256;
+
+/** Redis answers that mean "not now" (loading, busy, out of memory, a read-only replica), not a bug. */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|OOM|READONLY|NOREPLICAS|NOSCRIPT)\b/;
+
+/** The URL with its password hidden, for logs and messages. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+/** Checks that a `--store`/`store` string names a Redis server; answers a message naming what is wrong, or null. */
+export function redisUrlProblem(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `'${url}' is not a URL; expected redis://host:6379/0`;
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return `'${redactRedisUrl(url)}' is not a redis:// or rediss:// URL`;
+  if (parsed.hostname === '') return `'${redactRedisUrl(url)}' names no host; expected redis://host:6379/0`;
+  const db = parsed.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d{1,2}$/.test(db)) return `'${redactRedisUrl(url)}': the database must be a number (redis://host:6379/0), not '${db}'`;
+  return null;
+}
+
+const walletFrom = (reply: unknown): WalletRecord => {
+  const [key, balance, spent, refunded] = reply as [string, string, string, string];
+  return { key, balanceCents: Number(balance), spentCents: Number(spent), refundedCents: Number(refunded) };
+};
+
+/** The hash a job is kept in: the record as JSON, the fields the scripts read, and the fields that change. */
+function jobHash(job: JobRecord): string[] {
+  return [
+    'r',
+    JSON.stringify(job),
+    'key',
+    job.key,
+    'created',
+    String(job.createdMs),
+    'cost',
+    String(job.costCents),
+    'hook',
+    job.webhook === null ? '0' : '1',
+    'wd',
+    job.webhook?.done === true ? '1' : '0',
+    'p:polls',
+    JSON.stringify(job.polls),
+    'p:lastPollMs',
+    JSON.stringify(job.lastPollMs),
+    'p:refunded',
+    JSON.stringify(job.refunded),
+  ];
+}
+
+/** The record back from its hash (`HGETALL` as a flat list or an object): the JSON, with every changed field over it. */
+function jobFrom(hash: unknown): JobRecord | null {
+  const fields: Record<string, string> = {};
+  if (Array.isArray(hash)) {
+    for (let i = 0; i + 1 < hash.length; i += 2) fields[String(hash[i])] = String(hash[i + 1]);
+  } else if (hash !== null && typeof hash === 'object') Object.assign(fields, hash);
+  const raw = fields['r'];
+  if (raw === undefined) return null;
+  const job = JSON.parse(raw) as JobRecord & Record<string, unknown>;
+  for (const [field, value] of Object.entries(fields)) {
+    if (field.startsWith('p:')) job[field.slice(2)] = JSON.parse(value) as unknown;
+  }
+  if (job.webhook !== null) job.webhook = { ...job.webhook, done: fields['wd'] === '1' };
+  return job;
+}
+
+type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
+
+/**
+ * The simulation's state in Redis, shared by every process that names the same server and prefix
+ * (docs/decisions/014). Each operation is one Lua script or one command, so it is atomic across
+ * replicas; reads that decide writes never leave Redis. When Redis cannot be reached, operations
+ * fail at once (no offline queue) or after `commandTimeoutMs`, with `StoreUnavailableError`, which
+ * the simulation answers as a 503 with Retry-After; the client reconnects by itself.
+ */
+export class RedisStore implements Store {
+  readonly kind = 'redis';
+  readonly prefix: string;
+  readonly url: string;
+  private readonly maxAccounts: string;
+  private readonly log: (line: string) => void;
+  private readonly blocks = new Map<SequenceName, { next: number; end: number }>();
+  private readonly refills = new Map<SequenceName, Promise<void>>();
+  /** Until the first connection is ready, `connect` reports failures, not the outage log. */
+  private down = true;
+  private starting = true;
+  private closed = false;
+
+  constructor(
+    private readonly redis: Redis,
+    url: string,
+    options: RedisStoreOptions = {},
+  ) {
+    this.url = redactRedisUrl(url);
+    this.prefix = options.prefix ?? 'aigw:';
+    this.maxAccounts = String(options.maxAccounts ?? 10_000);
+    this.log = options.log === null ? () => undefined : (options.log ?? ((line) => void process.stderr.write(`${line}\n`)));
+    redis.on('error', (error: Error) => this.wentDown(error.message));
+    redis.on('close', () => this.wentDown('connection closed'));
+    redis.on('ready', () => this.cameBack());
+  }
+
+  /** Resolves once the first connection is ready; rejects (and closes) when it is not ready in time. */
+  async connect(timeoutMs: number): Promise<this> {
+    const { redis } = this;
+    if (redis.status !== 'ready') await this.firstReady(timeoutMs);
+    this.starting = false;
+    this.down = false;
+    return this;
+  }
+
+  private async firstReady(timeoutMs: number): Promise<void> {
+    const { redis } = this;
+    await new Promise<void>((ready, fail) => {
+      let lastError = 'no answer';
+      const onError = (error: Error): void => {
+        lastError = error.message;
+      };
+      const done = (error: Error | null): void => {
+        clearTimeout(timer);
+        redis.off('ready', onReady);
+        redis.off('error', onError);
+        if (error === null) ready();
+        else fail(error);
+      };
+      const onReady = (): void => done(null);
+      const timer = setTimeout(() => done(new StoreUnavailableError(`Redis at ${this.url} did not answer within ${timeoutMs} ms (${lastError})`)), timeoutMs);
+      redis.on('ready', onReady);
+      redis.on('error', onError);
+    }).catch(async (error: unknown) => {
+      await this.close();
+      throw error;
+    });
+  }
+
+  async clockOffset(): Promise<number> {
+    return Number((await this.run(() => this.redis.get(this.key('clock')))) ?? 0);
+  }
+
+  async advanceClock(ms: number): Promise<number> {
+    return this.run(() => this.redis.incrby(this.key('clock'), ms));
+  }
+
+  async nextSequence(name: SequenceName): Promise<number> {
+    for (;;) {
+      const block = this.blocks.get(name);
+      if (block !== undefined && block.next <= block.end) return block.next++;
+      let refill = this.refills.get(name);
+      if (refill === undefined) {
+        const size = name === 'request' ? REQUEST_BLOCK : 1;
+        refill = this.run(() => this.redis.incrby(this.key(`seq:${name}`), size))
+          .then((end) => void this.blocks.set(name, { next: end - size + 1, end }))
+          .finally(() => this.refills.delete(name));
+        this.refills.set(name, refill);
+      }
+      await refill;
+    }
+  }
+
+  async admit(key: string, nowMs: number, limits: AdmitLimits): Promise<Admission> {
+    const reply = (await this.script('aigwAdmit', key, nowMs, limits.rpm, limits.windowMs, limits.startingCents)) as [string, string, string, number, number, number];
+    const [seq, windowStart, windowCount, limited, armed, pending] = reply;
+    return {
+      seq: Number(seq),
+      windowStartMs: Number(windowStart),
+      windowCount: Number(windowCount),
+      limited: limited === 1,
+      faultsArmed: armed === 1,
+      refundsPending: pending === 1,
+    };
+  }
+
+  async wallet(key: string, startingCents: number): Promise<WalletRecord> {
+    return walletFrom(await this.script('aigwWallet', key, startingCents));
+  }
+
+  async setBalance(key: string, balanceCents: number, startingCents: number): Promise<WalletRecord> {
+    return walletFrom(await this.script('aigwSetBalance', key, startingCents, balanceCents));
+  }
+
+  async credit(key: string, cents: number, startingCents: number): Promise<WalletRecord> {
+    return walletFrom(await this.script('aigwCredit', key, startingCents, cents));
+  }
+
+  async createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult> {
+    const pendingRefund = job.outcome === 'failed' && !job.refunded;
+    const pendingWebhook = job.webhook !== null && !job.webhook.done;
+    const [ok, wallet, evicted] = (await this.script(
+      'aigwCreateJob',
+      job.key,
+      limits.startingCents,
+      job.id,
+      job.costCents,
+      limits.nowMs,
+      limits.maxJobs,
+      limits.ttlMs,
+      pendingRefund ? 1 : 0,
+      pendingWebhook ? 1 : 0,
+      ...jobHash(job),
+    )) as [number, unknown, unknown[]];
+    if (ok !== 1) return { ok: false, wallet: walletFrom(wallet) };
+    return { ok: true, wallet: walletFrom(wallet), evicted: evicted.map(jobFrom).filter((j): j is JobRecord => j !== null) };
+  }
+
+  async getJob(id: string): Promise<JobRecord | null> {
+    return jobFrom(await this.run(() => this.redis.hgetall(this.key(`job:${id}`))));
+  }
+
+  async recordPoll(id: string, nowMs: number, step: boolean): Promise<{ job: JobRecord; previousPollMs: number | null } | null> {
+    const reply = (await this.script('aigwRecordPoll', id, JSON.stringify(nowMs), step ? 1 : 0)) as [string, unknown] | null;
+    if (reply === null) return null;
+    const job = jobFrom(reply[1]);
+    return job === null ? null : { job, previousPollMs: JSON.parse(reply[0]) as number | null };
+  }
+
+  async patchJob(id: string, patch: JobPatch): Promise<JobRecord | null> {
+    const fields = Object.entries(patch).flatMap(([name, value]) => (value === undefined ? [] : [`p:${name}`, JSON.stringify(value)]));
+    return jobFrom(await this.script('aigwPatchJob', id, ...fields));
+  }
+
+  async refundJob(id: string, startingCents: number): Promise<WalletRecord | null> {
+    const reply = await this.script('aigwRefundJob', id, startingCents);
+    return reply === null ? null : walletFrom(reply);
+  }
+
+  async claimWebhook(id: string): Promise<boolean> {
+    return (await this.script('aigwClaimWebhook', id)) === 1;
+  }
+
+  async jobs(query: JobQuery = {}): Promise<JobRecord[]> {
+    const key = query.key ?? null;
+    let ids: string[];
+    let filter: (job: JobRecord) => boolean = () => true;
+    if (query.pendingRefund === true && key !== null) ids = await this.range(`refunds:${key}`);
+    else if (query.pendingRefund === true) {
+      ids = await this.range('jobs');
+      filter = (job) => job.outcome === 'failed' && !job.refunded;
+    } else if (query.pendingWebhook === true) {
+      ids = await this.range('webhooks');
+      if (key !== null) filter = (job) => job.key === key;
+    } else ids = await this.range(key === null ? 'jobs' : `keyjobs:${key}`, query.limit);
+    const hashes = await this.run(() => Promise.all(ids.map((id) => this.redis.hgetall(this.key(`job:${id}`)))));
+    const found = hashes.map(jobFrom).filter((job): job is JobRecord => job !== null && filter(job));
+    return query.limit === undefined ? found : found.slice(-query.limit);
+  }
+
+  async armFault(key: string, fault: Fault, maxPerKey: number): Promise<Fault | null> {
+    const armed = await this.script('aigwArmFault', key, JSON.stringify(fault), maxPerKey);
+    return armed === 1 ? { ...fault } : null;
+  }
+
+  async takeFault(key: string, operationId: string): Promise<Fault | null> {
+    const raw = (await this.script('aigwTakeFault', key, operationId)) as string | null;
+    return raw === null ? null : (JSON.parse(raw) as Fault);
+  }
+
+  async faults(key: string): Promise<Fault[]> {
+    const items = await this.run(() => this.redis.lrange(this.key(`faults:${key}`), 0, -1));
+    return items.map((raw) => JSON.parse(raw) as Fault);
+  }
+
+  async clearFaults(key: string): Promise<void> {
+    await this.run(() => this.redis.multi().del(this.key(`faults:${key}`)).zrem(this.key('faultkeys'), key).exec());
+  }
+
+  async appendJournal(entry: Omit<JournalEntry, 'seq'>, limit: number): Promise<JournalEntry> {
+    const seq = await this.script('aigwAppendJournal', JSON.stringify(entry), limit);
+    return { seq: Number(seq), ...entry };
+  }
+
+  async journal(query: JournalQuery = {}): Promise<JournalEntry[]> {
+    const { key = null, afterSeq = 0, limit } = query;
+    const raw = await this.run(() => this.redis.zrangebyscore(this.key('journal'), `(${afterSeq}`, '+inf'));
+    const found = raw.map((entry) => JSON.parse(entry) as JournalEntry).filter((e) => key === null || e.key === key);
+    return limit === undefined ? found : found.slice(-limit);
+  }
+
+  async clearJournal(key: string | null): Promise<void> {
+    const journal = this.key('journal');
+    if (key === null) {
+      await this.run(() => this.redis.del(journal));
+      return;
+    }
+    // Removing the key's entries by value: an entry appended meanwhile is not among them, as if the
+    // clear had happened before it.
+    const raw = await this.run(() => this.redis.zrange(journal, '0', '-1'));
+    const mine = raw.filter((entry) => (JSON.parse(entry) as JournalEntry).key === key);
+    for (let i = 0; i < mine.length; i += 500) {
+      const chunk = mine.slice(i, i + 500);
+      await this.run(() => this.redis.zrem(journal, ...chunk));
+    }
+  }
+
+  async reset(key: string | null): Promise<number> {
+    if (key === null) return Number(await this.script('aigwResetAll'));
+    const removed = Number(await this.script('aigwResetKey', key));
+    await this.clearJournal(key);
+    return removed;
+  }
+
+  async counts(): Promise<{ jobs: number; keys: number }> {
+    const [jobs, keys] = await this.run(() => Promise.all([this.redis.zcard(this.key('jobs')), this.redis.zcard(this.key('accounts'))]));
+    return { jobs, keys };
+  }
+
+  async commit(): Promise<void> {
+    // Every operation was written when it returned: nothing waits for the end of the unit of work.
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.redis.quit();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  /** Deletes every key under the prefix (for tests and tools; `reset` keeps the clock and the sequences). */
+  async destroy(): Promise<void> {
+    const stream = this.redis.scanStream({ match: `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, count: 500 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length > 0) await this.run(() => this.redis.unlink(...keys));
+    }
+    this.blocks.clear();
+  }
+
+  private key(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
+  private range(name: string, limit?: number): Promise<string[]> {
+    return this.run(() => this.redis.zrange(this.key(name), limit === undefined ? '0' : String(-limit), '-1'));
+  }
+
+  private script(name: RedisScriptName, ...args: (string | number)[]): Promise<unknown> {
+    const call = (this.redis as unknown as Record<RedisScriptName, ScriptCall>)[name];
+    return this.run(() => call.call(this.redis, this.prefix, this.maxAccounts, ...args));
+  }
+
+  /** Runs commands; a connection failure becomes StoreUnavailableError (the simulation answers 503). */
+  private async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreUnavailableError(`the Redis store at ${this.url} is closed`);
+    try {
+      const result = await work();
+      if (this.down && this.redis.status === 'ready') this.cameBack();
+      return result;
+    } catch (error) {
+      const name = (error as Error).name;
+      const message = (error as Error).message ?? String(error);
+      if (name === 'ReplyError' && !TRANSIENT_REPLY.test(message)) throw error;
+      this.wentDown(message);
+      throw new StoreUnavailableError(`Redis at ${this.url}: ${message}`);
+    }
+  }
+
+  private wentDown(reason: string): void {
+    if (this.down || this.closed || this.starting) return;
+    this.down = true;
+    this.log(`aigw-video: the Redis store at ${this.url} is unavailable (${reason}); answering 503 with Retry-After until it is back.`);
+  }
+
+  private cameBack(): void {
+    if (!this.down || this.closed || this.starting) return;
+    this.down = false;
+    this.log(`aigw-video: the Redis store at ${this.url} is back.`);
+  }
+}
+
+/**
+ * Connects to Redis and answers a store over it (`redis://host:6379/0`). The Redis client
+ * (`ioredis`, an optional peer dependency) is loaded here, on first use, never by a mock that keeps
+ * its state in memory.
+ */
+export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
+  const problem = redisUrlProblem(url);
+  if (problem !== null) throw new TypeError(`store: ${problem}.`);
+  let Client: typeof Redis;
+  try {
+    ({ Redis: Client } = await import('ioredis'));
+  } catch {
+    throw new Error("The Redis store needs the 'ioredis' package: npm install ioredis@6");
+  }
+  const { commandTimeoutMs = 2000, connectTimeoutMs = 5000 } = options;
+  const store = new RedisStore(
+    new Client(url, {
+      // Fail fast while Redis is away (the request is answered 503), and never resend a command the
+      // caller was told had failed: a create must not be charged twice.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: commandTimeoutMs,
+      connectTimeout: Math.min(connectTimeoutMs, 10_000),
+      // Reconnect for as long as it takes, at most a second apart.
+      retryStrategy: (times) => Math.min(50 * times, 1000),
+      // Requests in flight share round trips: commands issued in one tick go out as one write.
+      enableAutoPipelining: true,
+      scripts: Object.fromEntries(Object.entries(redisScripts).map(([name, lua]) => [name, { lua, numberOfKeys: 0 }])),
+      connectionName: 'aigw-video-mock',
+    }),
+    url,
+    options,
+  );
+  return store.connect(connectTimeoutMs);
+}
