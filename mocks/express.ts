@@ -2,8 +2,10 @@ import express, { type Express } from 'express';
 import type { Simulation } from '../src/sim/simulation.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
 import {
+  closingStore,
   createMockListener,
   listenMock,
+  openStore,
   serverPolicy,
   type MockAppOptions,
   type MockServerOptions,
@@ -34,8 +36,14 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
 /** Starts the Express app over HTTP. Binds 127.0.0.1 unless told otherwise. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
-  const { port: _port, host: _host, requestTimeoutMs: _timeout, ...appOptions } = options;
+  const { port: _port, host: _host, requestTimeoutMs: _timeout, store: _store, storePrefix: _prefix, ...appOptions } = options;
   const policy = serverPolicy(options);
-  const app = createMockApp({ ...appOptions, adminEnabled: policy.adminEnabled, cors: policy.cors });
-  return listenMock(app, app.locals.simulation, options, policy.adminEnabled, app.locals.webhooks);
+  const { store, owned } = await openStore(options);
+  try {
+    const app = createMockApp({ ...appOptions, ...(store === undefined ? {} : { store }), adminEnabled: policy.adminEnabled, cors: policy.cors });
+    return closingStore(await listenMock(app, app.locals.simulation, options, policy.adminEnabled, app.locals.webhooks), store, owned);
+  } catch (error) {
+    if (owned) await store?.close();
+    throw error;
+  }
 }

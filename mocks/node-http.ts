@@ -9,6 +9,7 @@ import { createSimulation, type Simulation, type SimulationSetup } from '../src/
 import type { Responder } from '../src/replay/responder.js';
 import { dashboardFile, isDashboardPath } from './dashboard-files.js';
 import { pumpEvents } from './event-stream.js';
+import type { Store } from '../src/sim/store.js';
 import { corsHeaders, isLoopback, type CorsOption } from './http-policy.js';
 import { adapterRequestId, answerClientError, answerExpectation, answerInternalError, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
 import { formatLogLine } from './log-line.js';
@@ -30,7 +31,14 @@ export interface MockAppOptions extends SimulationSetup {
   replay?: Responder | null;
 }
 
-export interface MockServerOptions extends MockAppOptions {
+export interface MockServerOptions extends Omit<MockAppOptions, 'store'> {
+  /**
+   * Where the state lives: a `Store`, `redis://host:6379/0` (shared by every server naming the same
+   * Redis and prefix; closed with the server), or `memory` (the default, this process only).
+   */
+  store?: Store | string;
+  /** Prefix of the Redis store's keys, so that several mocks share one Redis. Default `aigw:`. */
+  storePrefix?: string;
   /** Default 4010; 0 picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -49,8 +57,34 @@ export interface RunningMockServer {
   simulation: Simulation;
   /** Whether `/__mock/*` answers (off on a public address without an admin token). */
   adminEnabled: boolean;
-  /** Stops listening and ends open connections. */
+  /** Stops listening and ends open connections (and closes a store it opened from a URL). */
   close(): Promise<void>;
+}
+
+/**
+ * The store a server's options name: a `Store` as given, a new Redis store for a `redis://` URL
+ * (the Redis client is loaded only then), or none (the simulation's in-memory default).
+ */
+export async function openStore(options: MockServerOptions): Promise<{ store: Store | undefined; owned: boolean }> {
+  const { store, storePrefix } = options;
+  if (store === undefined || store === 'memory') return { store: undefined, owned: false };
+  if (typeof store !== 'string') return { store, owned: false };
+  if ((options.stateFile ?? null) !== null) {
+    throw new TypeError(`stateFile keeps the in-memory store in a file; the state is in Redis already with store '${store}': give one or the other.`);
+  }
+  const { createRedisStore } = await import('./redis-store.js');
+  const opened = await createRedisStore(store, {
+    maxAccounts: resolveConfig(options).maxAccounts,
+    ...(storePrefix === undefined ? {} : { prefix: storePrefix }),
+  });
+  return { store: opened, owned: true };
+}
+
+/** Stops a running server, then closes the store it opened. */
+export function closingStore(server: RunningMockServer, store: Store | undefined, owned: boolean): RunningMockServer {
+  if (!owned || store === undefined) return server;
+  const close = server.close;
+  return { ...server, close: () => close().finally(() => store.close()) };
 }
 
 /** A node:http request listener serving the mock, with the simulation behind it. */
@@ -252,8 +286,14 @@ export async function listenMock(
 
 /** Starts the mock on node:http alone (what `aigw-video serve` runs). Binds 127.0.0.1 unless told otherwise. */
 export async function startNodeHttpMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
-  const { port: _port, host: _host, requestTimeoutMs: _timeout, ...appOptions } = options;
+  const { port: _port, host: _host, requestTimeoutMs: _timeout, store: _store, storePrefix: _prefix, ...appOptions } = options;
   const policy = serverPolicy(options);
-  const listener = createMockListener({ ...appOptions, adminEnabled: policy.adminEnabled, cors: policy.cors });
-  return listenMock(listener, listener.simulation, options, policy.adminEnabled, listener.webhooks);
+  const { store, owned } = await openStore(options);
+  try {
+    const listener = createMockListener({ ...appOptions, ...(store === undefined ? {} : { store }), adminEnabled: policy.adminEnabled, cors: policy.cors });
+    return closingStore(await listenMock(listener, listener.simulation, options, policy.adminEnabled, listener.webhooks), store, owned);
+  } catch (error) {
+    if (owned) await store?.close();
+    throw error;
+  }
 }

@@ -6,6 +6,7 @@ import { startNodeHttpMockServer } from '../../mocks/node-http.js';
 import { createHandlers } from '../../mocks/msw.js';
 import { aspectRatioValues } from '../../src/generated/api.js';
 import { defect, validRequest } from '../../src/verify/arbitraries.js';
+import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 
 // Every request the spec allows, as on a target where jobs cost nothing.
 const validVideoRequest = validRequest({ costFree: true });
@@ -13,21 +14,28 @@ const validVideoRequest = validRequest({ costFree: true });
 const MSW_ORIGIN = 'https://api.aigateway.sh';
 const START = 1_776_947_082_000;
 // One clock per adapter, moved identically; it only runs forward across property runs.
-const clocks = { express: START, nodeHttp: START, msw: START };
+const clocks = { express: START, nodeHttp: START, msw: START, redis: START };
 const setup = { seed: 11, failureRate: 0.3, rpm: 12, creditsCents: 300 };
 
 let express: RunningMockServer;
 let nodeHttp: RunningMockServer;
+// The fourth party: the node:http adapter over the Redis store (a redis-server of the test's own).
+let redis: TestRedis | undefined;
+let overRedis: RunningMockServer | undefined;
 const msw = setupServer(...createHandlers({ ...setup, now: () => clocks.msw }));
 beforeAll(async () => {
   express = await startMockServer({ port: 0, ...setup, now: () => clocks.express });
   nodeHttp = await startNodeHttpMockServer({ port: 0, ...setup, now: () => clocks.nodeHttp });
   msw.listen({ onUnhandledRequest: 'bypass' });
+  redis = await startTestRedis();
+  overRedis = await startNodeHttpMockServer({ port: 0, ...setup, store: redis.url, storePrefix: 'parity:', now: () => clocks.redis });
 });
 afterAll(async () => {
   msw.close();
   await express.close();
   await nodeHttp.close();
+  await overRedis?.close();
+  await redis?.dispose();
 });
 
 type Step =
@@ -84,7 +92,8 @@ async function send(origin: string, method: string, path: string, headers: Recor
 }
 
 async function play(side: keyof typeof clocks, steps: Step[], key: string): Promise<Seen[]> {
-  const origin = side === 'express' ? express.origin : side === 'nodeHttp' ? nodeHttp.origin : MSW_ORIGIN;
+  const origins = { express: express.origin, nodeHttp: nodeHttp.origin, msw: MSW_ORIGIN, redis: overRedis?.origin ?? '' };
+  const origin = origins[side];
   const auth = { authorization: `Bearer ${key}` };
   const jobs: string[] = [];
   const seen: Seen[] = [];
@@ -132,7 +141,7 @@ async function play(side: keyof typeof clocks, steps: Step[], key: string): Prom
 }
 
 let run = 0;
-describe('the Express, node:http and MSW adapters', () => {
+describe('the Express, node:http and MSW adapters, and node:http over the Redis store', () => {
   test.prop([fc.array(step, { minLength: 1, maxLength: 25 })], { numRuns: 60 })(
     'give the same statuses, bodies and headers for any sequence of requests, clock moves and faults',
     async (steps) => {
@@ -140,8 +149,10 @@ describe('the Express, node:http and MSW adapters', () => {
       const viaExpress = await play('express', steps, key);
       const viaNodeHttp = await play('nodeHttp', steps, key);
       const viaMsw = await play('msw', steps, key);
+      const viaRedis = await play('redis', steps, key);
       expect(viaNodeHttp).toEqual(viaExpress);
       expect(viaMsw).toEqual(viaExpress);
+      expect(viaRedis).toEqual(viaExpress);
     },
   );
 });
