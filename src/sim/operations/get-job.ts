@@ -29,8 +29,16 @@ export const getJob: OperationHandler = async (ctx, pathParams) => {
   let job = found;
   const before = phaseOf(found, nowMs).status;
   if (found.timing === 'steps' && !isTerminalStatus(before)) {
-    job = (await core.store.recordPoll(id, nowMs, true))?.job ?? found;
-    if (phaseOf(job, nowMs).status !== before) job = (await core.store.patchJob(id, { stepUpdatedMs: nowMs })) ?? job;
+    const recorded = (await core.store.recordPoll(id, nowMs, true))?.job;
+    if (recorded !== undefined) {
+      job = recorded;
+      // This poll's own step, from its count less one: another process sharing the store may poll the
+      // job meanwhile, so neither the record read before nor the one after the patch is this poll's.
+      if (phaseOf({ ...recorded, polls: recorded.polls - 1 }, nowMs).status !== phaseOf(recorded, nowMs).status) {
+        await core.store.patchJob(id, { stepUpdatedMs: nowMs });
+        job = { ...recorded, stepUpdatedMs: nowMs };
+      }
+    }
   }
   await settleRefunds(core, found.key, nowMs, ctx.admission?.refundsPending);
   return jsonAnswer(200, jobView(job, nowMs, originOf(ctx)));
