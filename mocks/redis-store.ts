@@ -16,6 +16,7 @@ import {
   type WalletRecord,
 } from '../src/sim/store.js';
 import { redisScripts, type RedisScriptName } from './redis-scripts.js';
+import { redactRedisUrl, redisUrlProblem } from './redis-url.js';
 
 export interface RedisStoreOptions {
   /** Prefix of every key the store writes, so that several mocks can share one Redis. Default `aigw:`. */
@@ -35,32 +36,6 @@ const REQUEST_BLOCK = 256;
 
 /** Redis answers that mean "not now" (loading, busy, out of memory, a read-only replica), not a bug. */
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|OOM|READONLY|NOREPLICAS|NOSCRIPT)\b/;
-
-/** The URL with its password hidden, for logs and messages. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
-}
-
-/** Checks that a `--store`/`store` string names a Redis server; answers a message naming what is wrong, or null. */
-export function redisUrlProblem(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `'${url}' is not a URL; expected redis://host:6379/0`;
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') return `'${redactRedisUrl(url)}' is not a redis:// or rediss:// URL`;
-  if (parsed.hostname === '') return `'${redactRedisUrl(url)}' names no host; expected redis://host:6379/0`;
-  const db = parsed.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d{1,2}$/.test(db)) return `'${redactRedisUrl(url)}': the database must be a number (redis://host:6379/0), not '${db}'`;
-  return null;
-}
 
 const walletFrom = (reply: unknown): WalletRecord => {
   const [key, balance, spent, refunded] = reply as [string, string, string, string];
@@ -401,7 +376,7 @@ export class RedisStore implements Store {
   private wentDown(reason: string): void {
     if (this.down || this.closed || this.starting) return;
     this.down = true;
-    this.log(`aigw-video: the Redis store at ${this.url} is unavailable (${reason}); answering 503 with Retry-After until it is back.`);
+    this.log(`aigw-video: the Redis store at ${this.url} is unavailable (${reason}); answering 503 with Retry-After until it answers again.`);
   }
 
   private cameBack(): void {

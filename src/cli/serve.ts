@@ -1,5 +1,9 @@
+import cluster, { type Worker } from 'node:cluster';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { MockServerOptions } from '../../mocks/node-http.js';
+import type { MockServerOptions, RunningMockServer } from '../../mocks/node-http.js';
+import { redactRedisUrl, redisUrlProblem } from '../../mocks/redis-url.js';
 import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
 import { numberFlag, untilStopped, UsageError, type CliIo } from './cli-io.js';
@@ -22,7 +26,11 @@ Options:
   --queued-ms MS           realtime: how long a job stays queued (default 1000)
   --processing-ms MS       realtime: processing time per video second (default 400)
   --api-keys K1,K2         accept only these keys (default: any Bearer sk-aig-...)
-  --state-file PATH        keep jobs and wallets in this file across restarts
+  --state-file PATH        keep jobs and wallets in this file across restarts (in-memory store only)
+  --store URL              where the state lives: memory (default, this process) or redis://host:6379/0,
+                           shared by every mock naming the same Redis and prefix (replicas behave as one)
+  --store-prefix PREFIX    prefix of the Redis keys, to run several mocks on one Redis (default aigw:)
+  --workers N              N processes on this machine sharing the port and the store (needs --store redis://...)
   --admin-token TOKEN      require it for /__mock/* (needed to enable /__mock on a non-loopback host)
   --webhook-secret SECRET  key of the HMAC-SHA256 signature on webhook events (default aigw-mock-webhook-secret)
   --webhooks-any-host      deliver webhooks to any host (default: loopback only)
@@ -40,7 +48,10 @@ export interface ServeFiles {
   profile?: string;
 }
 
-export function serveOptions(argv: string[]): (MockServerOptions & { files?: ServeFiles }) | 'help' {
+/** What `serve` runs: the server's options, the files it reads first, and how many worker processes serve. */
+export type ServeSettings = MockServerOptions & { files?: ServeFiles; workers?: number };
+
+export function serveOptions(argv: string[]): ServeSettings | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -59,6 +70,9 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
       'processing-ms': { type: 'string' },
       'api-keys': { type: 'string' },
       'state-file': { type: 'string' },
+      store: { type: 'string' },
+      'store-prefix': { type: 'string' },
+      workers: { type: 'string' },
       'admin-token': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'webhooks-any-host': { type: 'boolean' },
@@ -73,8 +87,8 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
   if (values.timing !== undefined && !(timingValues as readonly string[]).includes(values.timing)) {
     throw new UsageError(`--timing must be one of ${timingValues.join(', ')}, not '${values.timing}'.`);
   }
-  const options: MockServerOptions & { files?: ServeFiles } = {};
-  const set = <K extends keyof MockServerOptions>(key: K, value: MockServerOptions[K] | undefined): void => {
+  const options: ServeSettings = {};
+  const set = <K extends keyof ServeSettings>(key: K, value: ServeSettings[K] | undefined): void => {
     if (value !== undefined) options[key] = value;
   };
   set('port', numberFlag('port', values.port, { min: 0, max: 65535, integer: true }));
@@ -98,6 +112,28 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
     options.apiKeys = keys;
   }
   set('stateFile', values['state-file']);
+  const store = values.store;
+  if (store !== undefined && store !== 'memory') {
+    const problem = redisUrlProblem(store);
+    if (problem !== null) throw new UsageError(`--store: ${problem}; or memory (the default).`);
+    if (values['state-file'] !== undefined) {
+      throw new UsageError('--state-file keeps the in-memory store in a file; with --store redis://... the state is in Redis already (it keeps what its own persistence keeps): give one or the other.');
+    }
+    if (values.replay !== undefined) throw new UsageError('--replay answers as recorded and keeps no state: --store is for a simulation.');
+    set('store', store);
+  }
+  if (values['store-prefix'] !== undefined) {
+    if (options.store === undefined) throw new UsageError('--store-prefix names the keys of a Redis store: give --store redis://host:6379/0 with it.');
+    if (!/^[\w.:{}-]{1,64}$/.test(values['store-prefix'])) throw new UsageError(`--store-prefix must be 1 to 64 letters, digits or _ . : - { }, not '${values['store-prefix']}'.`);
+    set('storePrefix', values['store-prefix']);
+  }
+  const workers = numberFlag('workers', values.workers, { min: 1, max: 64, integer: true });
+  if (workers !== undefined && workers > 1 && options.store === undefined) {
+    throw new UsageError(
+      `--workers ${workers} needs a shared store (--store redis://host:6379/0): with the in-memory store each worker would have its own jobs, wallets and rate limits, and a job created through one worker would be unknown to the next.`,
+    );
+  }
+  set('workers', workers);
   set('adminToken', values['admin-token']);
   if (values['webhook-secret'] !== undefined || values['webhooks-any-host'] === true) {
     if (values['webhook-secret'] === '') throw new UsageError('--webhook-secret must not be empty.');
@@ -124,6 +160,66 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
   return options;
 }
 
+/** What the banner says of a server (from the server itself, or from a worker's ready message). */
+interface ServedBy {
+  url: string;
+  origin: string;
+  adminEnabled: boolean;
+  timing: string;
+  seed: number;
+  creditsCents: number;
+  rpm: number;
+}
+
+const servedBy = (server: RunningMockServer): ServedBy => {
+  const { config } = server.simulation;
+  return { url: server.url, origin: server.origin, adminEnabled: server.adminEnabled, timing: config.timing, seed: config.seed, creditsCents: config.creditsCents, rpm: config.rpm };
+};
+
+function stateLine(options: ServeSettings, workers: number): string {
+  const processes = workers > 1 ? `shared by ${workers} worker processes on one port` : 'this process';
+  if (typeof options.store === 'string') return `  state: Redis at ${redactRedisUrl(options.store)}, keys under ${options.storePrefix ?? 'aigw:'}, ${processes} (and every mock naming the same Redis and prefix)`;
+  return `  state: in memory, ${processes}${options.stateFile !== undefined ? `, kept in ${options.stateFile}` : ''}`;
+}
+
+/** The banner's lines after the first: what the simulation is set to, where its state lives, the control API, webhooks, and a curl to try. */
+function bannerLines(server: ServedBy, options: ServeSettings, workers: number, simulating: boolean): string[] {
+  return [
+    ...(simulating ? [`  timing ${server.timing}, seed ${server.seed}, $${(server.creditsCents / 100).toFixed(2)} per key, ${server.rpm} requests/min per key`, stateLine(options, workers)] : []),
+    server.adminEnabled ? `  dashboard:   ${server.origin}/__mock/ui/` : '  dashboard:   off (bound to a public address without --admin-token)',
+    server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
+    `  webhooks: signed with ${options.webhooks?.secret === undefined ? 'the default secret (--webhook-secret to set one)' : 'the --webhook-secret'}, delivered to ${options.webhooks?.anyHost === true ? 'any host' : 'loopback hosts only (--webhooks-any-host to allow others)'}`,
+    '',
+    'Try it:',
+    `  curl -s ${server.url}/videos/generations \\`,
+    `    -H "Authorization: Bearer sk-aig-local-dev" -H "Content-Type: application/json" \\`,
+    `    -d '{"model":"openai/sora-2-video-to-video-remix","prompt":"a slow drone shot over a mountain lake","duration":5}'`,
+    `  curl -s ${server.url}/jobs/<id> -H "Authorization: Bearer sk-aig-local-dev"`,
+    '',
+    '',
+  ];
+}
+
+/** Reads the files `serve` was given (a recording, a profile) and starts the server. */
+async function startServing(settings: ServeSettings, io: CliIo) {
+  const { files, workers: _workers, ...flags } = settings;
+  // A HAR or a profile brings its readers along; a plain `serve` loads none of them.
+  const serveFiles = files === undefined ? null : await import('./serve-files.js');
+  const loaded = serveFiles === null ? {} : await serveFiles.loadServeFiles(files);
+  const serverOptions = loaded.profile === undefined || serveFiles === null ? flags : serveFiles.withProfile(flags, loaded.profile);
+  // Loaded only now: `serve --help` and a bad flag need none of the server.
+  const { startNodeHttpMockServer } = await import('../../mocks/node-http.js');
+  const server = await startNodeHttpMockServer({
+    ...serverOptions,
+    ...(loaded.replay !== undefined ? { replay: loaded.replay } : {}),
+    log: settings.log === null ? null : (line) => io.out(`${line}\n`),
+  });
+  return { server, loaded, serveFiles, files };
+}
+
+/** Marks the processes `serve --workers` forks, so that the bin they run serves instead of forking again. */
+const WORKER_ENV = 'AIGW_VIDEO_SERVE_WORKER';
+
 /** `aigw-video serve`: starts the server and resolves once it has stopped (on SIGINT/SIGTERM). */
 export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventEmitter = process): Promise<number> {
   const options = serveOptions(argv);
@@ -131,43 +227,117 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
     io.out(SERVE_USAGE);
     return 0;
   }
-  const { files, ...flags } = options;
-  // A HAR or a profile brings its readers along; a plain `serve` loads none of them.
-  const serveFiles = files === undefined ? null : await import('./serve-files.js');
-  const loaded = serveFiles === null ? {} : await serveFiles.loadServeFiles(files);
-  const serverOptions = loaded.profile === undefined || serveFiles === null ? flags : serveFiles.withProfile(flags, loaded.profile);
+  if (cluster.isWorker && process.env[WORKER_ENV] === '1') return serveAsWorker(options, io, signals);
+  const workers = options.workers ?? 1;
+  if (workers > 1) return serveWithWorkers(argv, options, workers, io, signals);
   const quiet = options.log === null;
-  // Loaded only now: `serve --help` and a bad flag need none of the server.
-  const { startNodeHttpMockServer } = await import('../../mocks/node-http.js');
-  const server = await startNodeHttpMockServer({ ...serverOptions, ...(loaded.replay !== undefined ? { replay: loaded.replay } : {}), log: quiet ? null : (line) => io.out(`${line}\n`) });
-  const { config } = server.simulation;
-  // What the simulation is set to; a replay answers as recorded instead, so it has none of this.
-  const simulationLines = [
-    `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
-      (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
-  ];
+  const { server, loaded, serveFiles, files } = await startServing(options, io);
   const replayLine = loaded.replay === undefined ? [] : [`  replaying ${files?.replay?.path ?? ''}: ${loaded.replay.entries} recorded exchanges, ${loaded.replay.jobs.length} jobs (POST /__mock/reset rewinds)`];
   io.out(
     [
       `aigw-video ${loaded.replay === undefined ? 'mock' : 'replay'} of the AIgateway video API at ${server.url}`,
       ...replayLine,
       ...(loaded.profile !== undefined && serveFiles !== null ? serveFiles.profileLines(files?.profile ?? '', loaded.profile) : []),
-      ...(loaded.replay === undefined ? simulationLines : []),
-      server.adminEnabled ? `  dashboard:   ${server.origin}/__mock/ui/` : '  dashboard:   off (bound to a public address without --admin-token)',
-      server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
-      `  webhooks: signed with ${options.webhooks?.secret === undefined ? 'the default secret (--webhook-secret to set one)' : 'the --webhook-secret'}, delivered to ${options.webhooks?.anyHost === true ? 'any host' : 'loopback hosts only (--webhooks-any-host to allow others)'}`,
-      '',
-      'Try it:',
-      `  curl -s ${server.url}/videos/generations \\`,
-      `    -H "Authorization: Bearer sk-aig-local-dev" -H "Content-Type: application/json" \\`,
-      `    -d '{"model":"openai/sora-2-video-to-video-remix","prompt":"a slow drone shot over a mountain lake","duration":5}'`,
-      `  curl -s ${server.url}/jobs/<id> -H "Authorization: Bearer sk-aig-local-dev"`,
-      '',
-      '',
+      // What the simulation is set to; a replay answers as recorded instead, so it has none of this.
+      ...bannerLines(servedBy(server), options, 1, loaded.replay === undefined),
     ].join('\n'),
   );
   await untilStopped(signals);
   await server.close();
   if (!quiet) io.out('aigw-video mock stopped.\n');
+  return 0;
+}
+
+/** One of `--workers N`: serves on the shared port and tells the primary it is ready. */
+async function serveAsWorker(settings: ServeSettings, io: CliIo, signals: NodeJS.EventEmitter): Promise<number> {
+  const { server } = await startServing(settings, io);
+  process.send?.({ aigw: 'ready', server: servedBy(server) });
+  // The primary stops its workers (SIGTERM), also on a Ctrl-C, which reaches every process of the
+  // terminal's group: a worker ignores SIGINT so that the primary does not take its exit for a crash.
+  // The primary gone (killed, say) takes its workers with it.
+  const ignore = (): void => undefined;
+  signals.on('SIGINT', ignore);
+  await new Promise<void>((stop) => {
+    signals.once('SIGTERM', () => stop());
+    process.once('disconnect', () => stop());
+  });
+  signals.off('SIGINT', ignore);
+  await server.close();
+  process.disconnect?.();
+  return 0;
+}
+
+/** The CLI's own bin, which each worker runs (`serve` re-reads the same flags there). */
+function binPath(): string {
+  const candidates = ['../../bin/aigw-video.js', '../../../bin/aigw-video.js'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+  return candidates.find((p) => existsSync(p)) ?? (candidates[0] as string);
+}
+
+/**
+ * `--workers N`: forks N processes that each serve on the same port (node:cluster hands them the
+ * connections in turn) over the shared store. A worker that dies is replaced; the mock stops when
+ * every worker has stopped after SIGINT/SIGTERM.
+ */
+async function serveWithWorkers(argv: string[], settings: ServeSettings, workers: number, io: CliIo, signals: NodeJS.EventEmitter): Promise<number> {
+  cluster.setupPrimary({ exec: binPath(), args: ['serve', ...argv], silent: false });
+  let stopping = false;
+  const ready = new Map<number, ServedBy>();
+  let started = false;
+  const fork = (): Worker => {
+    const worker = cluster.fork({ [WORKER_ENV]: '1' });
+    worker.on('message', (message: { aigw?: string; server?: ServedBy }) => {
+      if (message.aigw === 'ready' && message.server !== undefined) {
+        ready.set(worker.id, message.server);
+        if (!started && ready.size === workers) onAllReady();
+      }
+    });
+    return worker;
+  };
+  let onAllReady: () => void = () => undefined;
+  let onStartFailed: (reason: string) => void = () => undefined;
+  const exited = (worker: Worker, code: number | null, signal: string | null): void => {
+    const wasReady = ready.delete(worker.id);
+    if (stopping) return;
+    if (!started) return onStartFailed(`worker ${worker.process.pid ?? '?'} exited with ${signal ?? code} before it served`);
+    io.err(`aigw-video serve: worker ${worker.process.pid ?? '?'} exited with ${signal ?? code}; starting another.\n`);
+    // A worker that died before it served (Redis unreachable, say) is retried after a pause, not in a loop.
+    setTimeout(() => void (stopping ? undefined : fork()), wasReady ? 0 : 1000).unref();
+  };
+  cluster.on('exit', exited);
+  const stopAll = async (): Promise<void> => {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
+    await Promise.all(
+      alive.map(
+        (w) =>
+          new Promise<void>((done) => {
+            const force = setTimeout(() => w.process.kill('SIGKILL'), 10_000);
+            w.once('exit', () => {
+              clearTimeout(force);
+              done();
+            });
+            w.process.kill('SIGTERM');
+          }),
+      ),
+    );
+    cluster.off('exit', exited);
+  };
+  try {
+    const first = await new Promise<ServedBy>((resolve, reject) => {
+      onAllReady = () => {
+        started = true;
+        resolve([...ready.values()][0] as ServedBy);
+      };
+      onStartFailed = (reason) => reject(new Error(`${reason} (its error is above); stopping the others.`));
+      for (let i = 0; i < workers; i++) fork();
+    });
+    io.out([`aigw-video mock of the AIgateway video API at ${first.url}`, ...bannerLines(first, settings, workers, true)].join('\n'));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  await untilStopped(signals);
+  await stopAll();
+  if (settings.log !== null) io.out('aigw-video mock stopped.\n');
   return 0;
 }
