@@ -4,7 +4,8 @@
 export function redactRedisUrl(url: string): string {
   try {
     const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
+    if (parsed.password === '') return url;
+    parsed.password = '***';
     return parsed.toString();
   } catch {
     return url;
