@@ -71,7 +71,9 @@ local a = account(key, ARGV[7])
 local f = redis.call('HMGET', a, 'wstart', 'wcount', 'seq')
 local wstart = f[1]
 local wcount = tonumber(f[2])
-if now - tonumber(wstart) >= tonumber(ARGV[6]) or now < tonumber(wstart) then
+-- A clock a little behind the window's start (another replica's, or a request that read the clock
+-- before one counted first) is in that window; only a clock a whole window back starts a new one.
+if now - tonumber(wstart) >= tonumber(ARGV[6]) or tonumber(wstart) - now >= tonumber(ARGV[6]) then
   wstart = ARGV[4]
   wcount = 0
 end

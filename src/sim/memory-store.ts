@@ -96,7 +96,9 @@ export class MemoryStore implements Store {
 
   async admit(key: string, nowMs: number, limits: AdmitLimits): Promise<Admission> {
     const account = this.account(key, limits.startingCents);
-    if (nowMs - account.windowStartMs >= limits.windowMs || nowMs < account.windowStartMs) {
+    // A clock a little behind the window's start (another process's, or a request that read the clock
+    // before one counted first) is in that window; only a clock a whole window back starts a new one.
+    if (nowMs - account.windowStartMs >= limits.windowMs || account.windowStartMs - nowMs >= limits.windowMs) {
       account.windowStartMs = nowMs;
       account.windowCount = 0;
     }

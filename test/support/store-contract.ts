@@ -89,6 +89,13 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(next).toMatchObject({ windowStartMs: 160_000, windowCount: 1, limited: false, seq: 5 });
     });
 
+    it('counts a request whose clock reads a little before the window started in that window, and starts a new one a whole window back', async () => {
+      const store = await fresh();
+      await store.admit('key_a', 100_000, LIMITS);
+      expect(await store.admit('key_a', 99_990, LIMITS)).toMatchObject({ windowStartMs: 100_000, windowCount: 2, limited: false });
+      expect(await store.admit('key_a', 40_000, LIMITS)).toMatchObject({ windowStartMs: 40_000, windowCount: 1, limited: false });
+    });
+
     it('debits a job and keeps it together, and refuses a job the wallet cannot pay without changing anything', async () => {
       const store = await fresh();
       const paid = await store.createJob(jobRecord({ costCents: 70 }), JOB_LIMITS);
