@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 
 export interface ChildServer {
   origin: string;
@@ -17,6 +18,27 @@ export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM
     });
     child.kill(signal);
   });
+}
+
+/**
+ * Spawns `node ...args` with its output going to `logFile` (what a user's `> server.log` does: the
+ * server writes to a file, and nobody reads a pipe of it while it runs), and resolves once the file
+ * matches `ready` (whose first group is the origin or a port).
+ */
+export async function spawnLoggingServer(args: readonly string[], ready: RegExp, logFile: string, timeoutMs = 60_000): Promise<ChildServer> {
+  const fd = openSync(logFile, 'w');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  for (let waited = 0; ; waited += 25) {
+    const found = ready.exec(readFileSync(logFile, 'utf8'))?.[1];
+    if (found !== undefined) return { origin: /^\d+$/.test(found) ? `http://127.0.0.1:${found}` : found, child, stop: () => stopChild(child) };
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with code ${child.exitCode}:\n${readFileSync(logFile, 'utf8')}`);
+    if (waited > timeoutMs) {
+      await stopChild(child, 'SIGKILL');
+      throw new Error(`${args.join(' ')} did not start within ${timeoutMs} ms:\n${readFileSync(logFile, 'utf8')}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 /**

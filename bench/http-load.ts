@@ -17,6 +17,8 @@ export interface LoadResult {
   /** Connection errors, timeouts and non-2xx answers: all should be 0. */
   errors: number;
   non2xx: number;
+  /** The machine's 1-minute load average right after the run (other work shares the cores). */
+  loadAverage?: number;
 }
 
 /** Creates one job on a target, for the GET scenario (Prism answers 200 with its example; the reference servers a fixed job). */

@@ -3,6 +3,8 @@ import type { ColdStart } from './cold-start.js';
 import type { LoadResult, Scenario } from './http-load.js';
 import type { InProcessResult } from './in-process.js';
 import type { MemoryRun } from './memory.js';
+import type { HarnessRow } from './prism-harness.js';
+import type { ReplicaRun } from './replicas.js';
 
 export interface Machine {
   cpu: string;
@@ -28,7 +30,8 @@ export interface Target {
   name: string;
   measured: string;
   goal: string;
-  met: boolean;
+  /** null: measured and reported, with no goal to meet. */
+  met: boolean | null;
 }
 
 export interface BenchResults {
@@ -37,6 +40,8 @@ export interface BenchResults {
   settings: { secondsPerRun: number; rounds: number; connections: number };
   http: LoadResult[];
   httpSummary: HttpSummary[];
+  prismHarness: HarnessRow[];
+  replicas: ReplicaRun | null;
   coldStart: ColdStart[];
   inProcess: InProcessResult;
   memory: MemoryRun[];
@@ -76,18 +81,40 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'
   const get: Scenario = 'GET /v1/jobs/{id}';
   // Ratios are taken round by round (the servers of a round ran within seconds of each other, under
   // the same outside load) and the median of those is reported.
-  const perRound = (a: string, b: string): number[] => {
+  const perRound = (a: string, b: string, scenario: Scenario = get): number[] => {
     const rounds = [...new Set(r.http.map((x) => x.round))];
     const ratios = rounds.flatMap((round) => {
-      const rpsOf = (t: string): number | undefined => r.http.find((x) => x.target === t && x.scenario === get && x.round === round)?.requestsPerSecond;
+      const rpsOf = (t: string): number | undefined => r.http.find((x) => x.target === t && x.scenario === scenario && x.round === round)?.requestsPerSecond;
       const [x, y] = [rpsOf(a), rpsOf(b)];
       return x === undefined || y === undefined || y === 0 ? [] : [Math.round((x / y) * 100) / 100];
     });
     return ratios;
   };
-  const pairedRatio = (a: string, b: string): number => Math.round(median(perRound(a, b)) * 100) / 100;
-  const rounds = (a: string, b: string): string => ` (rounds: ${perRound(a, b).join(', ')})`;
-  const ourErrors = r.httpSummary.filter((s) => s.target === 'aigw-video serve' || s.target === 'Express adapter').reduce((a, s) => a + s.errors, 0);
+  const pairedRatio = (a: string, b: string, scenario: Scenario = get): number => Math.round(median(perRound(a, b, scenario)) * 100) / 100;
+  const rounds = (a: string, b: string, scenario: Scenario = get): string => ` (rounds: ${perRound(a, b, scenario).join(', ')})`;
+  const ours = ['aigw-video serve', 'Express adapter', 'serve --store redis', 'serve --store redis --workers 2'];
+  const ourErrors = r.httpSummary.filter((s) => ours.includes(s.target)).reduce((a, s) => a + s.errors, 0);
+  const post: Scenario = 'POST /v1/videos/generations';
+  const redisGet = pairedRatio('serve --store redis', 'prism mock');
+  const redisPost = pairedRatio('serve --store redis', 'prism mock', post);
+  const twoVsOne = pairedRatio('serve --store redis --workers 2', 'serve --store redis');
+  const twoVsOnePost = pairedRatio('serve --store redis --workers 2', 'serve --store redis', post);
+  const inv = r.replicas;
+  const invariantTargets: Target[] =
+    inv === null
+      ? []
+      : [
+          {
+            name: `invariants under load: ${inv.clients} clients over ${inv.replicas} replicas on one Redis, ${inv.seconds} s`,
+            measured:
+              `${inv.requests.toLocaleString('en-US')} requests; negative wallets ${inv.negativeWallets}, unbalanced ${inv.unbalancedWallets}, lost jobs ${inv.lostJobs}, duplicated ${inv.duplicatedJobs}, ` +
+              `statuses moving back ${inv.statusRegressions}, rate limit ${inv.rateLimit.admitted} admitted of ${inv.rateLimit.sent} (expected ${inv.rateLimit.expected}${inv.rateLimit.remainingExact ? ', each remaining count once' : ', remaining counts NOT each once'}), unasked 5xx ${inv.unaskedServerErrors}, transport errors ${inv.transportErrors}`,
+            goal: 'all 0, rate limit exact',
+            met:
+              inv.negativeWallets === 0 && inv.unbalancedWallets === 0 && inv.lostJobs === 0 && inv.duplicatedJobs === 0 && inv.statusRegressions === 0 && inv.unaskedServerErrors === 0 && inv.transportErrors === 0 &&
+              inv.rateLimit.admitted === inv.rateLimit.expected && inv.rateLimit.remainingExact,
+          },
+        ];
   const cold = (t: string): number => r.coldStart.find((c) => c.target === t)?.medianMs ?? Number.NaN;
   const bound = r.memory.find((m) => m.label === 'bound');
   const raised = r.memory.find((m) => m.label === 'raised');
@@ -99,7 +126,16 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'
   const serveVsBare = pairedRatio('aigw-video serve', 'bare node:http');
   return [
     { name: 'GET job: our Express adapter / minimal Express (median of per-round ratios)', measured: `${vsMinimal}x${rounds('Express adapter', 'minimal Express 5')}`, goal: '>= 0.85x', met: vsMinimal >= 0.85 },
-    { name: 'GET job: ours / Prism (median of per-round ratios)', measured: `${vsPrism}x${rounds('aigw-video serve', 'prism mock')}`, goal: '>= 4x', met: vsPrism >= 4 },
+    { name: 'GET job: ours / Prism, each logging as by default to a file (median of per-round ratios)', measured: `${vsPrism}x${rounds('aigw-video serve', 'prism mock')}`, goal: '>= 4x', met: vsPrism >= 4 },
+    { name: 'GET job: serve --store redis (one process) / Prism', measured: `${redisGet}x${rounds('serve --store redis', 'prism mock')}`, goal: '>= 5x', met: redisGet >= 5 },
+    { name: 'create: serve --store redis (one process) / Prism', measured: `${redisPost}x${rounds('serve --store redis', 'prism mock', post)}`, goal: '>= 5x', met: redisPost >= 5 },
+    {
+      name: 'serve --store redis: --workers 2 / one process, on 2 cores shared with autocannon and redis-server',
+      measured: `GET ${twoVsOne}x${rounds('serve --store redis --workers 2', 'serve --store redis')}; create ${twoVsOnePost}x${rounds('serve --store redis --workers 2', 'serve --store redis', post)}`,
+      goal: 'reported',
+      met: null,
+    },
+    ...invariantTargets,
     { name: 'errors under load (ours, both scenarios)', measured: String(ourErrors), goal: '0', met: ourErrors === 0 },
     { name: 'cold start: ours / Prism', measured: `${cold('aigw-video serve')} ms / ${cold('prism mock')} ms = ${ratio(cold('aigw-video serve'), cold('prism mock'))}x`, goal: '<= 0.5x', met: ratio(cold('aigw-video serve'), cold('prism mock')) <= 0.5 },
     {
@@ -128,6 +164,34 @@ export function renderTable(r: BenchResults): string {
   lines.push('|---|---|---:|---:|---:|---:|---:|');
   for (const s of r.httpSummary) {
     lines.push(`| ${s.target} | \`${s.scenario}\` | ${fmt(s.requestsPerSecond)} | ${s.p50Ms} | ${s.p99Ms} | ${fmt(s.requests)} | ${s.errors} |`);
+  }
+  const loads = r.http.map((x) => x.loadAverage).filter((x): x is number => x !== undefined);
+  if (loads.length > 0) lines.push(`\n1-minute load average after each run: ${Math.min(...loads)} to ${Math.max(...loads)} (median ${median(loads)}); every run's in \`bench/results.json\`.`);
+  if (r.prismHarness.length > 0) {
+    lines.push('');
+    lines.push('### The Prism baseline, by treatment of the servers\' logs (`GET /v1/jobs/{id}`, interleaved rounds)');
+    lines.push('');
+    lines.push('| server | treatment | req/s (median) | rounds | load average per round |');
+    lines.push('|---|---|---:|---|---|');
+    for (const row of r.prismHarness) lines.push(`| ${row.server} | ${row.treatment} | ${fmt(Math.round(median(row.rounds)))} | ${row.rounds.join(', ')} | ${row.loadAverages.join(', ')} |`);
+    const rps = (server: string, start: string): number[] => r.prismHarness.find((h) => h.server === server && h.treatment.startsWith(start))?.rounds ?? [];
+    const paired = (a: number[], b: number[]): string => {
+      const per = a.map((x, i) => (b[i] ? Math.round((x / (b[i] as number)) * 10) / 10 : Number.NaN));
+      return `${Math.round(median(per) * 10) / 10}x (rounds: ${per.join(', ')})`;
+    };
+    lines.push('');
+    lines.push(`Ratios (median of per-round ratios): what users see, both logging as by default to a file: **${paired(rps('aigw-video serve', 'default log'), rps('prism mock', 'default log'))}**; ` +
+      `both without a log per request (ours \`--quiet\`, Prism \`-v warn\`): ${paired(rps('aigw-video serve', '`--quiet`'), rps('prism mock', 'log level warn'))}; ` +
+      `the old harness (ours quiet, Prism's log searched by the bench process): ${paired(rps('aigw-video serve', '`--quiet`'), rps('prism mock', 'stdout piped to the bench process, kept'))}.`);
+  }
+  if (r.replicas !== null) {
+    const v = r.replicas;
+    lines.push('');
+    lines.push(`### Three replicas over one Redis, ${v.clients} clients, ${v.seconds} s`);
+    lines.push('');
+    lines.push('| requests | req/s | creates | 402 (wallet empty) | 429 (own keys) | polls | unasked 5xx | negative wallets | unbalanced wallets | lost jobs | duplicated jobs | statuses moving back | rate limit: admitted / sent (expected) | load average (every 10 s) |');
+    lines.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|');
+    lines.push(`| ${fmt(v.requests)} | ${fmt(v.requestsPerSecond)} | ${fmt(v.creates)} | ${fmt(v.walletRefusals)} | ${fmt(v.rateLimited)} | ${fmt(v.polls)} | ${v.unaskedServerErrors} | ${v.negativeWallets} | ${v.unbalancedWallets} | ${v.lostJobs} | ${v.duplicatedJobs} | ${v.statusRegressions} | ${fmt(v.rateLimit.admitted)} / ${fmt(v.rateLimit.sent)} (${fmt(v.rateLimit.expected)}) | ${v.loadAverages.join(', ')} |`);
   }
   lines.push('');
   lines.push('### Cold start (spawn to the first 2xx answer to a create)');
@@ -167,7 +231,7 @@ export function renderTable(r: BenchResults): string {
   lines.push('');
   lines.push('| target | measured | goal | met |');
   lines.push('|---|---|---|---|');
-  for (const t of r.targets) lines.push(`| ${t.name} | ${t.measured} | ${t.goal} | ${t.met ? 'yes' : '**no**'} |`);
+  for (const t of r.targets) lines.push(`| ${t.name} | ${t.measured} | ${t.goal} | ${t.met === null ? 'n/a' : t.met ? 'yes' : '**no**'} |`);
   return lines.join('\n');
 }
 

@@ -1,6 +1,7 @@
 // `npm run bench`: every measurement of docs/benchmarks.md in one run, side by side on this machine.
 // Settings: BENCH_SECONDS (per autocannon run, default 3), BENCH_ROUNDS (interleaved, default 4),
-// BENCH_CREATES (memory bench, default 1000000), BENCH_ONLY (comma list: http,cold,inproc,memory,dash),
+// BENCH_CREATES (memory bench, default 1000000), BENCH_ONLY (comma list: http,prism,replicas,cold,inproc,memory,dash),
+// BENCH_REPLICA_SECONDS (the invariants run over three replicas, default 60),
 // BENCH_RENDER=1 (only regenerate the table from bench/results.json).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { measureColdStarts, type ColdStart } from './cold-start.js';
 import { measureWithDashboards, renderDashboardTable } from './dashboard-load.js';
 import { existingJobId, measure, type LoadResult, type Scenario } from './http-load.js';
-import { repoRoot, targetStarters, type HttpTarget } from './http-targets.js';
+import { removeLogs, repoRoot, targetStarters, type HttpTarget } from './http-targets.js';
+import { measurePrismHarness, type HarnessRow } from './prism-harness.js';
+import { measureReplicas, type ReplicaRun } from './replicas.js';
+import { startTestRedis } from '../test/support/redis-server.js';
 import { measureInProcess, type InProcessResult } from './in-process.js';
 import { measureMemory, type MemoryRun } from './memory.js';
 import { evaluateTargets, renderTable, summarize, writeDoc, type BenchResults } from './report.js';
@@ -18,34 +22,39 @@ import { evaluateTargets, renderTable, summarize, writeDoc, type BenchResults } 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 4);
 const creates = Number(process.env['BENCH_CREATES'] ?? 1_000_000);
-const only = new Set((process.env['BENCH_ONLY'] ?? 'http,cold,inproc,memory,dash').split(','));
+const replicaSeconds = Number(process.env['BENCH_REPLICA_SECONDS'] ?? 60);
+const only = new Set((process.env['BENCH_ONLY'] ?? 'http,prism,replicas,cold,inproc,memory,dash').split(','));
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
 /**
- * All four servers run side by side (idle ones cost nothing) and the measurements rotate through
- * them round after round, so a burst of other work on the machine hits every server alike.
+ * All the servers run side by side (idle ones cost nothing) and the measurements rotate through
+ * them round after round, so a burst of other work on the machine hits every server alike. The
+ * Redis-backed ones share one redis-server with Redis's default settings, started here.
  */
 async function httpRuns(): Promise<LoadResult[]> {
   const scenarios: Scenario[] = ['GET /v1/jobs/{id}', 'POST /v1/videos/generations'];
   const results: LoadResult[] = [];
   const targets: HttpTarget[] = [];
+  const redis = await startTestRedis('defaults');
   try {
-    for (const { start } of targetStarters) targets.push(await start());
+    for (const { start } of targetStarters(redis.url)) targets.push(await start());
     for (let round = 1; round <= rounds; round++) {
       for (const scenario of scenarios) {
         for (const target of targets) {
           // A fresh job each time: the creates of the previous round pushed older ones past maxJobs.
           const jobId = await existingJobId(target.origin);
           const result = await measure(target, scenario, jobId, seconds, round, round === 1 ? 2 : 0);
-          say(`  round ${round} ${target.name.padEnd(18)} ${scenario.padEnd(28)} ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}`);
-          results.push(result);
+          const load = Math.round((loadavg()[0] ?? 0) * 10) / 10;
+          say(`  round ${round} ${target.name.padEnd(32)} ${scenario.padEnd(28)} ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  load ${load}`);
+          results.push({ ...result, loadAverage: load });
         }
       }
     }
   } finally {
     await Promise.all(targets.map((t) => t.stop()));
+    await redis.dispose();
   }
   return results;
 }
@@ -53,7 +62,8 @@ async function httpRuns(): Promise<LoadResult[]> {
 /** BENCH_RENDER=1: recompute the targets and the table from bench/results.json, measuring nothing. */
 function renderOnly(): void {
   const recorded = JSON.parse(readFileSync(new URL('./results.json', import.meta.url), 'utf8')) as BenchResults;
-  const results: BenchResults = { ...recorded, targets: evaluateTargets(recorded) };
+  const results: BenchResults = { ...recorded, prismHarness: recorded.prismHarness ?? [], replicas: recorded.replicas ?? null };
+  results.targets = evaluateTargets(results);
   writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   const table = renderTable(results);
   writeDoc(fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url)), table);
@@ -81,6 +91,18 @@ async function main(): Promise<void> {
     say(`bench: HTTP, 10 connections, ${rounds} rounds x ${seconds} s per target and scenario`);
     http = await httpRuns();
   }
+  let prismHarness: HarnessRow[] = [];
+  if (only.has('prism')) {
+    say(`bench: the Prism baseline under each treatment of the logs, GET, ${rounds} interleaved rounds of ${seconds} s`);
+    prismHarness = await measurePrismHarness(rounds, seconds, say);
+  }
+  let replicas: ReplicaRun | null = null;
+  if (only.has('replicas')) {
+    say(`bench: invariants, 200 clients over three replicas on one Redis, ${replicaSeconds} s`);
+    replicas = await measureReplicas(replicaSeconds, 200, say);
+    say(`  ${JSON.stringify(replicas)}`);
+  }
+  removeLogs();
   let coldStart: ColdStart[] = [];
   if (only.has('cold')) {
     say('bench: cold start');
@@ -112,9 +134,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${table}\n`);
   }
   // A run of the dashboards alone keeps the recorded numbers of the rest.
-  if (!['http', 'cold', 'inproc', 'memory'].some((part) => only.has(part))) return;
+  if (!['http', 'prism', 'replicas', 'cold', 'inproc', 'memory'].some((part) => only.has(part))) return;
 
-  const partial = { date: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100 }, settings: { secondsPerRun: seconds, rounds, connections: 10 }, http, httpSummary: summarize(http), coldStart, inProcess, memory };
+  const partial = { date: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100 }, settings: { secondsPerRun: seconds, rounds, connections: 10 }, http, httpSummary: summarize(http), prismHarness, replicas, coldStart, inProcess, memory };
   const results: BenchResults = { ...partial, targets: evaluateTargets(partial), totalSeconds: Math.round((performance.now() - started) / 1000) };
   writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   const table = renderTable(results);
@@ -123,6 +145,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  removeLogs();
   process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

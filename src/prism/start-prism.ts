@@ -29,7 +29,8 @@ export const defaultSpecPath = (): string =>
   // src/prism -> ../.. is the package root; dist/src/prism -> ../../.. is.
   packageRoot.endsWith('dist') ? join(packageRoot, '..', 'openapi', 'aigateway-video.yaml') : join(packageRoot, 'openapi', 'aigateway-video.yaml');
 
-function prismBin(): string {
+/** The path of Prism's CLI script (run it with `node`). */
+export function prismBin(): string {
   const require = createRequire(import.meta.url);
   let manifestPath: string;
   try {
@@ -82,9 +83,13 @@ export async function startPrism(options: PrismOptions): Promise<RunningPrism> {
       void stop();
       fail(new Error(`Prism did not start within ${options.startTimeoutMs ?? 30_000} ms:\n${output}`));
     }, options.startTimeoutMs ?? 30_000);
+    // Stops looking once Prism listens: searching the whole output again on every later chunk costs
+    // this process time that grows with Prism's log (it skewed the benchmark, docs/benchmarks.md).
     const watch = (): void => {
       if (output.includes('Prism is listening')) {
         clearTimeout(timer);
+        child.stdout?.off('data', watch);
+        child.stderr?.off('data', watch);
         ready();
       }
     };

@@ -37,8 +37,11 @@ function ping(port: number): Promise<boolean> {
   });
 }
 
+/** How the server keeps its data: every write in the append-only file (tests), or Redis's own defaults (the bench). */
+export type RedisPersistence = 'every-write' | 'defaults';
+
 /** Starts a redis-server (Debian's package: `apt-get install redis-server`; `.ci/run` installs it). */
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startTestRedis(persistence: RedisPersistence = 'every-write'): Promise<TestRedis> {
   if (spawnSync(binary, ['--version']).error !== undefined) {
     throw new Error(`${binary} is not installed: apt-get install -y redis-server (the Redis store's tests run against the real server)`);
   }
@@ -49,7 +52,8 @@ export async function startTestRedis(): Promise<TestRedis> {
 
   const start = async (): Promise<void> => {
     output = '';
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'];
+    const keep = persistence === 'every-write' ? ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always'] : [];
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...keep, '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning'];
     const started = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     // Should the test process die without its afterAll, the server goes with it.
