@@ -47,6 +47,14 @@ local function wallet(key, a)
   return { key, w[1], w[2], w[3] }
 end
 
+-- Gives cents back to a key's wallet (a refund).
+local function credit(key, starting, cents)
+  local a = account(key, starting)
+  local w = redis.call('HMGET', a, 'balance', 'refunded')
+  redis.call('HSET', a, 'balance', tonumber(w[1]) + cents, 'refunded', tonumber(w[2]) + cents)
+  return wallet(key, a)
+end
+
 local function removeJob(id)
   local j = P .. 'job:' .. id
   local key = redis.call('HGET', j, 'key')
@@ -100,11 +108,7 @@ return wallet(ARGV[3], a)
 
 /** ARGV: P, max, key, startingCents, cents -> wallet */
 const credit = script(`
-local a = account(ARGV[3], ARGV[4])
-local cents = tonumber(ARGV[5])
-local w = redis.call('HMGET', a, 'balance', 'refunded')
-redis.call('HSET', a, 'balance', tonumber(w[1]) + cents, 'refunded', tonumber(w[2]) + cents)
-return wallet(ARGV[3], a)
+return credit(ARGV[3], ARGV[4], tonumber(ARGV[5]))
 `);
 
 /**
@@ -170,11 +174,7 @@ local f = redis.call('HMGET', j, 'key', 'cost', 'p:refunded')
 if not f[1] or f[3] == 'true' then return false end
 redis.call('HSET', j, 'p:refunded', 'true')
 redis.call('ZREM', P .. 'refunds:' .. f[1], id)
-local a = account(f[1], ARGV[4])
-local cost = tonumber(f[2])
-local w = redis.call('HMGET', a, 'balance', 'refunded')
-redis.call('HSET', a, 'balance', tonumber(w[1]) + cost, 'refunded', tonumber(w[2]) + cost)
-return wallet(f[1], a)
+return credit(f[1], ARGV[4], tonumber(f[2]))
 `);
 
 /** ARGV: P, max, id -> 1 for the one caller that got the event, else 0 */

@@ -77,37 +77,7 @@ describe('aigw-video serve', () => {
   });
 });
 
-describe('aigw-video serve --store redis://', () => {
-  let redis: TestRedis;
-  beforeAll(async () => {
-    redis = await startTestRedis();
-  });
-  afterAll(async () => {
-    await redis?.dispose();
-  });
-
-  it('says where the state lives in its banner and keeps it in Redis', async () => {
-    const io = captureIo();
-    const signals = new EventEmitter();
-    const done = runServe(['--port', '0', '--quiet', '--store', redis.url, '--store-prefix', 'cli:'], io, signals);
-    for (let i = 0; i < 500 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(io.stdout()).toContain(`state: Redis at ${redis.url}, keys under cli:, this process`);
-    const origin = /at (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(io.stdout())?.[1] as string;
-    const health = (await (await fetch(`${origin}/__mock/health`)).json()) as { status: string };
-    expect(health.status).toBe('ok');
-    signals.emit('SIGTERM');
-    expect(await done).toBe(0);
-  });
-
-  it('exits 1 with a message naming the server when Redis does not answer', async () => {
-    const io = captureIo();
-    const nobody = `redis://127.0.0.1:${await freePort()}/0`;
-    expect(await main(['serve', '--port', '0', '--quiet', '--store', nobody], io)).toBe(1);
-    expect(io.stderr()).toContain(`Redis at ${nobody} did not answer within`);
-  });
-});
-
-describe('aigw-video serve without --store', () => {
+describe('aigw-video serve and Redis', () => {
   /** Starts `serve` in a child process and answers how many of ioredis's modules it loaded. */
   const ioredisModulesLoaded = (args: string[]): Promise<number> =>
     new Promise((resolve, reject) => {
@@ -142,6 +112,26 @@ describe('aigw-video serve without --store', () => {
   });
   afterAll(async () => {
     await redis?.dispose();
+  });
+
+  it('says where the state lives in its banner and keeps it in Redis', async () => {
+    const io = captureIo();
+    const signals = new EventEmitter();
+    const done = runServe(['--port', '0', '--quiet', '--store', redis.url, '--store-prefix', 'cli:'], io, signals);
+    for (let i = 0; i < 500 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(io.stdout()).toContain(`state: Redis at ${redis.url}, keys under cli:, this process`);
+    const origin = /at (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(io.stdout())?.[1] as string;
+    const health = (await (await fetch(`${origin}/__mock/health`)).json()) as { status: string };
+    expect(health.status).toBe('ok');
+    signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
+  it('exits 1 with a message naming the server when Redis does not answer', async () => {
+    const io = captureIo();
+    const nobody = `redis://127.0.0.1:${await freePort()}/0`;
+    expect(await main(['serve', '--port', '0', '--quiet', '--store', nobody], io)).toBe(1);
+    expect(io.stderr()).toContain(`Redis at ${nobody} did not answer within`);
   });
 
   it('never loads the Redis client (and loads it when --store names Redis)', async () => {
