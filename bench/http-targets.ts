@@ -12,6 +12,8 @@ export const cliBin = fileURLToPath(new URL('../bin/aigw-video.js', import.meta.
 export interface HttpTarget {
   name: string;
   origin: string;
+  /** The server's process, to read the CPU time it spent (all its processes, for --workers). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -45,14 +47,16 @@ export async function startOurMock(extraArgs: readonly string[] = [], name: Targ
     /API at (http:\/\/127\.0\.0\.1:\d+)\/v1/,
     logFile(name),
   );
-  return { name, origin: server.origin, stop: server.stop };
+  return { name, origin: server.origin, ...pidOf(server.child.pid), stop: server.stop };
 }
+
+const pidOf = (pid: number | undefined): { pid?: number } => (pid === undefined ? {} : { pid });
 
 /** `prism mock` of our spec at its default log level (info), its log in a file. */
 export async function startPrismMock(): Promise<HttpTarget> {
   const port = await freePort();
   const server = await spawnLoggingServer([prismBin(), 'mock', '-h', '127.0.0.1', '-p', String(port), defaultSpecPath()], /Prism is listening on (http:\/\/127\.0\.0\.1:\d+)/, logFile('prism'));
-  return { name: 'prism mock', origin: server.origin, stop: server.stop };
+  return { name: 'prism mock', origin: server.origin, ...pidOf(server.child.pid), stop: server.stop };
 }
 
 const tsChild = (file: string): string[] => ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url))];

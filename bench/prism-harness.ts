@@ -1,6 +1,7 @@
 // Why Prism's figure depended on the harness (issue 12): the same servers under different treatments
 // of their log, measured in interleaved rounds in one run. Part of `npm run bench` (BENCH_ONLY=prism).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { defaultSpecPath, freePort, prismBin } from '../src/prism/start-prism.js';
 import { stopChild } from './child-server.js';
@@ -12,7 +13,26 @@ export interface HarnessRow {
   treatment: string;
   rounds: number[];
   loadAverages: number[];
+  /**
+   * CPU time per request, in microseconds, of the server's process and of this process (autocannon,
+   * and whatever reads the server's output): what throughput would be on an idle machine, where the
+   * other sessions' load does not move it.
+   */
+  serverCpuUs?: number[];
+  harnessCpuUs?: number[];
 }
+
+/** CPU time (user + system) a process has used, in microseconds, from /proc. */
+function cpuUsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+const ownCpuUs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
 
 /**
  * Prism with its stdout and stderr piped to this process, which reads them. `search` does what
@@ -37,7 +57,7 @@ async function startPipedPrism(search: boolean): Promise<HttpTarget> {
     child.stderr?.on('data', onData);
     child.once('exit', (code) => fail(new Error(`Prism exited with ${String(code)}:\n${output}`)));
   });
-  return { name: 'prism mock', origin: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  return { name: 'prism mock', origin: `http://127.0.0.1:${port}`, ...(child.pid === undefined ? {} : { pid: child.pid }), stop: () => stopChild(child) };
 }
 
 /** Prism at a log level below its default, its (now short) log to a file; ready once it answers. */
@@ -54,7 +74,7 @@ async function startQuietPrism(): Promise<HttpTarget> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { name: 'prism mock', origin, stop: () => stopChild(child) };
+  return { name: 'prism mock', origin, ...(child.pid === undefined ? {} : { pid: child.pid }), stop: () => stopChild(child) };
 }
 
 /** Rotates GET /v1/jobs/{id} measurements over every treatment, round after round. */
@@ -73,11 +93,19 @@ export async function measurePrismHarness(rounds: number, seconds: number, say: 
     for (let round = 1; round <= rounds; round++) {
       for (const [i, setup] of setups.entries()) {
         const target = targets[i] as HttpTarget;
-        const result = await measure(target, 'GET /v1/jobs/{id}', await existingJobId(target.origin), seconds, round, round === 1 ? 2 : 0);
+        const jobId = await existingJobId(target.origin);
+        if (round === 1) await measure(target, 'GET /v1/jobs/{id}', jobId, 2, round, 0);
+        const [serverBefore, harnessBefore] = [target.pid === undefined ? 0 : cpuUsOf(target.pid), ownCpuUs()];
+        const result = await measure(target, 'GET /v1/jobs/{id}', jobId, seconds, round, 0);
+        const serverCpu = target.pid === undefined ? 0 : cpuUsOf(target.pid) - serverBefore;
+        const harnessCpu = ownCpuUs() - harnessBefore;
         const load = Math.round((loadavg()[0] ?? 0) * 10) / 10;
+        const perRequest = (us: number): number => Math.round(us / Math.max(1, result.requests));
         setup.row.rounds.push(result.requestsPerSecond);
         setup.row.loadAverages.push(load);
-        say(`  round ${round} ${setup.row.server.padEnd(17)} ${String(result.requestsPerSecond).padStart(6)} req/s  load ${load}  ${setup.row.treatment}`);
+        (setup.row.serverCpuUs ??= []).push(perRequest(serverCpu));
+        (setup.row.harnessCpuUs ??= []).push(perRequest(harnessCpu));
+        say(`  round ${round} ${setup.row.server.padEnd(17)} ${String(result.requestsPerSecond).padStart(6)} req/s  CPU/request: server ${perRequest(serverCpu)} us, harness ${perRequest(harnessCpu)} us  load ${load}  ${setup.row.treatment}`);
       }
     }
   } finally {

@@ -29,8 +29,9 @@ export interface ReplicaRun {
 
 const MODEL = 'openai/sora-2-video-to-video-remix';
 const RANK: Record<string, number> = { queued: 0, processing: 1, completed: 2, failed: 2 };
-// The gateway's pay-as-you-go tier: the probe key's clients send more than that within one window.
-const RPM = 600;
+// Low enough that the probe key's clients send more than that within one window even on a loaded
+// machine (the ordinary keys may meet it too on a fast one: a 429 is an answer, counted apart).
+const RPM = 300;
 const CREDIT_CENTS = 400;
 
 interface Answer {
@@ -39,7 +40,21 @@ interface Answer {
   json: Record<string, unknown>;
 }
 
-function send(agent: Agent, origin: string, method: string, path: string, key: string, body?: string, prefer?: string): Promise<Answer> {
+/**
+ * One request on the client's keep-alive agent. A request sent on a kept socket that the server had
+ * just closed for idleness (its keep-alive timeout, 5 s: a client's socket to one replica idles while
+ * it talks to the others) never reached the server: it is sent again, once, as Node's docs advise.
+ */
+async function send(agent: Agent, origin: string, method: string, path: string, key: string, body?: string, prefer?: string): Promise<Answer> {
+  try {
+    return await sendOnce(agent, origin, method, path, key, body, prefer);
+  } catch (error) {
+    if ((error as { reusedSocket?: boolean }).reusedSocket !== true) throw error;
+    return sendOnce(agent, origin, method, path, key, body, prefer);
+  }
+}
+
+function sendOnce(agent: Agent, origin: string, method: string, path: string, key: string, body?: string, prefer?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${origin}${path}`,
@@ -65,7 +80,7 @@ function send(agent: Agent, origin: string, method: string, path: string, key: s
         });
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => reject(Object.assign(error, { reusedSocket: req.reusedSocket && error.code === 'ECONNRESET' })));
     req.end(body);
   });
 }

@@ -47,6 +47,8 @@ export interface BenchResults {
   memory: MemoryRun[];
   targets: Target[];
   totalSeconds: number;
+  /** Set when a run measured only these parts (BENCH_ONLY) and kept the others from the run before. */
+  partsMeasured?: string[];
 }
 
 /** The median: one round disturbed by other work on the machine does not move it. */
@@ -156,7 +158,8 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 export function renderTable(r: BenchResults): string {
   const lines: string[] = [];
   lines.push(`Run of ${r.date} on ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB, Node ${r.machine.node} (${r.machine.platform}); 1-minute load average ${r.machine.loadAverageAtStart} at the start, ${r.machine.loadAverageAtEnd} at the end; ` +
-    `autocannon on the same machine, ${r.settings.connections} connections, ${r.settings.rounds} interleaved rounds of ${r.settings.secondsPerRun} s per cell (median of the rounds). Whole bench: ${r.totalSeconds} s.`);
+    `autocannon on the same machine, ${r.settings.connections} connections, ${r.settings.rounds} interleaved rounds of ${r.settings.secondsPerRun} s per cell (median of the rounds). Whole bench: ${r.totalSeconds} s.` +
+    (r.partsMeasured === undefined ? '' : ` This run measured ${r.partsMeasured.join(', ')}; the other parts are from the run before it.`));
   lines.push('');
   lines.push('### HTTP, loopback');
   lines.push('');
@@ -171,16 +174,24 @@ export function renderTable(r: BenchResults): string {
     lines.push('');
     lines.push('### The Prism baseline, by treatment of the servers\' logs (`GET /v1/jobs/{id}`, interleaved rounds)');
     lines.push('');
-    lines.push('| server | treatment | req/s (median) | rounds | load average per round |');
-    lines.push('|---|---|---:|---|---|');
-    for (const row of r.prismHarness) lines.push(`| ${row.server} | ${row.treatment} | ${fmt(Math.round(median(row.rounds)))} | ${row.rounds.join(', ')} | ${row.loadAverages.join(', ')} |`);
+    lines.push('| server | treatment | req/s (median) | rounds | server CPU µs per request (median; rounds) | harness CPU µs per request (median) | load average per round |');
+    lines.push('|---|---|---:|---|---|---:|---|');
+    for (const row of r.prismHarness) {
+      const cpu = row.serverCpuUs ?? [];
+      const harness = row.harnessCpuUs ?? [];
+      lines.push(`| ${row.server} | ${row.treatment} | ${fmt(Math.round(median(row.rounds)))} | ${row.rounds.join(', ')} | ${cpu.length === 0 ? '' : `${fmt(Math.round(median(cpu)))}; ${cpu.join(', ')}`} | ${harness.length === 0 ? '' : fmt(Math.round(median(harness)))} |  ${row.loadAverages.join(', ')} |`);
+    }
     const rps = (server: string, start: string): number[] => r.prismHarness.find((h) => h.server === server && h.treatment.startsWith(start))?.rounds ?? [];
     const paired = (a: number[], b: number[]): string => {
       const per = a.map((x, i) => (b[i] ? Math.round((x / (b[i] as number)) * 10) / 10 : Number.NaN));
       return `${Math.round(median(per) * 10) / 10}x (rounds: ${per.join(', ')})`;
     };
+    const cpuOf = (server: string, start: string): number[] => r.prismHarness.find((h) => h.server === server && h.treatment.startsWith(start))?.serverCpuUs ?? [];
+    const ourCpu = median(cpuOf('aigw-video serve', 'default log'));
+    const prismCpu = median(cpuOf('prism mock', 'default log'));
     lines.push('');
-    lines.push(`Ratios (median of per-round ratios): what users see, both logging as by default to a file: **${paired(rps('aigw-video serve', 'default log'), rps('prism mock', 'default log'))}**; ` +
+    if (ourCpu > 0 && prismCpu > 0) lines.push(`Server CPU per request, both logging as by default to a file: Prism ${fmt(Math.round(prismCpu))} µs, ours ${fmt(Math.round(ourCpu))} µs, a ratio of **${Math.round((prismCpu / ourCpu) * 10) / 10}x** (the outside load moves it much less than throughput).`);
+    lines.push(`Throughput ratios (median of per-round ratios): both logging as by default to a file: **${paired(rps('aigw-video serve', 'default log'), rps('prism mock', 'default log'))}**; ` +
       `both without a log per request (ours \`--quiet\`, Prism \`-v warn\`): ${paired(rps('aigw-video serve', '`--quiet`'), rps('prism mock', 'log level warn'))}; ` +
       `the old harness (ours quiet, Prism's log searched by the bench process): ${paired(rps('aigw-video serve', '`--quiet`'), rps('prism mock', 'stdout piped to the bench process, kept'))}.`);
   }

@@ -4,7 +4,7 @@
 // BENCH_REPLICA_SECONDS (the invariants run over three replicas, default 60),
 // BENCH_RENDER=1 (only regenerate the table from bench/results.json).
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -134,9 +134,28 @@ async function main(): Promise<void> {
     process.stdout.write(`${table}\n`);
   }
   // A run of the dashboards alone keeps the recorded numbers of the rest.
-  if (!['http', 'prism', 'replicas', 'cold', 'inproc', 'memory'].some((part) => only.has(part))) return;
+  const tableParts = ['http', 'prism', 'replicas', 'cold', 'inproc', 'memory'];
+  const measuredParts = tableParts.filter((part) => only.has(part));
+  if (measuredParts.length === 0) return;
 
-  const partial = { date: new Date().toISOString(), machine: { ...machine, loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100 }, settings: { secondsPerRun: seconds, rounds, connections: 10 }, http, httpSummary: summarize(http), prismHarness, replicas, coldStart, inProcess, memory };
+  // With BENCH_ONLY, the parts not measured keep what the last run recorded.
+  const resultsUrl = new URL('./results.json', import.meta.url);
+  const last = existsSync(resultsUrl) ? (JSON.parse(readFileSync(resultsUrl, 'utf8')) as Partial<BenchResults>) : {};
+  const kept = <T>(part: string, measured: T, recorded: T | undefined, empty: T): T => (only.has(part) ? measured : (recorded ?? empty));
+  const httpKept = kept('http', http, last.http, []);
+  const partial = {
+    date: new Date().toISOString(),
+    machine: { ...machine, loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
+    settings: { secondsPerRun: seconds, rounds, connections: 10 },
+    http: httpKept,
+    httpSummary: summarize(httpKept),
+    prismHarness: kept('prism', prismHarness, last.prismHarness, []),
+    replicas: kept('replicas', replicas, last.replicas, null),
+    coldStart: kept('cold', coldStart, last.coldStart, []),
+    inProcess: kept('inproc', inProcess, last.inProcess, inProcess),
+    memory: kept('memory', memory, last.memory, []),
+    ...(measuredParts.length < tableParts.length ? { partsMeasured: measuredParts } : {}),
+  };
   const results: BenchResults = { ...partial, targets: evaluateTargets(partial), totalSeconds: Math.round((performance.now() - started) / 1000) };
   writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   const table = renderTable(results);
