@@ -86,7 +86,7 @@ type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
  * The simulation's state in Redis, shared by every process that names the same server and prefix
- * (docs/decisions/014). Each operation is one Lua script or one command, so it is atomic across
+ * (docs/decisions/016). Each operation is one Lua script or one command, so it is atomic across
  * replicas; reads that decide writes never leave Redis. When Redis cannot be reached, operations
  * fail at once (no offline queue) or after `commandTimeoutMs`, with `StoreUnavailableError`, which
  * the simulation answers as a 503 with Retry-After; the client reconnects by itself.
