@@ -19,6 +19,10 @@ export interface LoadResult {
   non2xx: number;
   /** The machine's 1-minute load average right after the run (other work shares the cores). */
   loadAverage?: number;
+  /** CPU time per request, µs: the server's processes (and the Redis server behind them), and autocannon's process. */
+  serverCpuUs?: number;
+  redisCpuUs?: number;
+  clientCpuUs?: number;
 }
 
 /** Creates one job on a target, for the GET scenario (Prism answers 200 with its example; the reference servers a fixed job). */

@@ -1,10 +1,10 @@
 // Why Prism's figure depended on the harness (issue 12): the same servers under different treatments
 // of their log, measured in interleaved rounds in one run. Part of `npm run bench` (BENCH_ONLY=prism).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { defaultSpecPath, freePort, prismBin } from '../src/prism/start-prism.js';
 import { stopChild } from './child-server.js';
+import { cpuUsOf, ownCpuUs } from './cpu-time.js';
 import { existingJobId, measure } from './http-load.js';
 import { startOurMock, startPrismMock, type HttpTarget } from './http-targets.js';
 
@@ -21,18 +21,6 @@ export interface HarnessRow {
   serverCpuUs?: number[];
   harnessCpuUs?: number[];
 }
-
-/** CPU time (user + system) a process has used, in microseconds, from /proc. */
-function cpuUsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 a second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-const ownCpuUs = (): number => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
 
 /**
  * Prism with its stdout and stderr piped to this process, which reads them. `search` does what

@@ -19,6 +19,9 @@ export interface Machine {
 export interface HttpSummary {
   target: string;
   scenario: Scenario;
+  /** Median CPU µs per request of the server's processes, and of the Redis server behind them. */
+  serverCpuUs?: number;
+  redisCpuUs?: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -68,6 +71,8 @@ export function summarize(runs: readonly LoadResult[]): HttpSummary[] {
       target: run.target,
       scenario: run.scenario,
       requestsPerSecond: Math.round(median(same.map((r) => r.requestsPerSecond))),
+      ...(same.every((r) => r.serverCpuUs !== undefined) ? { serverCpuUs: Math.round(median(same.map((r) => r.serverCpuUs ?? 0))) } : {}),
+      ...(same.every((r) => r.redisCpuUs !== undefined) ? { redisCpuUs: Math.round(median(same.map((r) => r.redisCpuUs ?? 0))) } : {}),
       p50Ms: Math.round(median(same.map((r) => r.p50Ms)) * 100) / 100,
       p99Ms: Math.round(median(same.map((r) => r.p99Ms)) * 100) / 100,
       requests: same.reduce((a, r) => a + r.requests, 0),
@@ -101,6 +106,17 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'
   const redisPost = pairedRatio('serve --store redis', 'prism mock', post);
   const twoVsOne = pairedRatio('serve --store redis --workers 2', 'serve --store redis');
   const twoVsOnePost = pairedRatio('serve --store redis --workers 2', 'serve --store redis', post);
+  // CPU per request (the Redis server's included for the Redis-backed mock): Prism's over ours.
+  const cpuOf = (t: string, scenario: Scenario): number | undefined => {
+    const s = r.httpSummary.find((x) => x.target === t && x.scenario === scenario);
+    return s?.serverCpuUs === undefined ? undefined : s.serverCpuUs + (s.redisCpuUs ?? 0);
+  };
+  const cpuTargets: Target[] = ([get, post] as const).flatMap((scenario) => {
+    const [ours, prism] = [cpuOf('serve --store redis', scenario), cpuOf('prism mock', scenario)];
+    if (ours === undefined || prism === undefined || ours === 0) return [];
+    const times = Math.round((prism / ours) * 10) / 10;
+    return [{ name: `${scenario === get ? 'GET job' : 'create'}: Prism's CPU per request / serve --store redis's (its Redis server's included)`, measured: `${prism} µs / ${ours} µs = ${times}x`, goal: '>= 5x', met: times >= 5 }];
+  });
   const inv = r.replicas;
   const invariantTargets: Target[] =
     inv === null
@@ -129,8 +145,9 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets' | 'totalSeconds'
   return [
     { name: 'GET job: our Express adapter / minimal Express (median of per-round ratios)', measured: `${vsMinimal}x${rounds('Express adapter', 'minimal Express 5')}`, goal: '>= 0.85x', met: vsMinimal >= 0.85 },
     { name: 'GET job: ours / Prism, each logging as by default to a file (median of per-round ratios)', measured: `${vsPrism}x${rounds('aigw-video serve', 'prism mock')}`, goal: '>= 4x', met: vsPrism >= 4 },
-    { name: 'GET job: serve --store redis (one process) / Prism', measured: `${redisGet}x${rounds('serve --store redis', 'prism mock')}`, goal: '>= 5x', met: redisGet >= 5 },
-    { name: 'create: serve --store redis (one process) / Prism', measured: `${redisPost}x${rounds('serve --store redis', 'prism mock', post)}`, goal: '>= 5x', met: redisPost >= 5 },
+    { name: 'GET job: serve --store redis (one process) / Prism, throughput', measured: `${redisGet}x${rounds('serve --store redis', 'prism mock')}`, goal: '>= 5x', met: redisGet >= 5 },
+    { name: 'create: serve --store redis (one process) / Prism, throughput', measured: `${redisPost}x${rounds('serve --store redis', 'prism mock', post)}`, goal: '>= 5x', met: redisPost >= 5 },
+    ...cpuTargets,
     {
       name: 'serve --store redis: --workers 2 / one process, on 2 cores shared with autocannon and redis-server',
       measured: `GET ${twoVsOne}x${rounds('serve --store redis --workers 2', 'serve --store redis')}; create ${twoVsOnePost}x${rounds('serve --store redis --workers 2', 'serve --store redis', post)}`,
@@ -163,10 +180,11 @@ export function renderTable(r: BenchResults): string {
   lines.push('');
   lines.push('### HTTP, loopback');
   lines.push('');
-  lines.push('| server | scenario | req/s | p50 ms | p99 ms | requests | errors |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|');
+  lines.push('| server | scenario | req/s | p50 ms | p99 ms | requests | errors | CPU µs per request: server (+ Redis) |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|');
   for (const s of r.httpSummary) {
-    lines.push(`| ${s.target} | \`${s.scenario}\` | ${fmt(s.requestsPerSecond)} | ${s.p50Ms} | ${s.p99Ms} | ${fmt(s.requests)} | ${s.errors} |`);
+    const cpu = s.serverCpuUs === undefined ? '' : `${fmt(s.serverCpuUs)}${s.redisCpuUs === undefined ? '' : ` (+ ${fmt(s.redisCpuUs)})`}`;
+    lines.push(`| ${s.target} | \`${s.scenario}\` | ${fmt(s.requestsPerSecond)} | ${s.p50Ms} | ${s.p99Ms} | ${fmt(s.requests)} | ${s.errors} | ${cpu} |`);
   }
   const loads = r.http.map((x) => x.loadAverage).filter((x): x is number => x !== undefined);
   if (loads.length > 0) lines.push(`\n1-minute load average after each run: ${Math.min(...loads)} to ${Math.max(...loads)} (median ${median(loads)}); every run's in \`bench/results.json\`.`);

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { measureColdStarts, type ColdStart } from './cold-start.js';
 import { measureWithDashboards, renderDashboardTable } from './dashboard-load.js';
 import { existingJobId, measure, type LoadResult, type Scenario } from './http-load.js';
+import { cpuUsOf, cpuUsOfAll, ownCpuUs, processTree } from './cpu-time.js';
 import { removeLogs, repoRoot, targetStarters, type HttpTarget } from './http-targets.js';
 import { measurePrismHarness, type HarnessRow } from './prism-harness.js';
 import { measureReplicas, type ReplicaRun } from './replicas.js';
@@ -45,10 +46,21 @@ async function httpRuns(): Promise<LoadResult[]> {
         for (const target of targets) {
           // A fresh job each time: the creates of the previous round pushed older ones past maxJobs.
           const jobId = await existingJobId(target.origin);
-          const result = await measure(target, scenario, jobId, seconds, round, round === 1 ? 2 : 0);
+          if (round === 1) await measure(target, scenario, jobId, 2, round, 0);
+          // CPU time per request: what the machine's other work moves least (throughput it moves by 2x).
+          const pids = target.pid === undefined ? [] : processTree(target.pid);
+          const redisPid = target.name.includes('redis') ? redis.pid() : undefined;
+          const before = [cpuUsOfAll(pids), redisPid === undefined ? 0 : cpuUsOf(redisPid), ownCpuUs()];
+          const result = await measure(target, scenario, jobId, seconds, round, 0);
+          const after = [cpuUsOfAll(pids), redisPid === undefined ? 0 : cpuUsOf(redisPid), ownCpuUs()];
+          const perRequest = (i: number): number => Math.round(((after[i] ?? 0) - (before[i] ?? 0)) / Math.max(1, result.requests));
+          const cpu = { serverCpuUs: perRequest(0), ...(redisPid === undefined ? {} : { redisCpuUs: perRequest(1) }), clientCpuUs: perRequest(2) };
           const load = Math.round((loadavg()[0] ?? 0) * 10) / 10;
-          say(`  round ${round} ${target.name.padEnd(32)} ${scenario.padEnd(28)} ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  load ${load}`);
-          results.push({ ...result, loadAverage: load });
+          say(
+            `  round ${round} ${target.name.padEnd(32)} ${scenario.padEnd(28)} ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  ` +
+              `CPU/request ${cpu.serverCpuUs}${cpu.redisCpuUs === undefined ? '' : `+${cpu.redisCpuUs} (redis)`} us  load ${load}`,
+          );
+          results.push({ ...result, ...cpu, loadAverage: load });
         }
       }
     }

@@ -15,6 +15,8 @@ export interface TestRedis {
   start(): Promise<void>;
   /** Stops it for good and removes its directory. */
   dispose(): Promise<void>;
+  /** The server's process id while it runs (the bench reads its CPU time). */
+  pid(): number | undefined;
 }
 
 const binary = process.env['REDIS_SERVER'] ?? 'redis-server';
@@ -88,6 +90,7 @@ export async function startTestRedis(persistence: RedisPersistence = 'every-writ
     port,
     stop,
     start,
+    pid: () => (child as ChildProcess | null)?.pid,
     async dispose() {
       await stop();
       rmSync(dir, { recursive: true, force: true });
