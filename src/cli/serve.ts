@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MockServerOptions, RunningMockServer } from '../../mocks/node-http.js';
-import { redactRedisUrl, redisUrlProblem } from '../../mocks/redis-url.js';
 import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
 import { numberFlag, untilStopped, UsageError, type CliIo } from './cli-io.js';
@@ -114,8 +113,7 @@ export function serveOptions(argv: string[]): ServeSettings | 'help' {
   set('stateFile', values['state-file']);
   const store = values.store;
   if (store !== undefined && store !== 'memory') {
-    const problem = redisUrlProblem(store);
-    if (problem !== null) throw new UsageError(`--store: ${problem}; or memory (the default).`);
+    // The URL itself is checked by runServe (a module `serve --help` does not load).
     if (values['state-file'] !== undefined) {
       throw new UsageError('--state-file keeps the in-memory store in a file; with --store redis://... the state is in Redis already (it keeps what its own persistence keeps): give one or the other.');
     }
@@ -176,9 +174,17 @@ const servedBy = (server: RunningMockServer): ServedBy => {
   return { url: server.url, origin: server.origin, adminEnabled: server.adminEnabled, timing: config.timing, seed: config.seed, creditsCents: config.creditsCents, rpm: config.rpm };
 };
 
+/** Checks a `--store` URL; answers it with its password hidden, for the banner. */
+async function checkedStoreUrl(store: string): Promise<string> {
+  const { redactRedisUrl, redisUrlProblem } = await import('../../mocks/redis-url.js');
+  const problem = redisUrlProblem(store);
+  if (problem !== null) throw new UsageError(`--store: ${problem}; or memory (the default).`);
+  return redactRedisUrl(store);
+}
+
 function stateLine(options: ServeSettings, workers: number): string {
   const processes = workers > 1 ? `shared by ${workers} worker processes on one port` : 'this process';
-  if (typeof options.store === 'string') return `  state: Redis at ${redactRedisUrl(options.store)}, keys under ${options.storePrefix ?? 'aigw:'}, ${processes} (and every mock naming the same Redis and prefix)`;
+  if (typeof options.store === 'string') return `  state: Redis at ${options.store}, keys under ${options.storePrefix ?? 'aigw:'}, ${processes} (and every mock naming the same Redis and prefix)`;
   return `  state: in memory, ${processes}${options.stateFile !== undefined ? `, kept in ${options.stateFile}` : ''}`;
 }
 
@@ -228,8 +234,10 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
     return 0;
   }
   if (cluster.isWorker && process.env[WORKER_ENV] === '1') return serveAsWorker(options, io, signals);
+  // The banner shows the store's URL without its password.
+  const shown: ServeSettings = typeof options.store === 'string' ? { ...options, store: await checkedStoreUrl(options.store) } : options;
   const workers = options.workers ?? 1;
-  if (workers > 1) return serveWithWorkers(argv, options, workers, io, signals);
+  if (workers > 1) return serveWithWorkers(argv, shown, workers, io, signals);
   const quiet = options.log === null;
   const { server, loaded, serveFiles, files } = await startServing(options, io);
   const replayLine = loaded.replay === undefined ? [] : [`  replaying ${files?.replay?.path ?? ''}: ${loaded.replay.entries} recorded exchanges, ${loaded.replay.jobs.length} jobs (POST /__mock/reset rewinds)`];
@@ -239,7 +247,7 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
       ...replayLine,
       ...(loaded.profile !== undefined && serveFiles !== null ? serveFiles.profileLines(files?.profile ?? '', loaded.profile) : []),
       // What the simulation is set to; a replay answers as recorded instead, so it has none of this.
-      ...bannerLines(servedBy(server), options, 1, loaded.replay === undefined),
+      ...bannerLines(servedBy(server), shown, 1, loaded.replay === undefined),
     ].join('\n'),
   );
   await untilStopped(signals);
