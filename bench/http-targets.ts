@@ -63,18 +63,18 @@ const tsChild = (file: string): string[] => ['--import', 'tsx', fileURLToPath(ne
 
 export async function startMinimalExpress(): Promise<HttpTarget> {
   const server = await spawnLoggingServer(tsChild('./servers/minimal-express.ts'), /listening (\d+)/, logFile('minimal-express'));
-  return { name: 'minimal Express 5', origin: server.origin, stop: server.stop };
+  return { name: 'minimal Express 5', origin: server.origin, ...pidOf(server.child.pid), stop: server.stop };
 }
 
 export async function startBareHttp(): Promise<HttpTarget> {
   const server = await spawnLoggingServer(tsChild('./servers/bare-http.ts'), /listening (\d+)/, logFile('bare-http'));
-  return { name: 'bare node:http', origin: server.origin, stop: server.stop };
+  return { name: 'bare node:http', origin: server.origin, ...pidOf(server.child.pid), stop: server.stop };
 }
 
 /** mocks/express.ts: the same core behind Express (the CLI serves it on node:http alone; as a library it logs nothing by default). */
 export async function startExpressAdapter(): Promise<HttpTarget> {
   const server = await spawnLoggingServer(tsChild('./servers/express-adapter.ts'), /listening (\d+)/, logFile('express-adapter'));
-  return { name: 'Express adapter', origin: server.origin, stop: server.stop };
+  return { name: 'Express adapter', origin: server.origin, ...pidOf(server.child.pid), stop: server.stop };
 }
 
 /** The servers of the HTTP rotation; the Redis-backed ones need the URL of a Redis the bench started. */
