@@ -1,13 +1,14 @@
 // Profiles `aigw-video serve` under the bench's GET load: node --cpu-prof, autocannon, SIGINT.
-// Usage: npx tsx bench/profile-server.ts [seconds] [get|post] [dir]  -> prints the profile's path.
+// Usage: npx tsx bench/profile-server.ts [seconds] [get|post] [dir] [serve flags...]  -> prints the profile's path.
+// With `--store redis://...` among the flags it profiles the Redis-backed mock (start a redis-server first).
 import { readdirSync } from 'node:fs';
 import { spawnServer } from './child-server.js';
 import { cliBin } from './http-targets.js';
 import { existingJobId, measure } from './http-load.js';
 
-const [seconds = '8', scenario = 'get', dir = '/tmp/aigw-video-profile'] = process.argv.slice(2);
+const [seconds = '8', scenario = 'get', dir = '/tmp/aigw-video-profile', ...flags] = process.argv.slice(2);
 const server = await spawnServer(
-  ['--cpu-prof', `--cpu-prof-dir=${dir}`, cliBin, 'serve', '--port', '0', '--quiet', '--rpm', '1000000000', '--credits', '1000000'],
+  ['--cpu-prof', `--cpu-prof-dir=${dir}`, cliBin, 'serve', '--port', '0', '--quiet', '--rpm', '1000000000', '--credits', '1000000', ...flags],
   /API at (http:\/\/127\.0\.0\.1:\d+)\/v1/,
 );
 const jobId = await existingJobId(server.origin);
