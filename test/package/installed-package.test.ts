@@ -71,6 +71,7 @@ function startCliRuns(project: string) {
     conformance: cli('conformance', '--adapter', 'reference', '--only', 'happy-path'),
     openaiMissing: cli('conformance', '--adapter', 'openai', '--only', 'happy-path'),
     prismMissing: cli('verify', '--base-url', 'http://127.0.0.1:9/v1', '--api-key', 'sk-aig-x', '--via-prism'),
+    ioredisMissing: cli('serve', '--port', '0', '--store', 'redis://127.0.0.1:9/0'),
   };
 }
 
@@ -107,7 +108,7 @@ function startAdapterChecks(project: string) {
 describe(`${manifest.name}, packed and installed from the tarball`, { timeout: INSTALL_MS + COMMAND_MS }, () => {
   let work = '';
   // Two projects, installed side by side: one with the package alone, as a user of the client or the
-  // CLI has it; one with msw, express (and its types) and openai beside it, as a user of the adapters has it.
+  // CLI has it; one with msw, express (and its types), openai and ioredis beside it, as a user of the adapters has it.
   let alone = '';
   let aloneInstall: Ran;
   let cli: ReturnType<typeof startCliRuns> | undefined;
@@ -123,7 +124,7 @@ describe(`${manifest.name}, packed and installed from the tarball`, { timeout: I
     const withAdapters = newProject(join(work, 'with-adapters'));
     const installAlone = npmInstall(alone, [tarball]);
     // The versions this repository tests with, which `npm ci` put in the npm cache.
-    const adapters = ['msw', 'express', '@types/express', '@types/node', 'openai'].map((name) => `${name}@${lockedVersion(name)}`);
+    const adapters = ['msw', 'express', '@types/express', '@types/node', 'openai', 'ioredis'].map((name) => `${name}@${lockedVersion(name)}`);
     adapterChecks = npmInstall(withAdapters, [tarball, ...adapters]).then(() => startAdapterChecks(withAdapters));
     adapterChecks.catch(() => undefined); // judged by the tests that need it
     aloneInstall = await installAlone;
@@ -223,17 +224,20 @@ describe(`${manifest.name}, packed and installed from the tarball`, { timeout: I
       expect(ran.stderr).toContain('pass happy-path');
     });
 
-    it('names the package to install when an optional one is missing: openai, Prism', async () => {
+    it('names the package to install when an optional one is missing: openai, Prism, ioredis', async () => {
       const openai = await started().openaiMissing;
       expect(openai.code, shown(openai)).toBe(1);
       expect(openai.stderr).toContain('npm install openai');
       const prism = await started().prismMissing;
       expect(prism.code, shown(prism)).toBe(1);
       expect(prism.stderr).toContain('npm install --save-dev @stoplight/prism-cli');
+      const ioredis = await started().ioredisMissing;
+      expect(ioredis.code, shown(ioredis)).toBe(1);
+      expect(ioredis.stderr).toContain('npm install ioredis@6');
     });
   });
 
-  describe('beside msw, express and openai, as a user of the adapters has it', () => {
+  describe('beside msw, express, openai and ioredis, as a user of the adapters has it', () => {
     const checks = async (): Promise<ReturnType<typeof startAdapterChecks>> => {
       if (adapterChecks === undefined) throw new Error('the package was not packed');
       return adapterChecks;
