@@ -26,16 +26,22 @@ const prelude = `
 local P = ARGV[1]
 local MAX_ACCOUNTS = tonumber(ARGV[2])
 
+-- Makes room for one more key in a bounded sorted set of keys (ordered by use): the oldest go,
+-- with what they name (P .. kind .. key).
+local function makeRoom(set, kind)
+  while redis.call('ZCARD', set) >= MAX_ACCOUNTS do
+    local oldest = redis.call('ZPOPMIN', set)
+    if #oldest == 0 then break end
+    redis.call('DEL', P .. kind .. oldest[1])
+  end
+end
+
 -- The key's account, created on first use (the least recently used evicted beyond the bound); marks it used.
 local function account(key, starting)
   local a = P .. 'account:' .. key
   local accounts = P .. 'accounts'
   if redis.call('EXISTS', a) == 0 then
-    while redis.call('ZCARD', accounts) >= MAX_ACCOUNTS do
-      local oldest = redis.call('ZPOPMIN', accounts)
-      if #oldest == 0 then break end
-      redis.call('DEL', P .. 'account:' .. oldest[1])
-    end
+    makeRoom(accounts, 'account:')
     redis.call('HSET', a, 'balance', starting, 'spent', 0, 'refunded', 0, 'seq', 0, 'wstart', 0, 'wcount', 0)
   end
   redis.call('ZADD', accounts, redis.call('INCR', P .. 'tick'), key)
@@ -193,13 +199,7 @@ const armFault = script(`
 local key = ARGV[3]
 local l = P .. 'faults:' .. key
 local keys = P .. 'faultkeys'
-if redis.call('EXISTS', l) == 0 then
-  while redis.call('ZCARD', keys) >= MAX_ACCOUNTS do
-    local oldest = redis.call('ZPOPMIN', keys)
-    if #oldest == 0 then break end
-    redis.call('DEL', P .. 'faults:' .. oldest[1])
-  end
-end
+if redis.call('EXISTS', l) == 0 then makeRoom(keys, 'faults:') end
 if redis.call('LLEN', l) >= tonumber(ARGV[5]) then return 0 end
 redis.call('RPUSH', l, ARGV[4])
 redis.call('ZADD', keys, 'NX', redis.call('INCR', P .. 'tick'), key)
