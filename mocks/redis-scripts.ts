@@ -1,4 +1,4 @@
-// The Lua scripts of the Redis store (docs/decisions/016): every operation where a read decides a
+// The Lua scripts of the Redis store (docs/decisions/017): every operation where a read decides a
 // write runs as one script, so Redis executes it whole, with no other client's command in between.
 // Each script takes the key prefix as ARGV[1] and the bound on accounts as ARGV[2], and builds its
 // keys from the prefix (one Redis, not a cluster: see the decision). Numbers go back to the client

@@ -11,6 +11,8 @@ import {
   type JobRecord,
   type JournalEntry,
   type JournalQuery,
+  type KeyQuery,
+  type KeyRecord,
   type SequenceName,
   type Store,
   type WalletRecord,
@@ -86,7 +88,7 @@ type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
  * The simulation's state in Redis, shared by every process that names the same server and prefix
- * (docs/decisions/016). Each operation is one Lua script or one command, so it is atomic across
+ * (docs/decisions/017). Each operation is one Lua script or one command, so it is atomic across
  * replicas; reads that decide writes never leave Redis. When Redis cannot be reached, operations
  * fail at once (no offline queue) or after `commandTimeoutMs`, with `StoreUnavailableError`, which
  * the simulation answers as a 503 with Retry-After; the client reconnects by itself.
@@ -260,6 +262,44 @@ export class RedisStore implements Store {
 
   async clearFaults(key: string): Promise<void> {
     await this.run(() => this.redis.multi().del(this.key(`faults:${key}`)).zrem(this.key('faultkeys'), key).exec());
+  }
+
+  async keys(query: KeyQuery = {}): Promise<{ total: number; keys: KeyRecord[] }> {
+    let names: string[];
+    if (query.key !== undefined) names = [query.key];
+    else {
+      // Wallets most recently used first, then the keys known only by their faults, newest first.
+      const [accounts, faulted] = await this.run(() => Promise.all([this.redis.zrevrange(this.key('accounts'), 0, -1), this.redis.zrevrange(this.key('faultkeys'), 0, -1)]));
+      const held = new Set(accounts);
+      names = [...accounts, ...faulted.filter((key) => !held.has(key))];
+    }
+    const offset = query.offset ?? 0;
+    const page = query.key !== undefined ? names : names.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
+    // One write for all the reads: a read changes no key's place in the order and creates no wallet.
+    const commands = page.flatMap((key) => [
+      ['hmget', this.key(`account:${key}`), 'balance', 'spent', 'refunded', 'wstart', 'wcount'],
+      ['lrange', this.key(`faults:${key}`), '0', '-1'],
+    ]);
+    const replies = page.length === 0 ? [] : ((await this.run(() => this.redis.pipeline(commands).exec())) ?? []);
+    const records: KeyRecord[] = page.map((key, i) => {
+      const [accountError, account] = replies[2 * i] ?? [null, []];
+      const [faultsError, faults] = replies[2 * i + 1] ?? [null, []];
+      if (accountError !== null) throw accountError;
+      if (faultsError !== null) throw faultsError;
+      const [balance, spent, refunded, windowStart, windowCount] = account as (string | null)[];
+      return {
+        key,
+        wallet: balance === null || balance === undefined ? null : { key, balanceCents: Number(balance), spentCents: Number(spent), refundedCents: Number(refunded) },
+        windowStartMs: Number(windowStart ?? 0),
+        windowCount: Number(windowCount ?? 0),
+        faults: (faults as string[]).map((raw) => JSON.parse(raw) as Fault),
+      };
+    });
+    if (query.key !== undefined) {
+      const found = records.filter((r) => r.wallet !== null || r.faults.length > 0);
+      return { total: found.length, keys: found };
+    }
+    return { total: names.length, keys: records };
   }
 
   async appendJournal(entry: Omit<JournalEntry, 'seq'>, limit: number): Promise<JournalEntry> {

@@ -37,6 +37,7 @@ type Op =
   | { op: 'take'; key: string; operation: string }
   | { op: 'journal'; key: string | null; path: string }
   | { op: 'read'; key: string | null; afterSeq: number; limit: number | null }
+  | { op: 'keys'; key: string | null; offset: number; limit: number | null }
   | { op: 'advance'; ms: number }
   | { op: 'resetAll' | 'counts' };
 
@@ -53,6 +54,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('take' as const), key: keyArb, operation: fc.constantFrom('getJob', 'createVideo') }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('journal' as const), key: fc.option(keyArb, { nil: null }), path: fc.string({ maxLength: 12 }) }) },
   fc.record({ op: fc.constant('read' as const), key: fc.option(keyArb, { nil: null }), afterSeq: fc.nat(12), limit: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }) }),
+  fc.record({ op: fc.constant('keys' as const), key: fc.option(fc.constantFrom(...KEYS, 'key_none'), { nil: null }), offset: fc.nat(3), limit: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }) }),
   fc.record({ op: fc.constant('advance' as const), ms: fc.nat(20_000) }),
   fc.record({ op: fc.constantFrom('resetAll' as const, 'counts' as const) }),
 );
@@ -147,6 +149,9 @@ async function play(store: Store, ops: readonly Op[]): Promise<unknown[]> {
       case 'read':
         answers.push(await store.journal({ key: o.key, afterSeq: o.afterSeq, ...(o.limit === null ? {} : { limit: o.limit }) }));
         break;
+      case 'keys':
+        answers.push(await store.keys(o.key === null ? { offset: o.offset, ...(o.limit === null ? {} : { limit: o.limit }) } : { key: o.key }));
+        break;
       case 'advance':
         answers.push(await store.advanceClock(o.ms));
         break;
@@ -163,7 +168,7 @@ async function play(store: Store, ops: readonly Op[]): Promise<unknown[]> {
 
 describe('the in-memory and Redis stores', () => {
   test.prop([fc.array(opArb, { minLength: 1, maxLength: 60 })], { numRuns: 100 })(
-    'give the same answers to any sequence of operations (wallets, jobs, evictions, refunds, webhooks, faults, journal, resets)',
+    'give the same answers to any sequence of operations (wallets, jobs, evictions, refunds, webhooks, faults, keys, journal, resets)',
     async (ops) => {
       const memory = createMemoryStore({ maxAccounts: 3 });
       const shared = await redisStore({ maxAccounts: 3 });

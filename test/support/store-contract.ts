@@ -283,6 +283,31 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await store.wallet('key_b', 100)).balanceCents).toBe(100);
     });
 
+    it('lists the keys it holds, most recently used first, then those known only by their faults, without touching them', async () => {
+      const store = await fresh();
+      await store.admit('key_a', 100_000, LIMITS);
+      await store.setBalance('key_b', 7, 100);
+      await store.armFault('key_c', fault('f1', 'getJob', 2), 5);
+      await store.armFault('key_a', fault('f2', '*', 1), 5);
+      const all = await store.keys();
+      expect(all.total).toBe(3);
+      expect(all.keys.map((k) => k.key)).toEqual(['key_b', 'key_a', 'key_c']);
+      expect(all.keys[1]).toEqual({
+        key: 'key_a',
+        wallet: { key: 'key_a', balanceCents: 100, spentCents: 0, refundedCents: 0 },
+        windowStartMs: 100_000,
+        windowCount: 1,
+        faults: [fault('f2', '*', 1)],
+      });
+      expect(all.keys[2]).toEqual({ key: 'key_c', wallet: null, windowStartMs: 0, windowCount: 0, faults: [fault('f1', 'getJob', 2)] });
+      // A read: listing again gives the same order, and creates no wallet for key_c.
+      expect((await store.keys()).keys.map((k) => k.key)).toEqual(['key_b', 'key_a', 'key_c']);
+      expect(await store.keys({ offset: 1, limit: 1 })).toMatchObject({ total: 3, keys: [{ key: 'key_a' }] });
+      expect(await store.keys({ key: 'key_c' })).toMatchObject({ total: 1, keys: [{ key: 'key_c', wallet: null }] });
+      expect(await store.keys({ key: 'key_none' })).toEqual({ total: 0, keys: [] });
+      expect((await store.counts()).keys).toBe(2);
+    });
+
     it('credits a wallet as a refund', async () => {
       const store = await fresh();
       expect(await store.credit('key_a', 25, 100)).toEqual({ key: 'key_a', balanceCents: 125, spentCents: 0, refundedCents: 25 });
