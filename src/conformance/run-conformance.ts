@@ -107,7 +107,7 @@ async function factsOf(mock: ScenarioMock, scenario: Scenario, journal: readonly
   });
   return {
     key: keyFingerprint(mock.apiKey),
-    job: record === undefined ? undefined : jobView(record, server.simulation.now(), mock.mediaOrigin),
+    job: record === undefined ? undefined : jobView(record, server.simulation.now(), mock.mediaOrigin, server.simulation.config.dialect),
     video: { sha256: sha256(video), size: video.byteLength },
   };
 }

@@ -19,6 +19,7 @@ export {
   dialectFrom,
   speaks,
   DialectError,
+  toDialect,
   type Dialect,
   type DialectPoint,
   type DialectChoice,

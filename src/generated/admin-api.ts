@@ -304,6 +304,26 @@ export interface components {
             now: number;
             /** @description Jobs in the store. */
             jobs: number;
+            /** @description The variant of the gateway the mock plays (the video spec's x-dialects): its name, as
+             *     `--dialect` takes it, and its choice at each point of disagreement.
+             *      */
+            dialect: {
+                /** @example docs,fast-poll=none */
+                name: string;
+                /** @example {
+                 *       "create-status": "202",
+                 *       "time-fields": "none",
+                 *       "result-location": "result.file_url",
+                 *       "statuses": "docs",
+                 *       "error-types": "docs",
+                 *       "cancel": "post",
+                 *       "fast-poll": "none",
+                 *       "failed-error": "object"
+                 *     } */
+                choices: {
+                    [key: string]: string;
+                };
+            };
         };
         /**
          * @description `realtime`: jobs move with the clock. `steps`: one status per poll.

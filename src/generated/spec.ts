@@ -28,7 +28,7 @@ export const videoSpec: Record<string, unknown> = {
     }
   ],
   "x-dialects": {
-    "description": "The gateway's public sources disagree in places (shared/reference, \"Where they disagree\"). A\ndialect is one choice per point of disagreement on the response side; the mock answers in a\ndialect (`aigw-video serve --dialect docs`), the contract suite detects which one a target\nspeaks, and `calibrate` infers one from a recording. The schemas below describe the default\ndialect, `union`; the other dialects' shapes are derived from these choices.\n",
+    "description": "The gateway's public sources disagree in places (shared/reference, \"Where they disagree\"). A\ndialect is one choice per point of disagreement; the mock answers in a dialect\n(`aigw-video serve --dialect docs`), the validators judge a response against the dialect it is\nmeant to be in, the contract suite detects which one a target speaks, and `calibrate` infers one\nfrom a recording. The paths and schemas of this document are the default dialect, `union`; every\nother choice carries `patch`, the JSON Patch (RFC 6902) that turns this document into that\nchoice's (docs/decisions/016-the-mock-and-the-suite-speak-dialects.md). A choice of `union` has no patch.\n",
     "default": "union",
     "points": {
       "create-status": {
@@ -38,7 +38,7 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "200 OK (the Node SDK accepts any 2xx)."
+            "description": "200 OK (the Node SDK accepts any 2xx). The spec documents both statuses in every dialect."
           },
           "202": {
             "sources": [
@@ -56,13 +56,43 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "model-page"
             ],
-            "description": "`created` (unix seconds) only."
+            "description": "`created` (unix seconds) only.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/created_at",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/updated_at",
+                "value": false
+              }
+            ]
           },
           "created_at": {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "`created_at` and `updated_at` (unix seconds), no `created`."
+            "description": "`created_at` and `updated_at` (unix seconds), no `created`.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/created",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/required",
+                "value": [
+                  "id",
+                  "status",
+                  "model",
+                  "created_at",
+                  "updated_at"
+                ]
+              }
+            ]
           },
           "both": {
             "sources": [
@@ -76,30 +106,114 @@ export const videoSpec: Record<string, unknown> = {
               "gateway-openapi",
               "gateway-docs"
             ],
-            "description": "No timestamp (the docs' and the published spec's examples show none)."
+            "description": "No timestamp (the docs' and the published spec's examples show none).",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/created",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/created_at",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/updated_at",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/required",
+                "value": [
+                  "id",
+                  "status",
+                  "model"
+                ]
+              }
+            ]
           }
         }
       },
       "result-location": {
-        "summary": "Where a completed job says its video is.",
+        "summary": "Where a completed job (and its webhook event) says its video is.",
         "choices": {
           "result.url": {
             "sources": [
               "model-page"
             ],
-            "description": "`result.url` (with `result.duration` and `result.resolution`)."
+            "description": "`result.url` (with `result.duration` and `result.resolution`).",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/result_url",
+                "value": false
+              }
+            ]
           },
           "result_url": {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "A top-level `result_url`, no `result` object."
+            "description": "A top-level `result_url`, no `result` object.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/CompletedJob/required",
+                "value": [
+                  "status",
+                  "result_url"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/CompletedJob/properties/result",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/WebhookEvent/properties/data/properties/result",
+                "value": false
+              }
+            ]
           },
           "result.file_url": {
             "sources": [
               "gateway-docs"
             ],
-            "description": "`result.file_url` (with `result.duration` and `result.resolution`)."
+            "description": "`result.file_url` (with `result.duration` and `result.resolution`).",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobResult/required",
+                "value": [
+                  "file_url",
+                  "duration",
+                  "resolution"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobResult/properties/url",
+                "value": false
+              },
+              {
+                "op": "add",
+                "path": "/components/schemas/JobResult/properties/file_url",
+                "value": {
+                  "type": "string",
+                  "format": "uri",
+                  "x-source": "gateway-docs",
+                  "description": "Where the video can be downloaded (signed for 24 h)."
+                }
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/result_url",
+                "value": false
+              }
+            ]
           },
           "result.url+result_url": {
             "sources": [
@@ -118,7 +232,48 @@ export const videoSpec: Record<string, unknown> = {
               "model-page",
               "gateway-node-sdk"
             ],
-            "description": "queued, processing, completed, failed. A cancelled job reads `failed` with error code `cancelled`."
+            "description": "queued, processing, completed, failed. A cancelled job reads `failed` with error code `cancelled`.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobStatus/enum",
+                "value": [
+                  "queued",
+                  "processing",
+                  "completed",
+                  "failed"
+                ]
+              },
+              {
+                "op": "remove",
+                "path": "/components/schemas/Job/oneOf/4"
+              },
+              {
+                "op": "remove",
+                "path": "/components/schemas/Job/discriminator/mapping/cancelled"
+              },
+              {
+                "op": "add",
+                "path": "/components/schemas/JobErrorCode/enum/-",
+                "value": "cancelled"
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/WebhookEvent/properties/type/enum",
+                "value": [
+                  "job.completed",
+                  "job.failed"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/WebhookEvent/properties/data/properties/status/enum",
+                "value": [
+                  "completed",
+                  "failed"
+                ]
+              }
+            ]
           },
           "model-page+cancelled": {
             "sources": [
@@ -131,7 +286,30 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "gateway-docs"
             ],
-            "description": "queued, running, completed, failed, cancelled."
+            "description": "queued, running, completed, failed, cancelled.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobStatus/enum",
+                "value": [
+                  "queued",
+                  "running",
+                  "completed",
+                  "failed",
+                  "cancelled"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/ProcessingJob/properties/status/const",
+                "value": "running"
+              },
+              {
+                "op": "move",
+                "from": "/components/schemas/Job/discriminator/mapping/processing",
+                "path": "/components/schemas/Job/discriminator/mapping/running"
+              }
+            ]
           }
         }
       },
@@ -148,7 +326,32 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "gateway-docs"
             ],
-            "description": "`rate_limited` and `invalid_key`."
+            "description": "`rate_limited` and `invalid_key`.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/ErrorType/enum",
+                "value": [
+                  "invalid_request_error",
+                  "invalid_key",
+                  "insufficient_credits",
+                  "not_found",
+                  "rate_limited",
+                  "server_error",
+                  "service_unavailable"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/AuthenticationError/properties/error/properties/type/const",
+                "value": "invalid_key"
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/RateLimitError/properties/error/properties/type/const",
+                "value": "rate_limited"
+              }
+            ]
           }
         }
       },
@@ -160,19 +363,41 @@ export const videoSpec: Record<string, unknown> = {
               "model-page",
               "gateway-openapi"
             ],
-            "description": "No cancel route (404)."
+            "description": "No cancel route (404).",
+            "patch": [
+              {
+                "op": "remove",
+                "path": "/paths/~1v1~1jobs~1{id}/delete"
+              },
+              {
+                "op": "remove",
+                "path": "/paths/~1v1~1jobs~1{id}~1cancel"
+              }
+            ]
           },
           "delete": {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "DELETE /v1/jobs/{id}."
+            "description": "DELETE /v1/jobs/{id}.",
+            "patch": [
+              {
+                "op": "remove",
+                "path": "/paths/~1v1~1jobs~1{id}~1cancel"
+              }
+            ]
           },
           "post": {
             "sources": [
               "gateway-docs"
             ],
-            "description": "POST /v1/jobs/{id}/cancel."
+            "description": "POST /v1/jobs/{id}/cancel.",
+            "patch": [
+              {
+                "op": "remove",
+                "path": "/paths/~1v1~1jobs~1{id}/delete"
+              }
+            ]
           },
           "both": {
             "sources": [
@@ -184,13 +409,29 @@ export const videoSpec: Record<string, unknown> = {
         }
       },
       "fast-poll": {
-        "summary": "What a poll of one job sooner than 3 s after the previous one answers.",
+        "summary": "What a poll of one job sooner than 3 s after the last poll answered with the job returns.",
         "choices": {
           "304": {
             "sources": [
               "gateway-docs"
             ],
-            "description": "304 Not Modified, no body."
+            "description": "304 Not Modified, no body; the job moves on as usual and the next poll 3 s after the last answered one sees it.",
+            "x-interval-ms": 3000,
+            "patch": [
+              {
+                "op": "add",
+                "path": "/paths/~1v1~1jobs~1{id}/get/responses/304",
+                "value": {
+                  "description": "Polled sooner than 3 s after the last poll that answered the job; no body. Poll again later.",
+                  "x-source": "gateway-docs",
+                  "headers": {
+                    "x-request-id": {
+                      "$ref": "#/components/headers/RequestId"
+                    }
+                  }
+                }
+              }
+            ]
           },
           "none": {
             "sources": [
@@ -203,7 +444,7 @@ export const videoSpec: Record<string, unknown> = {
         }
       },
       "failed-error": {
-        "summary": "The shape of a failed job's `error`.",
+        "summary": "The shape of a failed job's `error` (in polls and in its webhook event).",
         "choices": {
           "object": {
             "sources": [
@@ -215,7 +456,31 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "The message as a string."
+            "description": "The message as a string.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/FailedJob/properties/error",
+                "value": {
+                  "type": "string",
+                  "minLength": 1,
+                  "x-source": "gateway-node-sdk",
+                  "description": "Why the job failed",
+                  "for a person.": null
+                }
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/WebhookEvent/properties/data/properties/error",
+                "value": {
+                  "type": "string",
+                  "minLength": 1,
+                  "x-source": "gateway-node-sdk",
+                  "description": "Why the job failed",
+                  "for a person.": null
+                }
+              }
+            ]
           }
         }
       }
@@ -460,7 +725,7 @@ export const videoSpec: Record<string, unknown> = {
           "jobs"
         ],
         "summary": "Get a job in any status",
-        "description": "Answers the job as it is now. Statuses only move forward (queued -> processing -> completed or\nfailed); `completed` and `failed` never change again.\n",
+        "description": "Answers the job as it is now. Statuses only move forward (queued -> processing -> completed,\nfailed or cancelled); an ended job never changes again. In a dialect that throttles polls\n(x-dialects, `fast-poll`), a poll sooner than 3 s after the last one that answered the job gets\n304 Not Modified.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/JobId"
@@ -501,6 +766,141 @@ export const videoSpec: Record<string, unknown> = {
                   },
                   "failed": {
                     "$ref": "#/components/examples/FailedJob"
+                  },
+                  "cancelled": {
+                    "$ref": "#/components/examples/CancelledJob"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/ServerError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteJob",
+        "x-source": "gateway-node-sdk",
+        "x-dialect": "cancel",
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Cancel a job (the Node SDK's route)",
+        "description": "The Node SDK's `jobs.cancel(id)` sends `DELETE /v1/jobs/{id}`.\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/015-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/JobId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job after the cancel, or as it ended when it had ended already.",
+            "x-source": "gateway-node-sdk",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/RequestId"
+              },
+              "x-ratelimit-limit-requests": {
+                "$ref": "#/components/headers/RateLimitLimit"
+              },
+              "x-ratelimit-remaining-requests": {
+                "$ref": "#/components/headers/RateLimitRemaining"
+              },
+              "x-ratelimit-reset-requests": {
+                "$ref": "#/components/headers/RateLimitReset"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Job"
+                },
+                "examples": {
+                  "cancelled": {
+                    "$ref": "#/components/examples/CancelledJob"
+                  },
+                  "alreadyCompleted": {
+                    "$ref": "#/components/examples/CompletedJob"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/ServerError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/jobs/{id}/cancel": {
+      "post": {
+        "operationId": "cancelJob",
+        "x-source": "gateway-docs",
+        "x-dialect": "cancel",
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Cancel a job (the docs pages' route)",
+        "description": "The docs pages cancel with `POST /v1/jobs/{id}/cancel` (no body).\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/015-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/JobId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job after the cancel, or as it ended when it had ended already.",
+            "x-source": "gateway-docs",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/RequestId"
+              },
+              "x-ratelimit-limit-requests": {
+                "$ref": "#/components/headers/RateLimitLimit"
+              },
+              "x-ratelimit-remaining-requests": {
+                "$ref": "#/components/headers/RateLimitRemaining"
+              },
+              "x-ratelimit-reset-requests": {
+                "$ref": "#/components/headers/RateLimitReset"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Job"
+                },
+                "examples": {
+                  "cancelled": {
+                    "$ref": "#/components/examples/CancelledJob"
+                  },
+                  "alreadyCompleted": {
+                    "$ref": "#/components/examples/CompletedJob"
                   }
                 }
               }
@@ -765,7 +1165,7 @@ export const videoSpec: Record<string, unknown> = {
         "operationId": "jobEndedWebhook",
         "x-source": "gateway-docs",
         "summary": "Sent to the create request's webhook_url when the job ends",
-        "description": "One event per job, when it ends: `job.completed` or `job.failed`. The docs pages sign it with\n`aig-signature` (hex HMAC-SHA256 of `<aig-timestamp>.<raw body>`) and `aig-timestamp`; the Node\nSDK verifies `X-Gateway-Signature: t=<unix>,v1=<hex>` over the same string. The mock sends both\n(docs/decisions/011-webhooks.md). Any 2xx acknowledges; anything else is redelivered with backoff.\n",
+        "description": "One event per job, when it ends: `job.completed`, `job.failed` or `job.cancelled` (in a dialect\nwithout the status `cancelled`, a cancelled job's event is `job.failed` with error code\n`cancelled`). The docs pages sign it with\n`aig-signature` (hex HMAC-SHA256 of `<aig-timestamp>.<raw body>`) and `aig-timestamp`; the Node\nSDK verifies `X-Gateway-Signature: t=<unix>,v1=<hex>` over the same string. The mock sends both\n(docs/decisions/011-webhooks.md). Any 2xx acknowledges; anything else is redelivered with backoff.\n",
         "parameters": [
           {
             "name": "aig-signature",
@@ -851,6 +1251,23 @@ export const videoSpec: Record<string, unknown> = {
                         "code": "upstream_error",
                         "message": "The upstream video provider failed while generating this video."
                       },
+                      "usage": {
+                        "cost_cents": 0
+                      }
+                    }
+                  }
+                },
+                "cancelled": {
+                  "summary": "A job was cancelled (not charged; dialects with the status `cancelled`)",
+                  "x-source": "toolkit",
+                  "value": {
+                    "id": "evt_5b0c7e21d9a84f3c86e2a417",
+                    "type": "job.cancelled",
+                    "created": 1776947086,
+                    "data": {
+                      "job_id": "job_abc123",
+                      "model": "openai/sora-2-video-to-video-remix",
+                      "status": "cancelled",
                       "usage": {
                         "cost_cents": 0
                       }
@@ -1086,7 +1503,7 @@ export const videoSpec: Record<string, unknown> = {
         "x-alternatives": {
           "gateway-docs": "queued | running | completed | failed | cancelled"
         },
-        "description": "queued -> processing -> completed | failed. Never moves backwards.",
+        "description": "queued -> processing -> completed | failed | cancelled. Never moves backwards. `cancelled` comes\nfrom the docs pages (a job cancelled by `DELETE /v1/jobs/{id}` or `POST /v1/jobs/{id}/cancel`).\n",
         "x-lifecycle": {
           "description": "The order of every status name any dialect uses (x-dialects, point `statuses`): a job's\nrank never goes down, and a terminal status never changes.\n",
           "rank": {
@@ -1107,7 +1524,8 @@ export const videoSpec: Record<string, unknown> = {
           "queued",
           "processing",
           "completed",
-          "failed"
+          "failed",
+          "cancelled"
         ],
         "example": "queued"
       },
@@ -1261,6 +1679,25 @@ export const videoSpec: Record<string, unknown> = {
           }
         }
       },
+      "CancelledJob": {
+        "x-source": "gateway-docs",
+        "description": "Cancelled before it ended; not charged (docs/decisions/015-cancel.md). Dialects whose statuses\nlack `cancelled` show such a job as `failed` with error code `cancelled` (x-dialects, `statuses`).\n",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/JobCommon"
+          }
+        ],
+        "type": "object",
+        "required": [
+          "status"
+        ],
+        "properties": {
+          "status": {
+            "type": "string",
+            "const": "cancelled"
+          }
+        }
+      },
       "Job": {
         "x-source": "model-page",
         "description": "A job in any status.",
@@ -1276,6 +1713,9 @@ export const videoSpec: Record<string, unknown> = {
           },
           {
             "$ref": "#/components/schemas/FailedJob"
+          },
+          {
+            "$ref": "#/components/schemas/CancelledJob"
           }
         ],
         "discriminator": {
@@ -1284,7 +1724,8 @@ export const videoSpec: Record<string, unknown> = {
             "queued": "#/components/schemas/QueuedJob",
             "processing": "#/components/schemas/ProcessingJob",
             "completed": "#/components/schemas/CompletedJob",
-            "failed": "#/components/schemas/FailedJob"
+            "failed": "#/components/schemas/FailedJob",
+            "cancelled": "#/components/schemas/CancelledJob"
           }
         }
       },
@@ -1359,14 +1800,16 @@ export const videoSpec: Record<string, unknown> = {
         "x-failure-messages": {
           "content_policy_violation": "The prompt was rejected by the provider's content policy.",
           "upstream_error": "The upstream video provider failed while generating this video.",
-          "generation_timeout": "The generation did not finish in time and was abandoned."
+          "generation_timeout": "The generation did not finish in time and was abandoned.",
+          "cancelled": "The job was cancelled before it finished."
         },
+        "x-cancelled-code": "cancelled",
         "example": "content_policy_violation"
       },
       "WebhookEvent": {
         "type": "object",
         "x-source": "gateway-docs",
-        "description": "What a webhook delivers when a job ends.",
+        "description": "What a webhook delivers when a job ends. The docs pages list `job.completed` and `job.failed`;\na cancelled job sends `job.cancelled` where the dialect has the status `cancelled`, and\n`job.failed` with error code `cancelled` where it does not (docs/decisions/015-cancel.md).\n",
         "required": [
           "id",
           "type",
@@ -1383,9 +1826,13 @@ export const videoSpec: Record<string, unknown> = {
           "type": {
             "type": "string",
             "x-source": "gateway-docs",
+            "x-alternatives": {
+              "toolkit": "job.cancelled"
+            },
             "enum": [
               "job.completed",
-              "job.failed"
+              "job.failed",
+              "job.cancelled"
             ]
           },
           "created": {
@@ -1412,13 +1859,15 @@ export const videoSpec: Record<string, unknown> = {
                 "x-source": "toolkit",
                 "enum": [
                   "completed",
-                  "failed"
+                  "failed",
+                  "cancelled"
                 ]
               },
               "result_url": {
                 "type": "string",
                 "format": "uri",
-                "x-source": "gateway-docs"
+                "x-source": "gateway-docs",
+                "description": "Where the video is, in every dialect (the docs pages' webhook field)."
               },
               "result": {
                 "$ref": "#/components/schemas/JobResult"
@@ -2139,6 +2588,21 @@ export const videoSpec: Record<string, unknown> = {
             "message": "The prompt was rejected by the provider's content policy."
           }
         }
+      },
+      "CancelledJob": {
+        "summary": "A job cancelled while it was processing (not charged)",
+        "x-source": "gateway-docs",
+        "value": {
+          "id": "job_abc123",
+          "object": "job",
+          "status": "cancelled",
+          "model": "openai/sora-2-video-to-video-remix",
+          "created": 1776947082,
+          "created_at": 1776947082,
+          "updated_at": 1776947086,
+          "modality": "video",
+          "progress": 30
+        }
       }
     }
   }
@@ -2202,7 +2666,20 @@ export const adminSpec: Record<string, unknown> = {
                       "version": "0.1.0",
                       "timing": "steps",
                       "now": 1776947082000,
-                      "jobs": 3
+                      "jobs": 3,
+                      "dialect": {
+                        "name": "union",
+                        "choices": {
+                          "create-status": "202",
+                          "time-fields": "both",
+                          "result-location": "result.url+result_url",
+                          "statuses": "model-page+cancelled",
+                          "error-types": "model-page",
+                          "cancel": "both",
+                          "fast-poll": "none",
+                          "failed-error": "object"
+                        }
+                      }
                     }
                   }
                 }
@@ -3344,7 +3821,8 @@ export const adminSpec: Record<string, unknown> = {
           "version",
           "timing",
           "now",
-          "jobs"
+          "jobs",
+          "dialect"
         ],
         "properties": {
           "status": {
@@ -3369,6 +3847,37 @@ export const adminSpec: Record<string, unknown> = {
             "type": "integer",
             "minimum": 0,
             "description": "Jobs in the store."
+          },
+          "dialect": {
+            "type": "object",
+            "description": "The variant of the gateway the mock plays (the video spec's x-dialects): its name, as\n`--dialect` takes it, and its choice at each point of disagreement.\n",
+            "required": [
+              "name",
+              "choices"
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "minLength": 1,
+                "example": "docs,fast-poll=none"
+              },
+              "choices": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                },
+                "example": {
+                  "create-status": "202",
+                  "time-fields": "none",
+                  "result-location": "result.file_url",
+                  "statuses": "docs",
+                  "error-types": "docs",
+                  "cancel": "post",
+                  "fast-poll": "none",
+                  "failed-error": "object"
+                }
+              }
+            }
           }
         }
       },

@@ -1,5 +1,5 @@
 import type { Core } from './core.js';
-import { phaseOf } from './lifecycle.js';
+import { phaseOf, refundDue } from './lifecycle.js';
 import { hexAt } from './random.js';
 import type { Admission, JobRecord, WalletRecord } from './store.js';
 
@@ -18,16 +18,16 @@ export function keyFingerprint(apiKey: string): string {
 }
 
 /**
- * Refunds every job of the key that has failed by now (failed jobs cost nothing). `maybePending`
- * false (the store's hint at admission) spares the lookup. Answers the wallet after the last
- * refund, or null when there was none.
+ * Refunds every job of the key that has failed or was cancelled by now (neither costs anything).
+ * `maybePending` false (the store's hint at admission) spares the lookup. Answers the wallet after
+ * the last refund, or null when there was none.
  */
 export async function settleRefunds(core: Core, key: string, nowMs: number, maybePending = true): Promise<WalletRecord | null> {
   if (!maybePending) return null;
   const pending = await core.store.jobs({ key, pendingRefund: true });
   let wallet: WalletRecord | null = null;
   for (const job of pending) {
-    if (phaseOf(job, nowMs).status === 'failed') wallet = (await core.store.refundJob(job.id, core.config.creditsCents)) ?? wallet;
+    if (refundDue(job, nowMs)) wallet = (await core.store.refundJob(job.id, core.config.creditsCents)) ?? wallet;
   }
   return wallet;
 }

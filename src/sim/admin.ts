@@ -45,7 +45,8 @@ const adminOperations: { readonly [Id in AdminOperationId]: AdminHandler } = {
   async mockHealth({ ctx }) {
     const { config, store } = ctx.core;
     const { jobs } = await store.counts();
-    const health: Schemas['Health'] = { status: 'ok', mock: 'aigw-video-kit', version: mockVersion, timing: config.timing, now: ctx.nowMs, jobs };
+    const dialect = { name: config.dialect.name, choices: { ...config.dialect.choices } };
+    const health: Schemas['Health'] = { status: 'ok', mock: 'aigw-video-kit', version: mockVersion, timing: config.timing, now: ctx.nowMs, jobs, dialect };
     return jsonAnswer(200, health, { 'x-aigw-api-version': apiVersion });
   },
   mockReset: ({ ctx, key }) => resetKeys(ctx, key),

@@ -1,5 +1,6 @@
-import { modelCatalog, type CatalogModel } from '../generated/fixtures.js';
 import type { components as AdminComponents } from '../generated/admin-api.js';
+import { defaultDialect, toDialect, type Dialect } from '../contract/dialects.js';
+import { defaultModels, parseModelCatalog, type CatalogModel, type ModelCatalogInput } from '../contract/model-catalog.js';
 
 export type Timing = AdminComponents['schemas']['Timing'];
 
@@ -31,8 +32,16 @@ export interface SimulationOptions {
   latency?: LatencyProfile | Record<string, LatencyProfile>;
   /** When set, only these API keys are accepted (the default accepts any `sk-aig-...`). */
   apiKeys?: readonly string[] | null;
-  /** The video models and their prices. Default: fixtures/models.json. */
-  models?: readonly CatalogModel[];
+  /**
+   * The video models and their prices, as `GET /v1/models` answers them (the spec's ModelList, or a
+   * list of its Model), each with `pricing.per_second_usd`. Default: fixtures/models.json.
+   */
+  models?: ModelCatalogInput;
+  /**
+   * Which variant of the gateway the mock plays (x-dialects in the spec): a name such as `docs` or
+   * `docs,fast-poll=none`, or a `Dialect`. Default `union`.
+   */
+  dialect?: string | Dialect;
   /** The store keeps at most this many jobs (oldest evicted first). Default 10000. */
   maxJobs?: number;
   /** A job is forgotten this long after it was created. Default 24 h (the gateway's signed-URL life). */
@@ -55,7 +64,9 @@ export interface SimulationOptions {
   maxFaultsPerKey?: number;
 }
 
-export type SimConfig = Required<Omit<SimulationOptions, 'realtime' | 'steps' | 'latency'>> & {
+export type SimConfig = Required<Omit<SimulationOptions, 'realtime' | 'steps' | 'latency' | 'models' | 'dialect'>> & {
+  models: readonly CatalogModel[];
+  dialect: Dialect;
   realtime: { queuedMs: number; processingMsPerSecond: number };
   steps: { processingPolls: number };
   latency: Record<string, LatencyProfile>;
@@ -91,7 +102,8 @@ export function resolveConfig(options: SimulationOptions = {}): SimConfig {
     faultRate: fraction('faultRate', options.faultRate ?? 0),
     latency,
     apiKeys: options.apiKeys ?? null,
-    models: options.models ?? modelCatalog,
+    models: options.models === undefined ? defaultModels : parseModelCatalog(options.models, 'models'),
+    dialect: options.dialect === undefined ? defaultDialect : toDialect(options.dialect),
     maxJobs: positive('maxJobs', options.maxJobs ?? 10_000),
     jobTtlMs: positive('jobTtlMs', options.jobTtlMs ?? 24 * 60 * 60 * 1000),
     journalLimit: positive('journalLimit', options.journalLimit ?? 1000, 0),

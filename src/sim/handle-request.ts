@@ -48,7 +48,8 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
     response.headers['x-request-id'] = requestId;
     return response;
   }
-  const match = matchOperation(ctx.method === 'HEAD' ? 'GET' : ctx.method, ctx.pathname);
+  // The dialect's operations: a cancel route it lacks is an unknown endpoint, as on that gateway.
+  const match = matchOperation(ctx.method === 'HEAD' ? 'GET' : ctx.method, ctx.pathname, core.config.dialect);
   if (match.operation === null || match.operation.document !== 'video') {
     const allowed = match.operation === null ? match.allowed.map((m) => m.toUpperCase()) : [];
     const supports = allowed.length > 0 ? ` This path supports ${allowed.join(', ')}.` : '';
@@ -127,6 +128,11 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
   if (successStatus !== null && response.status >= 200 && response.status < 300) {
     response.status = successStatus;
     response.headers['preference-applied'] = `code=${successStatus}`;
+    // A 304 (documented where the dialect throttles polls) carries no body.
+    if (successStatus === 304) {
+      response.body = { kind: 'none' };
+      delete response.headers['content-type'];
+    }
   }
   if (limits !== null) Object.assign(response.headers, rateLimitHeaders(limits));
   if (draw !== null) response.latencyMs = sampleLatency(config, operationId, draw);

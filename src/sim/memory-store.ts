@@ -11,10 +11,12 @@ import type {
   JournalQuery,
   KeyQuery,
   KeyRecord,
+  PollRecord,
   SequenceName,
   Store,
   WalletRecord,
 } from './store.js';
+import { hasEnded } from './lifecycle.js';
 
 interface Account extends WalletRecord {
   /** Decisions made for this key so far. */
@@ -154,17 +156,30 @@ export class MemoryStore implements Store {
     return job === undefined ? null : copyJob(job);
   }
 
-  async recordPoll(id: string, nowMs: number, step: boolean): Promise<{ job: JobRecord; previousPollMs: number | null } | null> {
+  async recordPoll(id: string, nowMs: number, step: boolean, minIntervalMs: number | null = null): Promise<PollRecord | null> {
     const job = this.jobMap.get(id);
     if (job === undefined) return null;
     const previousPollMs = job.lastPollMs;
+    if (minIntervalMs !== null && previousPollMs !== null && nowMs - previousPollMs < minIntervalMs) {
+      return { job: copyJob(job), previousPollMs, throttled: true };
+    }
     job.lastPollMs = nowMs;
     if (step) {
       job.polls += 1;
       // The time of the last poll only matters while the process runs: not worth a record of its own.
       this.markJob(id);
     }
-    return { job: copyJob(job), previousPollMs };
+    return { job: copyJob(job), previousPollMs, throttled: false };
+  }
+
+  async cancelJob(id: string, nowMs: number): Promise<{ job: JobRecord; cancelled: boolean } | null> {
+    const job = this.jobMap.get(id);
+    if (job === undefined) return null;
+    if (job.cancelledMs !== null || hasEnded(job, nowMs)) return { job: copyJob(job), cancelled: false };
+    job.cancelledMs = nowMs;
+    this.indexJob(job);
+    this.markJob(id);
+    return { job: copyJob(job), cancelled: true };
   }
 
   async patchJob(id: string, patch: JobPatch): Promise<JobRecord | null> {
@@ -402,8 +417,8 @@ export class MemoryStore implements Store {
         return;
       case 'job':
         this.removeJob(change.job.id);
-        // Records written before lastPollMs existed lack it.
-        this.putJob({ ...copyJob(change.job), lastPollMs: change.job.lastPollMs ?? null });
+        // Records written before lastPollMs and cancelledMs existed lack them.
+        this.putJob({ ...copyJob(change.job), lastPollMs: change.job.lastPollMs ?? null, cancelledMs: change.job.cancelledMs ?? null });
         return;
       case 'job-':
         this.removeJob(change.id);
@@ -446,13 +461,17 @@ export class MemoryStore implements Store {
 
   private putJob(job: JobRecord): void {
     this.jobMap.set(job.id, job);
-    if (job.outcome === 'failed' && !job.refunded) {
-      let pending = this.pendingRefunds.get(job.key);
-      if (pending === undefined) this.pendingRefunds.set(job.key, (pending = new Set()));
-      pending.add(job.id);
-    }
+    this.indexJob(job);
     if (job.webhook !== null && !job.webhook.done) this.pendingWebhooks.add(job.id);
     this.markJob(job.id);
+  }
+
+  /** A job that will not be charged (meant to fail, or cancelled) awaits its refund. */
+  private indexJob(job: JobRecord): void {
+    if ((job.outcome !== 'failed' && job.cancelledMs === null) || job.refunded) return;
+    let pending = this.pendingRefunds.get(job.key);
+    if (pending === undefined) this.pendingRefunds.set(job.key, (pending = new Set()));
+    pending.add(job.id);
   }
 
   private removeJob(id: string): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { aspectRatioValues, resolutionTierValues, type SchemaVideoGenerationRequest } from '../generated/api.js';
-import { modelCatalog } from '../generated/fixtures.js';
+import { defaultModels, isVideoModel } from '../contract/model-catalog.js';
 import { documents, getAtPointer } from '../contract/openapi-document.js';
 import { defaultAspectRatio, defaultDuration, defaultResolution } from '../sim/spec-values.js';
 import type { Target } from './target.js';
@@ -21,7 +21,8 @@ export const durationBounds = {
 };
 export { defaultAspectRatio, defaultResolution };
 
-const firstModel = modelCatalog[0];
+const videoModels = defaultModels.filter(isVideoModel);
+const firstModel = videoModels[0];
 if (firstModel === undefined) throw new Error('fixtures/models.json lists no video model');
 export const defaultModel = firstModel.id;
 
@@ -41,7 +42,7 @@ export const durationFor = (target: Pick<Target, 'costFree'>): fc.Arbitrary<numb
 export function validRequest(target: Pick<Target, 'costFree'>): fc.Arbitrary<SchemaVideoGenerationRequest> {
   return fc.record(
     {
-      model: fc.constantFrom(...modelCatalog.map((m) => m.id)),
+      model: fc.constantFrom(...videoModels.map((m) => m.id)),
       prompt: promptFor(target),
       duration: durationFor(target),
       aspect_ratio: fc.constantFrom(...aspectRatioValues),

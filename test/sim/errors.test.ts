@@ -144,17 +144,11 @@ describe('forced statuses (Prefer: code=NNN and ?__code=NNN)', () => {
   const cases = operations
     .filter((op) => op.document === 'video')
     .flatMap((op) => op.responses.map((r) => ({ operationId: op.operationId, status: Number(r.status), op })));
-  const urlOf = (operationId: string) =>
-    operationId === 'createVideo'
-      ? '/v1/videos/generations'
-      : operationId === 'getJob'
-        ? '/v1/jobs/job_x'
-        : operationId === 'listModels'
-          ? '/v1/models'
-          : '/v1/files/jobs/job_x/video.mp4';
+  // Each operation's own path, its parameters filled in.
+  const urlOf = (op: (typeof cases)[number]['op']) => op.pathTemplate.replace('{filename}', 'video.mp4').replace(/\{[^}]+\}/g, 'job_x');
 
-  it.each(cases.filter((c) => c.status >= 400))('answers $operationId with a spec-valid $status on request', async ({ operationId, status }) => {
-    const r = await call(sim(), operationId === 'createVideo' ? 'POST' : 'GET', urlOf(operationId), {
+  it.each(cases.filter((c) => c.status >= 400))('answers $operationId with a spec-valid $status on request', async ({ operationId, status, op }) => {
+    const r = await call(sim(), op.method.toUpperCase(), urlOf(op), {
       headers: { prefer: `code=${status}` },
       ...(operationId === 'createVideo' ? { body: { model: MODEL, prompt: 'p' } } : {}),
     });
