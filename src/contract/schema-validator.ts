@@ -127,6 +127,9 @@ function describe(error: ErrorObject): { path: string; message: string } {
             ? 'is required and must be a string'
             : `has an unknown value ${JSON.stringify(params['tagValue'])}`,
       };
+    case 'false schema':
+      // A field the dialect does not have (`created` where only `created_at` is sent, say).
+      return { path: error.instancePath, message: 'must be absent (the dialect has no such field)' };
     case 'additionalProperties':
       return {
         path: `${error.instancePath}/${String(params['additionalProperty'])}`,
