@@ -19,3 +19,8 @@ export const isTerminalStatus = (status: unknown): boolean => typeof status === 
 
 /** Every status name of every dialect. */
 export const knownStatuses: readonly string[] = [...ranks.keys()];
+
+const cancelledCode = getAtPointer(videoSpec, '#/components/schemas/JobErrorCode/x-cancelled-code');
+if (typeof cancelledCode !== 'string') throw new Error('The spec lacks x-cancelled-code on JobErrorCode');
+/** The error code a cancelled job shows where the dialect has no status `cancelled` (it reads `failed`). */
+export const cancelledErrorCode: string = cancelledCode;

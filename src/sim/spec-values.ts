@@ -43,8 +43,4 @@ export const durationRange = {
   max: required<number>(requestField('duration', 'maximum'), 'a maximum duration'),
 } as const;
 
-/** The error code a cancelled job shows where the dialect has no status `cancelled` (it reads `failed`). */
-export const cancelledErrorCode = required<string>(
-  getAtPointer(videoSpec, `${schemas}/JobErrorCode/x-cancelled-code`),
-  'x-cancelled-code on JobErrorCode',
-);
+export { cancelledErrorCode } from '../contract/job-status.js';

@@ -91,7 +91,7 @@ describe.each(named)('the mock in the $name dialect', (dialect) => {
 
   it(`serves the cancel routes of '${choices.cancel}' and answers the others as unknown endpoints`, async () => {
     const { sim } = mock(dialect);
-    const served = { none: [], delete: ['DELETE'], post: ['POST'], both: ['DELETE', 'POST'] }[choices.cancel];
+    const served: string[] = { none: [], delete: ['DELETE'], post: ['POST'], both: ['DELETE', 'POST'] }[choices.cancel];
     for (const method of ['DELETE', 'POST']) {
       const id = (await create(sim)).json.id;
       const r = await call(sim, method, method === 'DELETE' ? `/v1/jobs/${id}` : `/v1/jobs/${id}/cancel`);
