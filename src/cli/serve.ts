@@ -4,6 +4,7 @@ import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
 import { numberFlag, untilStopped, UsageError, type CliIo } from './cli-io.js';
 import { parseLatency } from './parse-latency.js';
+import { DialectError, parseDialect } from '../contract/dialects.js';
 
 export const SERVE_USAGE = `Usage: aigw-video serve [options]
 
@@ -21,6 +22,13 @@ Options:
   --latency PROFILE        fixed:MS | uniform:MIN-MAX | lognormal:MEDIAN,SIGMA, or per operation 'getJob=fixed:200;*=none'
   --queued-ms MS           realtime: how long a job stays queued (default 1000)
   --processing-ms MS       realtime: processing time per video second (default 400)
+  --dialect DIALECT        the variant of the gateway to play: union (default: every source's fields and
+                           routes, the model page where they conflict), model-page, node-sdk, docs,
+                           published-spec, and point overrides after it: docs,fast-poll=none. Points:
+                           create-status, time-fields, result-location, statuses, error-types, cancel,
+                           fast-poll, failed-error (docs/dialects.md)
+  --models FILE            the model catalog: a JSON file shaped as GET /v1/models answers (the spec's
+                           ModelList), each video model with pricing.per_second_usd (default fixtures/models.json)
   --api-keys K1,K2         accept only these keys (default: any Bearer sk-aig-...)
   --state-file PATH        keep jobs and wallets in this file across restarts
   --admin-token TOKEN      require it for /__mock/* (needed to enable /__mock on a non-loopback host)
@@ -38,6 +46,8 @@ Options:
 export interface ServeFiles {
   replay?: { path: string; latency: 'recorded' | 'none' };
   profile?: string;
+  /** `--models FILE`: the model catalog, read and checked when the server starts. */
+  models?: string;
 }
 
 export function serveOptions(argv: string[]): (MockServerOptions & { files?: ServeFiles }) | 'help' {
@@ -58,6 +68,8 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
       'queued-ms': { type: 'string' },
       'processing-ms': { type: 'string' },
       'api-keys': { type: 'string' },
+      dialect: { type: 'string' },
+      models: { type: 'string' },
       'state-file': { type: 'string' },
       'admin-token': { type: 'string' },
       'webhook-secret': { type: 'string' },
@@ -97,6 +109,15 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
     if (keys.length === 0) throw new UsageError('--api-keys needs at least one key.');
     options.apiKeys = keys;
   }
+  if (values.dialect !== undefined) {
+    try {
+      options.dialect = parseDialect(values.dialect);
+    } catch (error) {
+      if (error instanceof DialectError) throw new UsageError(`--dialect ${values.dialect}: ${error.message}`);
+      throw error;
+    }
+  }
+  if (values.models !== undefined && values.models.trim() === '') throw new UsageError('--models needs a JSON file.');
   set('stateFile', values['state-file']);
   set('adminToken', values['admin-token']);
   if (values['webhook-secret'] !== undefined || values['webhooks-any-host'] === true) {
@@ -121,6 +142,7 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
     if (values.profile.trim() === '') throw new UsageError('--profile needs a profile file.');
     options.files = { profile: values.profile };
   }
+  if (values.models !== undefined) options.files = { ...options.files, models: values.models };
   return options;
 }
 
@@ -135,7 +157,8 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
   // A HAR or a profile brings its readers along; a plain `serve` loads none of them.
   const serveFiles = files === undefined ? null : await import('./serve-files.js');
   const loaded = serveFiles === null ? {} : await serveFiles.loadServeFiles(files);
-  const serverOptions = loaded.profile === undefined || serveFiles === null ? flags : serveFiles.withProfile(flags, loaded.profile);
+  const profiled = loaded.profile === undefined || serveFiles === null ? flags : serveFiles.withProfile(flags, loaded.profile);
+  const serverOptions = loaded.models === undefined ? profiled : { ...profiled, models: loaded.models };
   const quiet = options.log === null;
   // Loaded only now: `serve --help` and a bad flag need none of the server.
   const { startNodeHttpMockServer } = await import('../../mocks/node-http.js');
@@ -145,6 +168,8 @@ export async function runServe(argv: string[], io: CliIo, signals: NodeJS.EventE
   const simulationLines = [
     `  timing ${config.timing}, seed ${config.seed}, $${(config.creditsCents / 100).toFixed(2)} per key, ${config.rpm} requests/min per key` +
       (options.stateFile !== undefined ? `, state in ${options.stateFile}` : ''),
+    `  dialect ${config.dialect.name}: ${Object.entries(config.dialect.choices).map(([point, choice]) => `${point}=${choice}`).join(', ')}`,
+    `  models: ${config.models.filter((m) => m.modality === null || m.modality === 'video').map((m) => `${m.id} ($${(m.pricePerSecondCents / 100).toFixed(3)}/s)`).join(', ')}`,
   ];
   const replayLine = loaded.replay === undefined ? [] : [`  replaying ${files?.replay?.path ?? ''}: ${loaded.replay.entries} recorded exchanges, ${loaded.replay.jobs.length} jobs (POST /__mock/reset rewinds)`];
   io.out(
