@@ -9,7 +9,7 @@ export interface CatalogModel {
   modality: string | null;
   /** Cents per second of video (may be fractional: a job's cost is rounded to the cent). */
   pricePerSecondCents: number;
-  /** The entry as the catalog gave it: `GET /v1/models` answers it unchanged. */
+  /** The entry as the catalog gave it, less its `x-*` notes: `GET /v1/models` answers it. */
   entry: SchemaModel;
 }
 
@@ -56,7 +56,8 @@ export function parseModelCatalog(value: unknown, source: string): CatalogModel[
       modality,
       // Dollars to cents without a float's tail (0.1 * 100 is 10.000000000000002).
       pricePerSecondCents: Math.round((price ?? 0) * 100 * 1e6) / 1e6,
-      entry: { ...entry, object: 'model' },
+      // `x-*` fields are notes for the reader of the file (where a price comes from), not served.
+      entry: Object.fromEntries(Object.entries({ ...entry, object: 'model' }).filter(([field]) => !field.startsWith('x-'))) as SchemaModel,
     };
   });
   if (!models.some(isVideoModel)) throw new ModelCatalogError(`${source}: data: lists no video model (modality "video" with pricing.per_second_usd)`);

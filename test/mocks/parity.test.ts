@@ -5,6 +5,7 @@ import { startMockServer, type RunningMockServer } from '../../mocks/express.js'
 import { startNodeHttpMockServer } from '../../mocks/node-http.js';
 import { createHandlers } from '../../mocks/msw.js';
 import { aspectRatioValues } from '../../src/generated/api.js';
+import { dialectFrom, dialectPoints, type Dialect, type DialectChoices } from '../../src/contract/dialects.js';
 import { defect, validRequest } from '../../src/verify/arbitraries.js';
 
 // Every request the spec allows, as on a target where jobs cost nothing.
@@ -18,17 +19,21 @@ const setup = { seed: 11, failureRate: 0.3, rpm: 12, creditsCents: 300 };
 
 let express: RunningMockServer;
 let nodeHttp: RunningMockServer;
-const msw = setupServer(...createHandlers({ ...setup, now: () => clocks.msw }));
-beforeAll(async () => {
-  express = await startMockServer({ port: 0, ...setup, now: () => clocks.express });
-  nodeHttp = await startNodeHttpMockServer({ port: 0, ...setup, now: () => clocks.nodeHttp });
-  msw.listen({ onUnhandledRequest: 'bypass' });
-});
-afterAll(async () => {
-  msw.close();
-  await express.close();
-  await nodeHttp.close();
-});
+const msw = setupServer();
+beforeAll(() => msw.listen({ onUnhandledRequest: 'bypass' }));
+afterAll(() => msw.close());
+
+/** The three adapters, each with its own clock, all playing one dialect. */
+async function startAdapters(dialect: Dialect): Promise<void> {
+  express = await startMockServer({ port: 0, ...setup, dialect, now: () => clocks.express });
+  nodeHttp = await startNodeHttpMockServer({ port: 0, ...setup, dialect, now: () => clocks.nodeHttp });
+  msw.resetHandlers(...createHandlers({ ...setup, dialect, now: () => clocks.msw }));
+}
+
+// Any dialect: one choice per point of the spec's x-dialects.
+const anyDialect: fc.Arbitrary<Dialect> = fc
+  .record(Object.fromEntries(dialectPoints.map((p) => [p.id, fc.constantFrom(...p.choices.map((c) => c.id))])) as Record<string, fc.Arbitrary<string>>)
+  .map((choices) => dialectFrom(choices as DialectChoices));
 
 type Step =
   | { kind: 'create'; body: Record<string, unknown>; prefer: string | null }
@@ -39,7 +44,8 @@ type Step =
   | { kind: 'fault'; operation: 'createVideo' | 'getJob'; status: number; count: number }
   | { kind: 'wallet'; cents: number }
   | { kind: 'badAuth' }
-  | { kind: 'unknownPath'; method: string };
+  | { kind: 'unknownPath'; method: string }
+  | { kind: 'cancel'; job: number; method: 'DELETE' | 'POST' };
 
 const invalidBody = fc.tuple(validVideoRequest, defect).map(([valid, d]) => {
   const body: Record<string, unknown> = { ...valid };
@@ -58,6 +64,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('wallet' as const), cents: fc.integer({ min: 0, max: 200 }) }) },
   { weight: 1, arbitrary: fc.constant<Step>({ kind: 'badAuth' }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('unknownPath' as const), method: fc.constantFrom('GET', 'DELETE', 'PUT') }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('cancel' as const), job: fc.nat(8), method: fc.constantFrom('DELETE' as const, 'POST' as const) }) },
 );
 
 /** The parts of an answer that must agree; the origin in URLs is the adapter's own. */
@@ -125,6 +132,11 @@ async function play(side: keyof typeof clocks, steps: Step[], key: string): Prom
       case 'unknownPath':
         result = await send(origin, s.method, '/v1/jobs', auth);
         break;
+      case 'cancel': {
+        const id = jobs[s.job % Math.max(jobs.length, 1)] ?? 'job_none';
+        result = await send(origin, s.method, s.method === 'DELETE' ? `/v1/jobs/${id}` : `/v1/jobs/${id}/cancel`, auth);
+        break;
+      }
     }
     seen.push(result);
   }
@@ -133,15 +145,21 @@ async function play(side: keyof typeof clocks, steps: Step[], key: string): Prom
 
 let run = 0;
 describe('the Express, node:http and MSW adapters', () => {
-  test.prop([fc.array(step, { minLength: 1, maxLength: 25 })], { numRuns: 60 })(
-    'give the same statuses, bodies and headers for any sequence of requests, clock moves and faults',
-    async (steps) => {
-      const key = `sk-aig-parity-${run++}`;
-      const viaExpress = await play('express', steps, key);
-      const viaNodeHttp = await play('nodeHttp', steps, key);
-      const viaMsw = await play('msw', steps, key);
-      expect(viaNodeHttp).toEqual(viaExpress);
-      expect(viaMsw).toEqual(viaExpress);
+  test.prop([anyDialect, fc.array(step, { minLength: 1, maxLength: 25 })], { numRuns: 60 })(
+    'give the same statuses, bodies and headers for any sequence of requests, clock moves and faults, in any dialect',
+    async (dialect, steps) => {
+      await startAdapters(dialect);
+      try {
+        const key = `sk-aig-parity-${run++}`;
+        const viaExpress = await play('express', steps, key);
+        const viaNodeHttp = await play('nodeHttp', steps, key);
+        const viaMsw = await play('msw', steps, key);
+        expect(viaNodeHttp).toEqual(viaExpress);
+        expect(viaMsw).toEqual(viaExpress);
+      } finally {
+        await express.close();
+        await nodeHttp.close();
+      }
     },
   );
 });

@@ -105,9 +105,9 @@ describe('not found', () => {
   });
 
   it('answers 404 in the envelope, with Allow, for a method the path does not support', async () => {
-    const r = await call(sim(), 'DELETE', '/v1/jobs/job_1');
+    const r = await call(sim(), 'PUT', '/v1/jobs/job_1');
     expect(r.status).toBe(404);
-    expect(r.headers['allow']).toBe('GET');
+    expect(r.headers['allow']).toBe('GET, DELETE');
     expect(r.json.error.type).toBe('not_found');
   });
 
@@ -124,7 +124,7 @@ describe('the model list', () => {
     expect(r.status).toBe(200);
     expect(r.json).toEqual({
       object: 'list',
-      data: [{ id: MODEL, object: 'model', owned_by: 'openai', modality: 'video', pricing: { per_second_usd: 0.1 } }],
+      data: [{ id: MODEL, object: 'model', owned_by: 'openai', modality: 'video', name: 'Sora 2 Video To Video Remix', pricing: { per_second_usd: 0.1 } }],
     });
     expect(validateResponse('listModels', 200, r.headers, r.json)).toEqual([]);
   });
