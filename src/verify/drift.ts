@@ -63,7 +63,7 @@ function sourcesOf(point: DriftPointId, choices: readonly string[]): string {
 }
 
 /** Whether a request asked for its status (`Prefer: code=`, `?__code=`): its answer says nothing of the target's own choice. */
-const forcedStatus = (exchange: Exchange): boolean => /(?:^|,)\s*code=/.test(exchange.request.headers['prefer'] ?? '') || exchange.request.url.includes('__code=');
+export const forcedStatus = (exchange: Exchange): boolean => /(?:^|,)\s*code=/.test(exchange.request.headers['prefer'] ?? '') || exchange.request.url.includes('__code=');
 
 export function createDriftRecorder(): DriftRecorder {
   const seen = new Map<DriftPointId, Map<string, DriftObservation>>();

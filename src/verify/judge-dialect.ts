@@ -1,6 +1,7 @@
 import { dialectOfAnswer } from '../contract/dialect-evidence.js';
 import { defaultDialect, type Dialect } from '../contract/dialects.js';
 import { validateResponse, type Violation } from '../contract/index.js';
+import { forcedStatus } from './drift.js';
 import type { Exchange } from './exchange.js';
 import type { Target } from './target.js';
 
@@ -13,8 +14,7 @@ export function judgingDialect(target: Pick<Target, 'dialect'>, exchange: Exchan
   if (target.dialect !== null) return target.dialect;
   const response = exchange.response;
   if (response === null) return defaultDialect;
-  const forced = /(?:^|,)\s*code=/.test(exchange.request.headers['prefer'] ?? '') || exchange.request.url.includes('__code=');
-  return dialectOfAnswer({ operationId: exchange.operationId, status: response.status, headers: response.headers, body: response.body, forced });
+  return dialectOfAnswer({ operationId: exchange.operationId, status: response.status, headers: response.headers, body: response.body, forced: forcedStatus(exchange) });
 }
 
 /** The contract's violations of an exchange's answer, in the dialect it is judged in. */
