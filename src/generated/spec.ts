@@ -28,7 +28,7 @@ export const videoSpec: Record<string, unknown> = {
     }
   ],
   "x-dialects": {
-    "description": "The gateway's public sources disagree in places (shared/reference, \"Where they disagree\"). A\ndialect is one choice per point of disagreement; the mock answers in a dialect\n(`aigw-video serve --dialect docs`), the validators judge a response against the dialect it is\nmeant to be in, the contract suite detects which one a target speaks, and `calibrate` infers one\nfrom a recording. The paths and schemas of this document are the default dialect, `union`; every\nother choice carries `patch`, the JSON Patch (RFC 6902) that turns this document into that\nchoice's (docs/decisions/017-the-mock-and-the-suite-speak-dialects.md). A choice of `union` has no patch.\n",
+    "description": "The gateway's public sources disagree in places (shared/reference, \"Where they disagree\"). A\ndialect is one choice per point of disagreement; the mock answers in a dialect\n(`aigw-video serve --dialect docs`), the validators judge a response against the dialect it is\nmeant to be in, the contract suite detects which one a target speaks, and `calibrate` infers one\nfrom a recording. The paths and schemas of this document are the default dialect, `union`; every\nother choice carries `patch`, the JSON Patch (RFC 6902) that turns this document into that\nchoice's (docs/decisions/018-the-mock-and-the-suite-speak-dialects.md). A choice of `union` has no patch.\n",
     "default": "union",
     "points": {
       "create-status": {
@@ -799,7 +799,7 @@ export const videoSpec: Record<string, unknown> = {
           "jobs"
         ],
         "summary": "Cancel a job (the Node SDK's route)",
-        "description": "The Node SDK's `jobs.cancel(id)` sends `DELETE /v1/jobs/{id}`.\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/016-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
+        "description": "The Node SDK's `jobs.cancel(id)` sends `DELETE /v1/jobs/{id}`.\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/017-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/JobId"
@@ -866,7 +866,7 @@ export const videoSpec: Record<string, unknown> = {
           "jobs"
         ],
         "summary": "Cancel a job (the docs pages' route)",
-        "description": "The docs pages cancel with `POST /v1/jobs/{id}/cancel` (no body).\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/016-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
+        "description": "The docs pages cancel with `POST /v1/jobs/{id}/cancel` (no body).\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/017-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/JobId"
@@ -1681,7 +1681,7 @@ export const videoSpec: Record<string, unknown> = {
       },
       "CancelledJob": {
         "x-source": "gateway-docs",
-        "description": "Cancelled before it ended; not charged (docs/decisions/016-cancel.md). Dialects whose statuses\nlack `cancelled` show such a job as `failed` with error code `cancelled` (x-dialects, `statuses`).\n",
+        "description": "Cancelled before it ended; not charged (docs/decisions/017-cancel.md). Dialects whose statuses\nlack `cancelled` show such a job as `failed` with error code `cancelled` (x-dialects, `statuses`).\n",
         "allOf": [
           {
             "$ref": "#/components/schemas/JobCommon"
@@ -1809,7 +1809,7 @@ export const videoSpec: Record<string, unknown> = {
       "WebhookEvent": {
         "type": "object",
         "x-source": "gateway-docs",
-        "description": "What a webhook delivers when a job ends. The docs pages list `job.completed` and `job.failed`;\na cancelled job sends `job.cancelled` where the dialect has the status `cancelled`, and\n`job.failed` with error code `cancelled` where it does not (docs/decisions/016-cancel.md).\n",
+        "description": "What a webhook delivers when a job ends. The docs pages list `job.completed` and `job.failed`;\na cancelled job sends `job.cancelled` where the dialect has the status `cancelled`, and\n`job.failed` with error code `cancelled` where it does not (docs/decisions/017-cancel.md).\n",
         "required": [
           "id",
           "type",

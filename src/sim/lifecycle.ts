@@ -73,6 +73,14 @@ function stepPhase(job: JobRecord): JobPhase {
  * until then (an event stream waits for that moment instead of asking every job every time).
  */
 export function nextChangeMs(job: JobRecord, nowMs: number): number | null {
+  // A cancelled job never changes again from its cancel on.
+  const cancelledMs = job.cancelledMs ?? null;
+  if (cancelledMs !== null && nowMs >= cancelledMs) return null;
+  const next = scheduledChangeMs(job, nowMs);
+  return cancelledMs !== null && (next === null || cancelledMs < next) ? cancelledMs : next;
+}
+
+function scheduledChangeMs(job: JobRecord, nowMs: number): number | null {
   if (job.timing === 'steps') return null;
   const startedMs = job.createdMs + job.queuedMs;
   if (nowMs < startedMs) return startedMs;

@@ -146,7 +146,7 @@ describe('nextChangeMs', () => {
   const record = (queuedMs: number, processingMs: number, outcome: 'completed' | 'failed'): JobRecord => ({
     id: 'job_1', key: 'key_1', model: 'm', duration: 5, aspectRatio: '16:9', resolution: '1080p', createdMs: 1_000_000, costCents: 50, outcome,
     failure: outcome === 'failed' ? 'upstream_error' : null, timing: 'realtime', queuedMs, processingMs, processingPolls: 1, polls: 0,
-    stepUpdatedMs: 1_000_000, lastPollMs: null, refunded: false, webhook: null,
+    stepUpdatedMs: 1_000_000, lastPollMs: null, cancelledMs: null, refunded: false, webhook: null,
   });
 
   test.prop([fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 10_000 }), fc.constantFrom('completed' as const, 'failed' as const), fc.integer({ min: 0, max: 20_000 })])(
