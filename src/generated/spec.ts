@@ -3250,7 +3250,8 @@ export const adminSpec: Record<string, unknown> = {
                         "queued": 0,
                         "processing": 1,
                         "completed": 0,
-                        "failed": 0
+                        "failed": 0,
+                        "cancelled": 0
                       },
                       "jobs": [
                         {

@@ -30,7 +30,7 @@ describe('GET /__mock/jobs', () => {
     expect(page.jobs[1]).toMatchObject({ status: 'processing', key: fingerprint, duration: 2, cost_cents: 20, timing: 'realtime' });
     expect(page.jobs[1].progress_rate).toBeCloseTo(125);
     expect(page.jobs[0]).toMatchObject({ status: 'queued', key: other, progress_rate: null, result: null });
-    expect(page.counts).toEqual({ queued: 1, processing: 1, completed: 0, failed: 0 });
+    expect(page.counts).toEqual({ queued: 1, processing: 1, completed: 0, failed: 0, cancelled: 0 });
     expect(page).toMatchObject({ total: 2, offset: 0, limit: 50, now: clock.now() });
   });
 
