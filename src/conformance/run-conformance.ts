@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { keyFingerprint } from '../sim/accounts.js';
 import { jobView } from '../sim/job-view.js';
 import { videoFor } from '../sim/media.js';
 import { frameSizeOf } from '../sim/resolution.js';
@@ -106,7 +105,7 @@ async function factsOf(mock: ScenarioMock, scenario: Scenario, journal: readonly
     ),
   });
   return {
-    key: keyFingerprint(mock.apiKey),
+    key: await server.simulation.fingerprint(mock.apiKey),
     job: record === undefined ? undefined : jobView(record, server.simulation.now(), mock.mediaOrigin),
     video: { sha256: sha256(video), size: video.byteLength },
   };

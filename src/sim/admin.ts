@@ -3,9 +3,9 @@ import type { AdminOperationId } from '../generated/operations.js';
 import { knownStatuses } from '../contract/job-status.js';
 import { getOperation, matchOperation } from '../contract/openapi-document.js';
 import { videoSpec, adminSpec } from '../generated/spec.js';
-import { keyFingerprint, settledWallet } from './accounts.js';
+import { settledWallet } from './accounts.js';
 import { errorAnswer, jsonAnswer, answer } from './answers.js';
-import { nowOf, notifyFeeds } from './core.js';
+import { fingerprintOf, nowOf, notifyFeeds } from './core.js';
 import { MAX_FEEDS, openEventFeed } from './event-feed.js';
 import type { SimResponse } from './exchange.js';
 import { jobPage } from './job-page.js';
@@ -257,7 +257,7 @@ export async function handleAdmin(ctx: RequestContext): Promise<SimResponse> {
     if (token === undefined || !apiKeyPattern.test(token)) {
       return errorAnswer(400, { message: 'Authorization: must be `Bearer sk-aig-...` to name the key this call concerns.', code: 'invalid_value', param: 'Authorization' });
     }
-    key = keyFingerprint(token);
+    key = await fingerprintOf(ctx.core, token);
   }
   return adminOperations[operationId]({ ctx, body: checked.body, key, needKey, pathParams });
 }

@@ -1,9 +1,9 @@
 import { matchOperation, type Operation } from '../contract/openapi-document.js';
 import type { VideoOperationId } from '../generated/operations.js';
-import { keyFingerprint, rateLimitHeaders, readRateLimit, WINDOW_MS, type RateLimitReading } from './accounts.js';
+import { drawStream, rateLimitHeaders, readRateLimit, WINDOW_MS, type RateLimitReading } from './accounts.js';
 import { handleAdmin } from './admin.js';
 import { errorAnswer, jsonAnswer } from './answers.js';
-import { syncedNow, type Core } from './core.js';
+import { fingerprintOf, syncedNow, type Core } from './core.js';
 import type { SimRequest, SimResponse } from './exchange.js';
 import { sampleLatency } from './sample-latency.js';
 import { forcedError } from './forced-error.js';
@@ -38,6 +38,7 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
     query: url?.searchParams ?? new URLSearchParams(),
     method: request.method.toUpperCase(),
     key: null,
+    drawStream: null,
     admission: null,
   };
   if (url === null) {
@@ -92,9 +93,11 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
 
   let limits: RateLimitReading | null = null;
   if (operation.needsAuth) {
-    const key = apiKeyOf(ctx, ctx.request.headers['authorization']);
-    if (key === null) return recordExchange(ctx, errorAnswer(401, { param: 'Authorization' }), operationId);
+    const apiKey = apiKeyOf(ctx, ctx.request.headers['authorization']);
+    if (apiKey === null) return recordExchange(ctx, errorAnswer(401, { param: 'Authorization' }), operationId);
+    const key = await fingerprintOf(ctx.core, apiKey);
     ctx.key = key;
+    ctx.drawStream = drawStream(apiKey);
     ctx.admission = await store.admit(key, ctx.nowMs, { rpm: config.rpm, windowMs: WINDOW_MS, startingCents: config.creditsCents });
     limits = readRateLimit(ctx.admission, config.rpm, ctx.nowMs);
     if (limits.retryAfter !== null) {
@@ -133,11 +136,12 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
   return recordExchange(ctx, response, operationId, fault);
 }
 
+/** The API key the request authenticates with, or null when it has none the mock accepts. */
 function apiKeyOf(ctx: RequestContext, authorization: string | undefined): string | null {
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
   const key = match?.[1];
   if (key === undefined || !apiKeyPattern.test(key)) return null;
   const { apiKeys } = ctx.core.config;
   if (apiKeys !== null && !apiKeys.includes(key)) return null;
-  return keyFingerprint(key);
+  return key;
 }

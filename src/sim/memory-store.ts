@@ -30,6 +30,8 @@ export type StoredAccount = WalletRecord & { seq: number };
 /** One record of the change log a state file keeps (docs/decisions/006). */
 export type Change =
   | { t: 'reset' }
+  /** The secret keys are fingerprinted with: accounts stay reachable across a restart. */
+  | { t: 'keys'; secret: string }
   | { t: 'clock'; offsetMs: number }
   | { t: 'job'; job: JobRecord }
   | { t: 'job-'; id: string }
@@ -53,6 +55,8 @@ const storedAccount = (a: Account): StoredAccount => ({ ...walletOf(a), seq: a.s
 export class MemoryStore implements Store {
   readonly kind = 'memory';
   private offsetMs = 0;
+  /** The key fingerprint secret, once proposed (never changed after, not even by a reset). */
+  private secret: string | null = null;
   private readonly sequences = new Map<SequenceName, number>();
   /** Creation order: the oldest first. */
   private readonly jobMap = new Map<string, JobRecord>();
@@ -71,6 +75,7 @@ export class MemoryStore implements Store {
   private readonly dirtyAccounts = new Set<string>();
   private dirtyClock = false;
   private dirtyReset = false;
+  private dirtySecret = false;
   /** Called at the end of each unit of work (a state file appends the changes). */
   onCommit: (() => void) | null = null;
 
@@ -92,6 +97,14 @@ export class MemoryStore implements Store {
     const next = (this.sequences.get(name) ?? 0) + 1;
     this.sequences.set(name, next);
     return next;
+  }
+
+  async fingerprintSecret(proposed: string): Promise<string> {
+    if (this.secret === null) {
+      this.secret = proposed;
+      if (this.tracking) this.dirtySecret = true;
+    }
+    return this.secret;
   }
 
   async admit(key: string, nowMs: number, limits: AdmitLimits): Promise<Admission> {
@@ -360,6 +373,7 @@ export class MemoryStore implements Store {
   drainChanges(): Change[] {
     const changes: Change[] = [];
     if (this.dirtyReset) changes.push({ t: 'reset' });
+    if (this.dirtySecret && this.secret !== null) changes.push({ t: 'keys', secret: this.secret });
     if (this.dirtyClock) changes.push({ t: 'clock', offsetMs: this.offsetMs });
     for (const id of this.dirtyJobs) {
       const job = this.jobMap.get(id);
@@ -377,6 +391,7 @@ export class MemoryStore implements Store {
   snapshot(): Change[] {
     return [
       { t: 'reset' },
+      ...(this.secret === null ? [] : [{ t: 'keys', secret: this.secret } as const]),
       { t: 'clock', offsetMs: this.offsetMs },
       ...[...this.jobMap.values()].map((job): Change => ({ t: 'job', job: copyJob(job) })),
       ...[...this.accounts.values()].map((a): Change => ({ t: 'account', account: storedAccount(a) })),
@@ -396,6 +411,9 @@ export class MemoryStore implements Store {
         this.accounts.clear();
         this.pendingRefunds.clear();
         this.pendingWebhooks.clear();
+        return;
+      case 'keys':
+        this.secret = change.secret;
         return;
       case 'clock':
         this.offsetMs = Math.max(0, change.offsetMs);
@@ -480,6 +498,7 @@ export class MemoryStore implements Store {
     if (this.dirtyAccounts.size > 0) this.dirtyAccounts.clear();
     this.dirtyClock = false;
     this.dirtyReset = false;
+    this.dirtySecret = false;
   }
 }
 

@@ -1,6 +1,6 @@
 import { settledWallet } from './accounts.js';
 import { resolveConfig, type SimConfig, type SimulationOptions } from './config.js';
-import { nowOf, syncedNow, type Core } from './core.js';
+import { fingerprintOf, nowOf, syncedNow, type Core } from './core.js';
 import type { SimRequest, SimResponse } from './exchange.js';
 import { handleRequest } from './handle-request.js';
 import { createMemoryStore } from './memory-store.js';
@@ -19,6 +19,11 @@ export interface Simulation {
   readonly storeKind: string;
   /** Answers one request at the time source's current time. */
   handle(request: SimRequest): Promise<SimResponse>;
+  /**
+   * The name journals, wallets and jobs give an API key: `key_` + 128 bits of HMAC-SHA256 with the
+   * store's secret (or `keySecret`). Never the key, and not computable without the secret.
+   */
+  fingerprint(apiKey: string): Promise<string>;
   /** The mock's clock (unix ms), with the offset last read from the store. */
   now(): number;
   /** Moves the clock forward for everyone sharing the store; realtime jobs progress as if that time had passed. */
@@ -58,7 +63,7 @@ export function createSimulation(setup: SimulationSetup = {}): Simulation {
   const { now: source = Date.now, store: given, ...options } = setup;
   const config = resolveConfig(options);
   const store = given ?? createMemoryStore({ maxAccounts: config.maxAccounts });
-  const core: Core = { config, store, source, perfNow: () => performance.now(), offsetMs: 0, lastNowMs: 0, feeds: new Set() };
+  const core: Core = { config, store, source, perfNow: () => performance.now(), offsetMs: 0, lastNowMs: 0, feeds: new Set(), keys: null };
   return {
     config,
     storeKind: store.kind,
@@ -76,6 +81,7 @@ export function createSimulation(setup: SimulationSetup = {}): Simulation {
         return response;
       }
     },
+    fingerprint: (apiKey) => fingerprintOf(core, apiKey),
     now: () => nowOf(core),
     async advance(ms) {
       if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`advance takes milliseconds >= 0, not ${ms}`);

@@ -14,7 +14,8 @@ const MSW_ORIGIN = 'https://api.aigateway.sh';
 const START = 1_776_947_082_000;
 // One clock per adapter, moved identically; it only runs forward across property runs.
 const clocks = { express: START, nodeHttp: START, msw: START };
-const setup = { seed: 11, failureRate: 0.3, rpm: 12, creditsCents: 300 };
+// One key secret for the three, so that they name keys alike (the wallet answers the fingerprint).
+const setup = { seed: 11, failureRate: 0.3, rpm: 12, creditsCents: 300, keySecret: 'parity' };
 
 let express: RunningMockServer;
 let nodeHttp: RunningMockServer;
