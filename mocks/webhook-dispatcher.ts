@@ -1,5 +1,6 @@
 import type { Simulation } from '../src/sim/simulation.js';
 import type { DueWebhook } from '../src/sim/webhooks.js';
+import { REDACTED_KEY, redactKeys } from '../src/sim/redact-keys.js';
 import { isLoopback } from './http-policy.js';
 
 export interface WebhookOptions {
@@ -50,7 +51,7 @@ export function createWebhookDispatcher(simulation: Simulation, options: Webhook
   };
 
   const record = async (due: DueWebhook, status: number, fault: string | null, started: number): Promise<void> => {
-    log?.(`webhook ${due.event.type} ${due.jobId} -> ${due.url.slice(0, 120)} ${fault ?? status}`);
+    log?.(`webhook ${due.event.type} ${due.jobId} -> ${redactKeys(due.url).slice(0, 120)} ${fault ?? status}`);
     await simulation.recordWebhookAttempt({ jobId: due.jobId, key: due.key, url: due.url, status, fault, durationMs: performance.now() - started }).catch(() => undefined);
   };
 
@@ -63,6 +64,8 @@ export function createWebhookDispatcher(simulation: Simulation, options: Webhook
       return record(due, 0, 'webhook-url-invalid', started);
     }
     if (!anyHost && !isLoopback(host)) return record(due, 0, 'webhook-host-not-allowed', started);
+    // Restored from a state file, which keeps no key: the URL it was given is gone.
+    if (due.url.includes(REDACTED_KEY)) return record(due, 0, 'webhook-url-not-kept', started);
     const body = JSON.stringify(due.event);
     const timestamp = Math.floor(simulation.now() / 1000);
     let status = 0;

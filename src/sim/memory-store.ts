@@ -15,6 +15,7 @@ import type {
   Store,
   WalletRecord,
 } from './store.js';
+import { redactKeys } from './redact-keys.js';
 
 interface Account extends WalletRecord {
   /** Decisions made for this key so far. */
@@ -44,6 +45,11 @@ export interface MemoryStoreOptions {
 }
 
 const copyJob = (job: JobRecord): JobRecord => ({ ...job, webhook: job.webhook === null ? null : { ...job.webhook } });
+/**
+ * A job as a state file writes it down: a key in its webhook_url (`?token=sk-aig-...`) is redacted,
+ * so a state file never holds one. Such an event cannot be sent after a restart (the dispatcher says so).
+ */
+const storedJob = (job: JobRecord): JobRecord => ({ ...job, webhook: job.webhook === null ? null : { ...job.webhook, url: redactKeys(job.webhook.url) } });
 const walletOf = (a: Account): WalletRecord => ({ key: a.key, balanceCents: a.balanceCents, spentCents: a.spentCents, refundedCents: a.refundedCents });
 const storedAccount = (a: Account): StoredAccount => ({ ...walletOf(a), seq: a.seq });
 
@@ -377,7 +383,7 @@ export class MemoryStore implements Store {
     if (this.dirtyClock) changes.push({ t: 'clock', offsetMs: this.offsetMs });
     for (const id of this.dirtyJobs) {
       const job = this.jobMap.get(id);
-      changes.push(job === undefined ? { t: 'job-', id } : { t: 'job', job: copyJob(job) });
+      changes.push(job === undefined ? { t: 'job-', id } : { t: 'job', job: storedJob(job) });
     }
     for (const key of this.dirtyAccounts) {
       const account = this.accounts.get(key);
@@ -393,7 +399,7 @@ export class MemoryStore implements Store {
       { t: 'reset' },
       ...(this.secret === null ? [] : [{ t: 'keys', secret: this.secret } as const]),
       { t: 'clock', offsetMs: this.offsetMs },
-      ...[...this.jobMap.values()].map((job): Change => ({ t: 'job', job: copyJob(job) })),
+      ...[...this.jobMap.values()].map((job): Change => ({ t: 'job', job: storedJob(job) })),
       ...[...this.accounts.values()].map((a): Change => ({ t: 'account', account: storedAccount(a) })),
     ];
   }

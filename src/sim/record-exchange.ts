@@ -1,5 +1,5 @@
 import type { SimRequest, SimResponse } from './exchange.js';
-import { redactKeys } from './redact-keys.js';
+import { redactKeys, redactKeysInHeader } from './redact-keys.js';
 import type { RequestContext } from './request-context.js';
 import type { JournalEntry } from './store.js';
 
@@ -44,7 +44,7 @@ export async function recordExchange(
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.request.headers)) {
     // A key sent the wrong way (x-api-key, a query string) is still a key: never written down.
-    if (value !== undefined && !HIDDEN_HEADERS.has(name)) headers[name] = redactKeys(value.slice(0, 1024));
+    if (value !== undefined && !HIDDEN_HEADERS.has(name)) headers[name] = redactKeysInHeader(value.slice(0, 1024));
   }
   const body = response.body.kind === 'json' ? (response.body.value as Record<string, unknown> | null) : null;
   const jobId =
