@@ -34,6 +34,17 @@ export async function signWebhook(secret: string, timestamp: number, body: strin
   return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** Whether a URL's path has a `__mock` segment (escaped or not): the control API of a mock. */
+function namesControlApi(url: URL): boolean {
+  return url.pathname.split('/').some((segment) => {
+    try {
+      return decodeURIComponent(segment).toLowerCase() === '__mock';
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Signs and sends the webhook events the core hands out; redelivers with backoff. Uses fetch and Web Crypto only. */
 export function createWebhookDispatcher(simulation: Simulation, options: WebhookOptions = {}): WebhookDispatcher {
   const { secret = DEFAULT_WEBHOOK_SECRET, anyHost = false, retryDelaysMs = [1000, 2000, 4000, 8000], log = null } = options;
@@ -57,13 +68,15 @@ export function createWebhookDispatcher(simulation: Simulation, options: Webhook
 
   const deliver = async (due: DueWebhook, attempt: number): Promise<void> => {
     const started = performance.now();
-    let host = '';
+    let target: URL;
     try {
-      host = new URL(due.url).hostname;
+      target = new URL(due.url);
     } catch {
       return record(due, 0, 'webhook-url-invalid', started);
     }
-    if (!anyHost && !isLoopback(host)) return record(due, 0, 'webhook-host-not-allowed', started);
+    if (!anyHost && !isLoopback(target.hostname)) return record(due, 0, 'webhook-host-not-allowed', started);
+    // A webhook_url may name any mock's control API (this one's reset, say): never call it.
+    if (namesControlApi(target)) return record(due, 0, 'webhook-to-control-api', started);
     // Restored from a state file, which keeps no key: the URL it was given is gone.
     if (due.url.includes(REDACTED_KEY)) return record(due, 0, 'webhook-url-not-kept', started);
     const body = JSON.stringify(due.event);
@@ -82,9 +95,12 @@ export function createWebhookDispatcher(simulation: Simulation, options: Webhook
           'x-gateway-signature': `t=${timestamp},v1=${signature}`,
         },
         body,
+        // A redirect could lead the signed event to a host refused when named directly: never follow.
+        redirect: 'manual',
         signal: AbortSignal.timeout(10_000),
       });
       status = response.status;
+      if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) fault = 'webhook-redirect-not-followed';
       await response.arrayBuffer().catch(() => undefined);
     } catch (error) {
       fault = `webhook-unreachable: ${(error as Error).message}`.slice(0, 200);
