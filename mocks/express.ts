@@ -34,8 +34,8 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
 /** Starts the Express app over HTTP. Binds 127.0.0.1 unless told otherwise. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
-  const { port: _port, host: _host, requestTimeoutMs: _timeout, ...appOptions } = options;
+  const { port: _port, host: _host, requestTimeoutMs: _timeout, allowedHosts: _hosts, ...appOptions } = options;
   const policy = serverPolicy(options);
-  const app = createMockApp({ ...appOptions, adminEnabled: policy.adminEnabled, cors: policy.cors });
+  const app = createMockApp({ ...appOptions, adminEnabled: policy.adminEnabled, cors: policy.cors, controlHosts: policy.controlHosts });
   return listenMock(app, app.locals.simulation, options, policy.adminEnabled, app.locals.webhooks);
 }

@@ -37,6 +37,11 @@ export interface MockServerOptions extends MockAppOptions {
   host?: string;
   /** A request whose body has not arrived by then is answered 408. Default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * Host names `/__mock/*` answers to besides loopback ones (`localhost`, `*.localhost`, 127.x,
+   * [::1]). Checked when bound to loopback (against DNS rebinding) or whenever given.
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningMockServer {
@@ -113,7 +118,9 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
       serveDashboard(req, res, simulation.config.publicBaseUrl, log);
       return;
     }
-    for (const [name, value] of Object.entries(corsHeaders(cors, req.headers.origin))) res.setHeader(name, value);
+    // The control API grants no page a CORS preflight: only its own origin and non-browser tools.
+    const control = req.url !== undefined && (req.url === '/__mock' || req.url.startsWith('/__mock/') || req.url.startsWith('/__mock?'));
+    if (!control) for (const [name, value] of Object.entries(corsHeaders(cors, req.headers.origin))) res.setHeader(name, value);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       res.statusCode = 204;
       res.end();
@@ -185,7 +192,13 @@ function storeOption(setup: SimulationSetup, stateFile: string | null): Pick<Sim
 }
 
 /** Where a mock server listens, and whether its control API answers there. */
-export function serverPolicy(options: MockServerOptions): { host: string; loopback: boolean; adminEnabled: boolean; cors: NonNullable<MockAppOptions['cors']> } {
+export function serverPolicy(options: MockServerOptions): {
+  host: string;
+  loopback: boolean;
+  adminEnabled: boolean;
+  cors: NonNullable<MockAppOptions['cors']>;
+  controlHosts: readonly string[] | null;
+} {
   const host = options.host ?? '127.0.0.1';
   const loopback = isLoopback(host);
   return {
@@ -193,6 +206,8 @@ export function serverPolicy(options: MockServerOptions): { host: string; loopba
     loopback,
     adminEnabled: (options.adminEnabled ?? true) && (loopback || (options.adminToken ?? null) !== null),
     cors: options.cors ?? loopback,
+    // On loopback only a DNS-rebound page sends another name; elsewhere the admin token guards.
+    controlHosts: options.allowedHosts ?? (loopback ? [] : null),
   };
 }
 
@@ -252,8 +267,8 @@ export async function listenMock(
 
 /** Starts the mock on node:http alone (what `aigw-video serve` runs). Binds 127.0.0.1 unless told otherwise. */
 export async function startNodeHttpMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
-  const { port: _port, host: _host, requestTimeoutMs: _timeout, ...appOptions } = options;
+  const { port: _port, host: _host, requestTimeoutMs: _timeout, allowedHosts: _hosts, ...appOptions } = options;
   const policy = serverPolicy(options);
-  const listener = createMockListener({ ...appOptions, adminEnabled: policy.adminEnabled, cors: policy.cors });
+  const listener = createMockListener({ ...appOptions, adminEnabled: policy.adminEnabled, cors: policy.cors, controlHosts: policy.controlHosts });
   return listenMock(listener, listener.simulation, options, policy.adminEnabled, listener.webhooks);
 }

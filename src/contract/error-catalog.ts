@@ -18,17 +18,20 @@ export interface ErrorCatalogEntry {
 
 export type ErrorStatus = 400 | 401 | 402 | 404 | 413 | 415 | 416 | 429 | 500 | 503;
 
-function readCatalog(): Map<number, ErrorCatalogEntry> {
+function readCatalog(name: 'video' | 'admin'): Map<number, ErrorCatalogEntry> {
   const catalog = new Map<number, ErrorCatalogEntry>();
+  const document = documents[name];
   for (const operation of operations) {
-    if (operation.document !== 'video') continue;
+    if (operation.document !== name) continue;
     for (const response of operation.responses) {
       const status = Number(response.status);
       if (response.component === null || status < 400 || catalog.has(status)) continue;
-      const node = getAtPointer(documents.video, response.pointer) as JsonObject;
+      const node = getAtPointer(document, response.pointer) as JsonObject;
+      // The control API shares the video API's errors; it adds only those that carry their own code.
+      if (name === 'admin' && node['x-error-code'] === undefined) continue;
       const schemaPointer = response.content['application/json'];
       if (schemaPointer === undefined) throw new Error(`Error response ${response.component} has no JSON body`);
-      const schema = resolve(documents.video, schemaPointer).node;
+      const schema = resolve(document, schemaPointer).node;
       const type = getAtPointer(schema, '#/properties/error/properties/type/const');
       const template = node['x-message-template'];
       const code = node['x-error-code'];
@@ -50,10 +53,15 @@ function readCatalog(): Map<number, ErrorCatalogEntry> {
 }
 
 /** Status -> error entry, for every error status the video API documents. */
-export const errorCatalog: ReadonlyMap<number, ErrorCatalogEntry> = readCatalog();
+export const errorCatalog: ReadonlyMap<number, ErrorCatalogEntry> = readCatalog('video');
+
+/** The errors only the mock's control API answers (403), from openapi/mock-admin.yaml. */
+export const controlErrorCatalog: ReadonlyMap<number, ErrorCatalogEntry> = new Map(
+  [...readCatalog('admin')].filter(([status]) => !errorCatalog.has(status)),
+);
 
 export function errorEntry(status: number): ErrorCatalogEntry {
-  const entry = errorCatalog.get(status);
+  const entry = errorCatalog.get(status) ?? controlErrorCatalog.get(status);
   if (entry === undefined) throw new Error(`The spec documents no error response for status ${status}`);
   return entry;
 }

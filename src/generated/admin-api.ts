@@ -528,6 +528,17 @@ export interface components {
             /** @description What happened (`reset`, `journal-cleared`, `resume-point-unknown`, `store-unavailable`). */
             reason: string;
         };
+        /** @description The envelope of a 403. */
+        PermissionError: {
+            error: {
+                message: string;
+                /** @constant */
+                type: "permission_error";
+                /** @enum {string} */
+                code: "cross_site_request" | "host_not_allowed" | "webhook_to_control_api";
+                param: string | null;
+            };
+        };
         /** @description The same envelope as the API's errors. */
         AdminError: {
             error: {
@@ -540,6 +551,36 @@ export interface components {
         };
     };
     responses: {
+        /** @description A request a browser sent from another site (`Origin`, `Sec-Fetch-Site`), to a `Host` the mock
+         *     does not answer to on loopback (DNS rebinding), or a webhook delivery: the control API is not
+         *     reachable from web pages nor from the mock's own webhooks.
+         *      */
+        AdminForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PermissionError"];
+            };
+        };
+        /** @description The body is over the body limit (1 MB by default). */
+        AdminPayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AdminError"];
+            };
+        };
+        /** @description A `POST` or `PUT` that does not say `Content-Type: application/json`, or a body that is not JSON. */
+        AdminUnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AdminError"];
+            };
+        };
         /** @description No job with this id, or no key with this fingerprint, is held by the mock. */
         AdminNotFound: {
             headers: {
@@ -604,7 +645,11 @@ export type SchemaKeysRemovedEvent = components['schemas']['KeysRemovedEvent'];
 export type SchemaJobsRemovedEvent = components['schemas']['JobsRemovedEvent'];
 export type SchemaKeysEvent = components['schemas']['KeysEvent'];
 export type SchemaResyncEvent = components['schemas']['ResyncEvent'];
+export type SchemaPermissionError = components['schemas']['PermissionError'];
 export type SchemaAdminError = components['schemas']['AdminError'];
+export type ResponseAdminForbidden = components['responses']['AdminForbidden'];
+export type ResponseAdminPayloadTooLarge = components['responses']['AdminPayloadTooLarge'];
+export type ResponseAdminUnsupportedMediaType = components['responses']['AdminUnsupportedMediaType'];
 export type ResponseAdminNotFound = components['responses']['AdminNotFound'];
 export type ResponseAdminBadRequest = components['responses']['AdminBadRequest'];
 export type ResponseAdminUnauthorized = components['responses']['AdminUnauthorized'];
@@ -630,6 +675,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockReset: {
@@ -651,6 +699,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetClock: {
@@ -672,6 +723,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockAdvanceClock: {
@@ -698,6 +752,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetJournal: {
@@ -747,6 +804,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockClearJournal: {
@@ -766,6 +826,9 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetWallet: {
@@ -788,6 +851,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockSetWallet: {
@@ -814,6 +880,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockListFaults: {
@@ -836,6 +905,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockAddFault: {
@@ -862,6 +934,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockClearFaults: {
@@ -882,6 +957,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockListJobs: {
@@ -916,6 +994,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetJob: {
@@ -939,7 +1020,10 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockListKeys: {
@@ -967,6 +1051,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetKey: {
@@ -992,7 +1079,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockResetKey: {
@@ -1018,7 +1108,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockSetKeyWallet: {
@@ -1048,7 +1141,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockAddKeyFault: {
@@ -1078,7 +1174,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockClearKeyFaults: {
@@ -1102,7 +1201,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockEvents: {
@@ -1128,6 +1230,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
             /** @description Too many event streams are open; retry after the seconds in `Retry-After`. */
             429: {
                 headers: {
@@ -1152,4 +1257,5 @@ export const resetResultScopeValues: ReadonlyArray<components["schemas"]["ResetR
 export const credentialPlaceValues: ReadonlyArray<components["schemas"]["CredentialPlace"]> = ["authorization", "x-api-key", "api-key", "cookie", "query"];
 export const faultOperationValues: ReadonlyArray<components["schemas"]["FaultOperation"]> = ["createVideo", "getJob", "downloadJobMedia", "*"];
 export const socketFaultValues: ReadonlyArray<components["schemas"]["SocketFault"]> = ["reset", "empty", "malformed_chunk", "truncated", "malformed_json"];
+export const permissionErrorErrorCodeValues: ReadonlyArray<components["schemas"]["PermissionError"]["error"]["code"]> = ["cross_site_request", "host_not_allowed", "webhook_to_control_api"];
 export const adminErrorErrorTypeValues: ReadonlyArray<components["schemas"]["AdminError"]["error"]["type"]> = ["invalid_request_error", "authentication_error", "not_found", "rate_limit_error"];

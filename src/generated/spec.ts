@@ -2150,7 +2150,7 @@ export const adminSpec: Record<string, unknown> = {
     "title": "aigw-video-kit mock control API",
     "version": "0.1.0",
     "summary": "Steer the mock from tests - clock, wallet, faults, journal.",
-    "description": "Served under `/__mock` by the aigw-video-kit mock (Express server and MSW handlers alike); the\nlive gateway has none of it, which is how a suite tells a mock from the real thing\n(`GET /__mock/health`).\n\nScoping: calls that concern one API key (wallet, faults, reset, journal) name it the way the API\ndoes, `Authorization: Bearer sk-aig-...`, so parallel tests with different keys never disturb\neach other. Without `Authorization`, `reset` and `journal` act on every key.\n\nKeys by fingerprint: the journal, the listings and the event stream name a key only by its\nfingerprint (`key_...`), never the key itself. The `/__mock/keys/{key}` routes take that\nfingerprint in the path, so that a tool holding only what the mock showed it (the dashboard, a\nscript reading the journal) can steer a key it has seen; a fingerprint the mock has not seen is\na 404. Tests that hold the key keep using `Authorization` on `/__mock/wallet` and `/__mock/faults`.\n\nThe dashboard: `GET /__mock/ui/` serves a page (static files shipped in the package, served by\nthe HTTP adapters, not by the MSW handlers) that is a client of these routes and of the event\nstream `GET /__mock/events`, nothing else. It is on whenever the control API is; with an admin\ntoken set, the page asks for it once and keeps it in the tab's session storage.\n\nWhen the mock is bound to an address other than loopback, the control API is off unless the\nserver was started with `--admin-token`; then every call must send it in `x-aigw-admin-token`.\n",
+    "description": "Served under `/__mock` by the aigw-video-kit mock (Express server and MSW handlers alike); the\nlive gateway has none of it, which is how a suite tells a mock from the real thing\n(`GET /__mock/health`).\n\nScoping: calls that concern one API key (wallet, faults, reset, journal) name it the way the API\ndoes, `Authorization: Bearer sk-aig-...`, so parallel tests with different keys never disturb\neach other. Without `Authorization`, `reset` and `journal` act on every key.\n\nKeys by fingerprint: the journal, the listings and the event stream name a key only by its\nfingerprint (`key_...`), never the key itself. The `/__mock/keys/{key}` routes take that\nfingerprint in the path, so that a tool holding only what the mock showed it (the dashboard, a\nscript reading the journal) can steer a key it has seen; a fingerprint the mock has not seen is\na 404. Tests that hold the key keep using `Authorization` on `/__mock/wallet` and `/__mock/faults`.\n\nThe dashboard: `GET /__mock/ui/` serves a page (static files shipped in the package, served by\nthe HTTP adapters, not by the MSW handlers) that is a client of these routes and of the event\nstream `GET /__mock/events`, nothing else. It is on whenever the control API is; with an admin\ntoken set, the page asks for it once and keeps it in the tab's session storage.\n\nWhen the mock is bound to an address other than loopback, the control API is off unless the\nserver was started with `--admin-token`; then every call must send it in `x-aigw-admin-token`.\n\nA web page must not steer the mock (docs/security.md). The HTTP servers answer 403 to a request a\nbrowser sent from another site (`Origin` other than the mock's own, or `Sec-Fetch-Site` other than\n`same-origin` or `none`), to a `Host` that is not a loopback name (or one given with\n`--allowed-hosts`) when bound to loopback, and to a webhook delivery. `POST` and `PUT` must say\n`Content-Type: application/json`, even without a body (415 otherwise), so that no browser can send\none without a CORS preflight, which `/__mock/*` never grants. With `--api-keys`, a key that the API\nrefuses is refused here too (401). The MSW handlers run inside the page or test process that uses\nthem and skip the Origin and Host checks.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -2211,6 +2211,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2243,6 +2252,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2276,6 +2294,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2327,6 +2354,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2471,6 +2507,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2486,6 +2531,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2523,6 +2577,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2575,6 +2638,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2618,6 +2690,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2682,6 +2763,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2700,6 +2790,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2807,6 +2906,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2874,8 +2982,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2955,6 +3072,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3017,8 +3143,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -3053,8 +3188,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3115,8 +3259,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3182,8 +3335,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -3203,8 +3365,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3290,6 +3461,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           },
           "429": {
             "description": "Too many event streams are open; retry after the seconds in `Retry-After`.",
@@ -4158,6 +4338,48 @@ export const adminSpec: Record<string, unknown> = {
           }
         }
       },
+      "PermissionError": {
+        "type": "object",
+        "description": "The envelope of a 403.",
+        "required": [
+          "error"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "message",
+              "type",
+              "code",
+              "param"
+            ],
+            "properties": {
+              "message": {
+                "type": "string",
+                "minLength": 1
+              },
+              "type": {
+                "type": "string",
+                "const": "permission_error"
+              },
+              "code": {
+                "type": "string",
+                "enum": [
+                  "cross_site_request",
+                  "host_not_allowed",
+                  "webhook_to_control_api"
+                ]
+              },
+              "param": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            }
+          }
+        }
+      },
       "AdminError": {
         "type": "object",
         "description": "The same envelope as the API's errors.",
@@ -4214,6 +4436,74 @@ export const adminSpec: Record<string, unknown> = {
       }
     },
     "responses": {
+      "AdminForbidden": {
+        "description": "A request a browser sent from another site (`Origin`, `Sec-Fetch-Site`), to a `Host` the mock\ndoes not answer to on loopback (DNS rebinding), or a webhook delivery: the control API is not\nreachable from web pages nor from the mock's own webhooks.\n",
+        "x-error-code": "cross_site_request",
+        "x-message-template": "The mock control API answers only its own origin and tools such as curl or tests: {detail}.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/PermissionError"
+            },
+            "examples": {
+              "crossSite": {
+                "value": {
+                  "error": {
+                    "message": "The mock control API answers only its own origin and tools such as curl or tests: Origin http://evil.example is another site.",
+                    "type": "permission_error",
+                    "code": "cross_site_request",
+                    "param": "Origin"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "AdminPayloadTooLarge": {
+        "description": "The body is over the body limit (1 MB by default).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/AdminError"
+            },
+            "examples": {
+              "tooLarge": {
+                "value": {
+                  "error": {
+                    "message": "The request body is larger than 1048576 bytes.",
+                    "type": "invalid_request_error",
+                    "code": "request_too_large",
+                    "param": "body"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "AdminUnsupportedMediaType": {
+        "description": "A `POST` or `PUT` that does not say `Content-Type: application/json`, or a body that is not JSON.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/AdminError"
+            },
+            "examples": {
+              "textPlain": {
+                "value": {
+                  "error": {
+                    "message": "Content-Type must be application/json, not 'text/plain'.",
+                    "type": "invalid_request_error",
+                    "code": "unsupported_media_type",
+                    "param": "Content-Type"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
       "AdminNotFound": {
         "description": "No job with this id, or no key with this fingerprint, is held by the mock.",
         "content": {

@@ -214,13 +214,6 @@ async function armFault(ctx: RequestContext, key: string, request: Schemas['Faul
 export async function handleAdmin(ctx: RequestContext): Promise<SimResponse> {
   const { config } = ctx.core;
   const { request, pathname } = ctx;
-  if (config.adminToken !== null && request.headers['x-aigw-admin-token'] !== config.adminToken) {
-    return errorAnswer(401, {
-      message: 'The mock control API needs the admin token in x-aigw-admin-token.',
-      code: 'invalid_admin_token',
-      param: 'x-aigw-admin-token',
-    });
-  }
   const match = matchOperation(request.method, pathname);
   if (match.operation === null || match.operation.document !== 'admin') {
     const allowed = match.operation === null ? match.allowed.map((m) => m.toUpperCase()) : [];
@@ -256,6 +249,10 @@ export async function handleAdmin(ctx: RequestContext): Promise<SimResponse> {
     const token = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization)?.[1];
     if (token === undefined || !apiKeyPattern.test(token)) {
       return errorAnswer(400, { message: 'Authorization: must be `Bearer sk-aig-...` to name the key this call concerns.', code: 'invalid_value', param: 'Authorization' });
+    }
+    // A key the API refuses (--api-keys) has no account to steer either.
+    if (config.apiKeys !== null && !config.apiKeys.includes(token)) {
+      return errorAnswer(401, { message: 'Authorization: this key is not one of the keys the mock accepts (--api-keys).', param: 'Authorization' });
     }
     key = await fingerprintOf(ctx.core, token);
   }

@@ -54,6 +54,17 @@ export interface SimulationOptions {
   keySecret?: string | null;
   /** When set, `/__mock/*` needs it in `x-aigw-admin-token`. */
   adminToken?: string | null;
+  /**
+   * `/__mock/*` refuses what a browser sent from another site (`Origin` other than the request's
+   * own, `Sec-Fetch-Site` other than same-origin or none). Default true; the MSW handlers turn it
+   * off: they run inside the page or test that calls them, which no other site can reach.
+   */
+  controlSameOriginOnly?: boolean;
+  /**
+   * `/__mock/*` answers only loopback Host names and these (against DNS rebinding). Default null:
+   * any Host. The HTTP servers set it when bound to loopback, or when given `allowedHosts`.
+   */
+  controlHosts?: readonly string[] | null;
   /** `/__mock/*` answers at all. Default true (adapters turn it off on public addresses without a token). */
   adminEnabled?: boolean;
   /** Origin used in `result.url` (default: the origin the request came to). */
@@ -113,7 +124,9 @@ export function resolveConfig(options: SimulationOptions = {}): SimConfig {
     bodyLimitBytes: positive('bodyLimitBytes', options.bodyLimitBytes ?? 1024 * 1024),
     retryAfterSeconds: positive('retryAfterSeconds', options.retryAfterSeconds ?? 2),
     keySecret: nonEmpty('keySecret', options.keySecret ?? null),
-    adminToken: options.adminToken ?? null,
+    adminToken: nonEmpty('adminToken', options.adminToken ?? null),
+    controlSameOriginOnly: options.controlSameOriginOnly ?? true,
+    controlHosts: options.controlHosts ?? null,
     adminEnabled: options.adminEnabled ?? true,
     publicBaseUrl: options.publicBaseUrl ?? null,
     maxFaultsPerKey: positive('maxFaultsPerKey', options.maxFaultsPerKey ?? 100),

@@ -2,6 +2,7 @@ import { matchOperation, type Operation } from '../contract/openapi-document.js'
 import type { VideoOperationId } from '../generated/operations.js';
 import { drawStream, rateLimitHeaders, readRateLimit, WINDOW_MS, type RateLimitReading } from './accounts.js';
 import { handleAdmin } from './admin.js';
+import { guardControl } from './control-guard.js';
 import { errorAnswer, jsonAnswer } from './answers.js';
 import { fingerprintOf, syncedNow, type Core } from './core.js';
 import type { SimRequest, SimResponse } from './exchange.js';
@@ -45,7 +46,8 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
     return recordExchange(ctx, errorAnswer(400, { message: 'The request URL is malformed.', code: 'invalid_url', param: 'url' }));
   }
   if ((ctx.pathname === '/__mock' || ctx.pathname.startsWith('/__mock/')) && core.config.adminEnabled) {
-    const response = await handleAdmin(ctx);
+    // Who may reach the control API at all is decided before any of its routes (docs/security.md).
+    const response = guardControl(core.config, request, ctx.method) ?? (await handleAdmin(ctx));
     response.headers['x-request-id'] = requestId;
     return response;
   }
