@@ -304,6 +304,34 @@ export interface components {
             now: number;
             /** @description Jobs in the store. */
             jobs: number;
+            persistence: components["schemas"]["Persistence"];
+        };
+        /** @description Where the mock keeps its state, and whether writing it down works. When a `--state-file`
+         *     cannot be written (its directory removed, a full disk, no permission) the mock keeps
+         *     answering from memory, says so here and in its log, and writes the whole state again as soon
+         *     as it can (it retries at most once a second); answers given meanwhile would be lost only if
+         *     it stopped before that.
+         *      */
+        Persistence: {
+            /**
+             * @description `memory`: kept only in this process's memory; `state-file`: every answer is written to
+             *     `path` before it leaves; `store`: kept by a store that several processes share, which
+             *     persists it itself.
+             *
+             * @enum {string}
+             */
+            mode: "memory" | "state-file" | "store";
+            /** @description False while the state file cannot be written. */
+            ok: boolean;
+            path: string | null;
+            /** @description Why the last write failed, while it fails. */
+            error: string | null;
+            /** @description Writes that failed since the start. */
+            failed_writes: number;
+            /** @description Records read back from the state file at start. */
+            records_recovered: number;
+            /** @description Records dropped at start (0, or 1 for a record torn by a crash mid-write). */
+            records_dropped: number;
         };
         /**
          * @description `realtime`: jobs move with the clock. `steps`: one status per poll.
@@ -618,6 +646,7 @@ export interface components {
     pathItems: never;
 }
 export type SchemaHealth = components['schemas']['Health'];
+export type SchemaPersistence = components['schemas']['Persistence'];
 export type SchemaTiming = components['schemas']['Timing'];
 export type SchemaResetResult = components['schemas']['ResetResult'];
 export type SchemaClock = components['schemas']['Clock'];
@@ -1252,6 +1281,7 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const persistenceModeValues: ReadonlyArray<components["schemas"]["Persistence"]["mode"]> = ["memory", "state-file", "store"];
 export const timingValues: ReadonlyArray<components["schemas"]["Timing"]> = ["realtime", "steps"];
 export const resetResultScopeValues: ReadonlyArray<components["schemas"]["ResetResult"]["scope"]> = ["key", "all"];
 export const credentialPlaceValues: ReadonlyArray<components["schemas"]["CredentialPlace"]> = ["authorization", "x-api-key", "api-key", "cookie", "query"];

@@ -2202,7 +2202,16 @@ export const adminSpec: Record<string, unknown> = {
                       "version": "0.1.0",
                       "timing": "steps",
                       "now": 1776947082000,
-                      "jobs": 3
+                      "jobs": 3,
+                      "persistence": {
+                        "mode": "memory",
+                        "ok": true,
+                        "path": null,
+                        "error": null,
+                        "failed_writes": 0,
+                        "records_recovered": 0,
+                        "records_dropped": 0
+                      }
                     }
                   }
                 }
@@ -3524,7 +3533,8 @@ export const adminSpec: Record<string, unknown> = {
           "version",
           "timing",
           "now",
-          "jobs"
+          "jobs",
+          "persistence"
         ],
         "properties": {
           "status": {
@@ -3549,6 +3559,65 @@ export const adminSpec: Record<string, unknown> = {
             "type": "integer",
             "minimum": 0,
             "description": "Jobs in the store."
+          },
+          "persistence": {
+            "$ref": "#/components/schemas/Persistence"
+          }
+        }
+      },
+      "Persistence": {
+        "type": "object",
+        "description": "Where the mock keeps its state, and whether writing it down works. When a `--state-file`\ncannot be written (its directory removed, a full disk, no permission) the mock keeps\nanswering from memory, says so here and in its log, and writes the whole state again as soon\nas it can (it retries at most once a second); answers given meanwhile would be lost only if\nit stopped before that.\n",
+        "required": [
+          "mode",
+          "ok",
+          "path",
+          "error",
+          "failed_writes",
+          "records_recovered",
+          "records_dropped"
+        ],
+        "properties": {
+          "mode": {
+            "type": "string",
+            "enum": [
+              "memory",
+              "state-file",
+              "store"
+            ],
+            "description": "`memory`: kept only in this process's memory; `state-file`: every answer is written to\n`path` before it leaves; `store`: kept by a store that several processes share, which\npersists it itself.\n"
+          },
+          "ok": {
+            "type": "boolean",
+            "description": "False while the state file cannot be written."
+          },
+          "path": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "error": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Why the last write failed, while it fails."
+          },
+          "failed_writes": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Writes that failed since the start."
+          },
+          "records_recovered": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Records read back from the state file at start."
+          },
+          "records_dropped": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Records dropped at start (0, or 1 for a record torn by a crash mid-write)."
           }
         }
       },

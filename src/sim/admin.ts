@@ -45,7 +45,7 @@ const adminOperations: { readonly [Id in AdminOperationId]: AdminHandler } = {
   async mockHealth({ ctx }) {
     const { config, store } = ctx.core;
     const { jobs } = await store.counts();
-    const health: Schemas['Health'] = { status: 'ok', mock: 'aigw-video-kit', version: mockVersion, timing: config.timing, now: ctx.nowMs, jobs };
+    const health: Schemas['Health'] = { status: 'ok', mock: 'aigw-video-kit', version: mockVersion, timing: config.timing, now: ctx.nowMs, jobs, persistence: { ...ctx.core.persistence } };
     return jsonAnswer(200, health, { 'x-aigw-api-version': apiVersion });
   },
   mockReset: ({ ctx, key }) => resetKeys(ctx, key),

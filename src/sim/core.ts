@@ -1,6 +1,10 @@
+import type { components as AdminComponents } from '../generated/admin-api.js';
 import type { SimConfig } from './config.js';
 import { createKeyHasher, newKeySecret, type KeyHasher } from './key-hash.js';
 import type { Store } from './store.js';
+
+/** Whether what the mock answers is also written down (`GET /__mock/health` shows it). */
+export type Persistence = AdminComponents['schemas']['Persistence'];
 
 /**
  * What every rule reads: the configuration, the store, and the clock. The clock is the time source
@@ -24,6 +28,8 @@ export interface Core {
   readonly feeds: Set<(notice: FeedNotice) => void>;
   /** Names API keys; made on first use from the config's `keySecret` or the store's secret. */
   keys: Promise<KeyHasher> | null;
+  /** What the adapter that persists the store reports (`Simulation.setPersistence`); the core only shows it. */
+  persistence: Persistence;
 }
 
 /** What a control call changed, for the open event streams. */
