@@ -105,7 +105,13 @@ export interface paths {
         /** The faults still armed for the key in `Authorization` */
         get: operations["mockListFaults"];
         put?: never;
-        /** The next `count` requests of `operation` for this key answer `status` (or break the socket) */
+        /**
+         * The next `count` requests of `operation` for this key answer `status` (or break the socket)
+         * @description A key may have at most 100 faults armed at once (`maxFaultsPerKey` sets another bound), each
+         *     firing up to `count` times; one more answers 400 `too_many_faults`. Faults fire in the order
+         *     they were armed.
+         *
+         */
         post: operations["mockAddFault"];
         /** Disarm every fault of the key in `Authorization` */
         delete: operations["mockClearFaults"];
@@ -224,7 +230,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Arm a fault for the key, by fingerprint (as `POST /__mock/faults`) */
+        /**
+         * Arm a fault for the key, by fingerprint (as `POST /__mock/faults`)
+         * @description The same bound as `POST /__mock/faults`: at most 100 faults armed per key by default
+         *     (`maxFaultsPerKey`); one more answers 400 `too_many_faults`.
+         *
+         */
         post: operations["mockAddKeyFault"];
         /** Disarm every fault of the key, by fingerprint (as `DELETE /__mock/faults`) */
         delete: operations["mockClearKeyFaults"];

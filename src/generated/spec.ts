@@ -2717,6 +2717,7 @@ export const adminSpec: Record<string, unknown> = {
           "mock"
         ],
         "summary": "The next `count` requests of `operation` for this key answer `status` (or break the socket)",
+        "description": "A key may have at most 100 faults armed at once (`maxFaultsPerKey` sets another bound), each\nfiring up to `count` times; one more answers 400 `too_many_faults`. Faults fire in the order\nthey were armed.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -3295,6 +3296,7 @@ export const adminSpec: Record<string, unknown> = {
           "dashboard"
         ],
         "summary": "Arm a fault for the key, by fingerprint (as `POST /__mock/faults`)",
+        "description": "The same bound as `POST /__mock/faults`: at most 100 faults armed per key by default\n(`maxFaultsPerKey`); one more answers 400 `too_many_faults`.\n",
         "requestBody": {
           "required": true,
           "content": {
