@@ -384,6 +384,12 @@ export interface components {
             job_status?: string | null;
             /** @description The fault that shaped the answer (`prefer`, `armed`, `rate`, `socket:reset`...). */
             fault: string | null;
+            /** @description Present when the request asked for a status its operation does not document
+             *     (`Prefer: code=418`, `?__code=abc`): the mock ignored it, as RFC 7240 allows, and answered as
+             *     usual (docs/decisions/017-an-undocumented-prefer-code-is-ignored.md). The answer said the
+             *     same in `x-aigw-preference-ignored`.
+             *      */
+            preference_ignored?: string;
             /** @description The request headers, without Authorization or cookies. */
             headers: {
                 [key: string]: string;

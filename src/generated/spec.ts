@@ -608,6 +608,9 @@ export const videoSpec: Record<string, unknown> = {
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
@@ -3764,6 +3767,10 @@ export const adminSpec: Record<string, unknown> = {
               "null"
             ],
             "description": "The fault that shaped the answer (`prefer`, `armed`, `rate`, `socket:reset`...)."
+          },
+          "preference_ignored": {
+            "type": "string",
+            "description": "Present when the request asked for a status its operation does not document\n(`Prefer: code=418`, `?__code=abc`): the mock ignored it, as RFC 7240 allows, and answered as\nusual (docs/decisions/017-an-undocumented-prefer-code-is-ignored.md). The answer said the\nsame in `x-aigw-preference-ignored`.\n"
           },
           "headers": {
             "type": "object",

@@ -41,6 +41,7 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
     key: null,
     drawStream: null,
     admission: null,
+    preferenceIgnored: null,
   };
   if (url === null) {
     return recordExchange(ctx, errorAnswer(400, { message: 'The request URL is malformed.', code: 'invalid_url', param: 'url' }));
@@ -67,49 +68,50 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
   return serveOperation(ctx, match.operation, match.pathParams);
 }
 
-/** The front door of every API operation: forced codes, auth, rate limit, faults, then the operation. */
+/**
+ * The front door of every API operation: a forced code the operation documents (answered whatever
+ * the key, as Prism does), auth, rate limit, faults, then the operation. A known key is admitted
+ * first, so that every answer to it, forced ones too, counts in its window and carries its limits.
+ */
 async function serveOperation(ctx: RequestContext, operation: Operation, pathParams: Record<string, string>): Promise<SimResponse> {
   const { config, store } = ctx.core;
   const operationId = operation.operationId as VideoOperationId;
   const prefs = parsePrefer(ctx.request.headers['prefer']);
   const forcedRaw = ctx.query.get('__code');
-  const forcedCode = prefs.code ?? (forcedRaw === null ? undefined : /^\d{3}$/.test(forcedRaw) ? Number(forcedRaw) : Number.NaN);
-  let successStatus: number | null = null;
-  if (forcedCode !== undefined) {
-    const documented = operation.responses.map((r) => Number(r.status));
-    if (!documented.includes(forcedCode)) {
-      const param = prefs.code !== undefined ? 'Prefer' : '__code';
-      return recordExchange(
-        ctx,
-        errorAnswer(400, {
-          message: `${param}: code=${prefs.raw['code'] ?? forcedRaw ?? ''} is not documented for ${operationId}; documented codes: ${documented.join(', ')}.`,
-          code: 'undocumented_status',
-          param,
-        }),
-        operationId,
-      );
-    }
-    if (forcedCode >= 400) return recordExchange(ctx, forcedError(config, forcedCode, prefs.retryAfter), operationId, 'prefer');
-    successStatus = forcedCode;
+  let forcedCode = prefs.code ?? (forcedRaw === null ? undefined : /^\d{3}$/.test(forcedRaw) ? Number(forcedRaw) : Number.NaN);
+  const documented = operation.responses.map((r) => Number(r.status));
+  if (forcedCode !== undefined && !documented.includes(forcedCode)) {
+    // RFC 7240: a server may ignore a preference it cannot honour. It says so, and answers as usual
+    // (docs/decisions/017-an-undocumented-prefer-code-is-ignored.md).
+    const asked = prefs.code !== undefined ? `code=${prefs.raw['code'] ?? ''}` : `__code=${forcedRaw ?? ''}`;
+    // Printable ASCII only: it goes back in a header, and ?__code= may hold anything.
+    ctx.preferenceIgnored = `${asked.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')} (${operationId} documents ${documented.join(', ')})`;
+    forcedCode = undefined;
   }
+  const successStatus = forcedCode !== undefined && forcedCode < 400 ? forcedCode : null;
 
   let limits: RateLimitReading | null = null;
-  if (operation.needsAuth) {
-    const apiKey = apiKeyOf(ctx, ctx.request.headers['authorization']);
-    if (apiKey === null) return recordExchange(ctx, errorAnswer(401, { param: 'Authorization' }), operationId);
+  const apiKey = operation.needsAuth ? apiKeyOf(ctx, ctx.request.headers['authorization']) : null;
+  if (apiKey !== null) {
     const key = await fingerprintOf(ctx.core, apiKey);
     ctx.key = key;
     ctx.drawStream = drawStream(apiKey);
     ctx.admission = await store.admit(key, ctx.nowMs, { rpm: config.rpm, windowMs: WINDOW_MS, startingCents: config.creditsCents });
     limits = readRateLimit(ctx.admission, config.rpm, ctx.nowMs);
-    if (limits.retryAfter !== null) {
-      return recordExchange(
-        ctx,
-        errorAnswer(429, { vars: { limit: limits.limit, retryAfter: limits.retryAfter } }, { 'retry-after': String(limits.retryAfter), ...rateLimitHeaders(limits) }),
-        operationId,
-        'rate-limit',
-      );
-    }
+  }
+  if (forcedCode !== undefined && forcedCode >= 400) {
+    const forced = await forcedError(ctx, operationId, forcedCode, prefs.retryAfter);
+    if (limits !== null && forcedCode !== 429) Object.assign(forced.headers, rateLimitHeaders(limits));
+    return recordExchange(ctx, forced, operationId, 'prefer');
+  }
+  if (operation.needsAuth && apiKey === null) return recordExchange(ctx, errorAnswer(401, { param: 'Authorization' }), operationId);
+  if (limits !== null && limits.retryAfter !== null) {
+    return recordExchange(
+      ctx,
+      errorAnswer(429, { vars: { limit: limits.limit, retryAfter: limits.retryAfter } }, { 'retry-after': String(limits.retryAfter), ...rateLimitHeaders(limits) }),
+      operationId,
+      'rate-limit',
+    );
   }
 
   let response: SimResponse;
@@ -121,17 +123,22 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
     response.socketFault = armed.socket;
     fault = `socket:${armed.socket}`;
   } else if (armed !== null && armed.status !== null) {
-    response = forcedError(config, armed.status, armed.retry_after ?? undefined);
+    response = await forcedError(ctx, operationId, armed.status, armed.retry_after ?? undefined);
     fault = 'armed';
   } else if (draw !== null && config.faultRate > 0 && draw('fault') < config.faultRate) {
-    response = forcedError(config, draw('fault-kind') < 0.5 ? 500 : 503, undefined);
+    response = await forcedError(ctx, operationId, draw('fault-kind') < 0.5 ? 500 : 503, undefined);
     fault = 'fault-rate';
   } else {
     response = await videoOperations[operationId](ctx, pathParams);
   }
   if (successStatus !== null && response.status >= 200 && response.status < 300) {
-    response.status = successStatus;
-    response.headers['preference-applied'] = `code=${successStatus}`;
+    // A file is whole (200) or a range (206) by the request's Range, not by preference.
+    if (operationId === 'downloadJobMedia' && response.status !== successStatus) {
+      ctx.preferenceIgnored = `code=${successStatus} (this request's Range decides between 200 and 206)`;
+    } else {
+      response.status = successStatus;
+      response.headers['preference-applied'] = `code=${successStatus}`;
+    }
   }
   if (limits !== null) Object.assign(response.headers, rateLimitHeaders(limits));
   if (draw !== null) response.latencyMs = sampleLatency(config, operationId, draw);

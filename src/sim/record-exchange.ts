@@ -38,6 +38,7 @@ export async function recordExchange(
   fault: string | null = null,
 ): Promise<SimResponse> {
   response.headers['x-request-id'] = ctx.requestId;
+  if (ctx.preferenceIgnored !== null) response.headers['x-aigw-preference-ignored'] = ctx.preferenceIgnored;
   if (ctx.method === 'HEAD' && response.body.kind === 'json') response.body = { kind: 'none' };
   const { config, store } = ctx.core;
   if (config.journalLimit <= 0) return response;
@@ -69,6 +70,7 @@ export async function recordExchange(
       fault,
       headers,
       credentials: credentialPlaces(ctx.request.headers, ctx.query),
+      ...(ctx.preferenceIgnored === null ? {} : { preference_ignored: ctx.preferenceIgnored }),
     },
     config.journalLimit,
   );

@@ -25,6 +25,8 @@ export interface RequestContext {
   drawStream: string | null;
   /** What the store counted for the key's request, once admitted. */
   admission: Admission | null;
+  /** A preference this request made that was not honoured, and why (a header and the journal say so). */
+  preferenceIgnored: string | null;
 }
 
 /** Where the answer's URLs point: the configured public origin, or the one the request came to. */
