@@ -114,7 +114,12 @@ export interface KeyQuery {
   limit?: number;
 }
 
-export type SequenceName = 'request' | 'fault';
+/**
+ * Independent counters: `request` numbers the API's and the control API's requests, `webhook` the
+ * delivery attempts (so that when a delivery happens never shifts the request ids a seed gives),
+ * `fault` the armed faults.
+ */
+export type SequenceName = 'request' | 'webhook' | 'fault';
 
 /**
  * A store that cannot be reached (a shared store's server gone): the simulation answers 503 with

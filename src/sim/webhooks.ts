@@ -80,7 +80,7 @@ export async function journalWebhook(core: Core, attempt: WebhookAttempt, nowMs:
       status: attempt.status,
       duration_ms: Math.round(attempt.durationMs * 100) / 100,
       key: attempt.key,
-      request_id: `whk_${hexAt(16, config.seed, 'webhook', attempt.jobId, await store.nextSequence('request'))}`,
+      request_id: `whk_${hexAt(16, config.seed, 'webhook', attempt.jobId, await store.nextSequence('webhook'))}`,
       job_id: attempt.jobId,
       fault: attempt.fault,
       headers: {},
