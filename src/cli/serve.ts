@@ -32,6 +32,8 @@ Options:
   --api-keys K1,K2         accept only these keys (default: any Bearer sk-aig-...)
   --state-file PATH        keep jobs and wallets in this file across restarts
   --admin-token TOKEN      require it for /__mock/* (needed to enable /__mock on a non-loopback host)
+  --allowed-hosts H1,H2    Host names /__mock/* answers besides loopback ones (default: loopback names only
+                           when bound to loopback, against DNS rebinding)
   --webhook-secret SECRET  key of the HMAC-SHA256 signature on webhook events (default aigw-mock-webhook-secret)
   --webhooks-any-host      deliver webhooks to any host (default: loopback only)
   --profile FILE           simulate the gateway profiled in this file (aigw-video calibrate): its timings,
@@ -72,6 +74,7 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
       models: { type: 'string' },
       'state-file': { type: 'string' },
       'admin-token': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'webhooks-any-host': { type: 'boolean' },
       profile: { type: 'string' },
@@ -119,7 +122,13 @@ export function serveOptions(argv: string[]): (MockServerOptions & { files?: Ser
   }
   if (values.models !== undefined && values.models.trim() === '') throw new UsageError('--models needs a JSON file.');
   set('stateFile', values['state-file']);
+  if (values['admin-token'] === '') throw new UsageError('--admin-token must not be empty (an empty token would leave /__mock/* open).');
   set('adminToken', values['admin-token']);
+  if (values['allowed-hosts'] !== undefined) {
+    const hosts = values['allowed-hosts'].split(',').map((h) => h.trim()).filter((h) => h.length > 0);
+    if (hosts.length === 0) throw new UsageError('--allowed-hosts needs at least one host name.');
+    options.allowedHosts = hosts;
+  }
   if (values['webhook-secret'] !== undefined || values['webhooks-any-host'] === true) {
     if (values['webhook-secret'] === '') throw new UsageError('--webhook-secret must not be empty.');
     options.webhooks = {

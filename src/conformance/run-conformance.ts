@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { SchemaJob } from '../generated/api.js';
-import { keyFingerprint } from '../sim/accounts.js';
 import { jobView } from '../sim/job-view.js';
 import { failureOf } from '../client/job-fields.js';
 import { defaultDialect, toDialect, type Dialect } from '../contract/dialects.js';
@@ -116,7 +115,7 @@ async function factsOf(mock: ScenarioMock, scenario: Scenario, journal: readonly
   });
   const job = record === undefined ? undefined : jobView(record, server.simulation.now(), mock.mediaOrigin, server.simulation.config.dialect);
   return {
-    key: keyFingerprint(mock.apiKey),
+    key: await server.simulation.fingerprint(mock.apiKey),
     // The job as the mock answers it, in the dialect it plays.
     job,
     // What a client can know of a failed job's error: its code (null where the dialect sends the message alone) and message.

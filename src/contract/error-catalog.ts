@@ -20,15 +20,17 @@ export interface ErrorCatalogEntry {
 
 export type ErrorStatus = 400 | 401 | 402 | 404 | 413 | 415 | 416 | 429 | 500 | 503;
 
-function readCatalog(dialect: Dialect): Map<number, ErrorCatalogEntry> {
+function readCatalog(name: 'video' | 'admin', dialect: Dialect): Map<number, ErrorCatalogEntry> {
   const catalog = new Map<number, ErrorCatalogEntry>();
   for (const operation of operationsIn(dialect)) {
-    if (operation.document !== 'video') continue;
+    if (operation.document !== name) continue;
     const document = documentOf(operation);
     for (const response of operation.responses) {
       const status = Number(response.status);
       if (response.component === null || status < 400 || catalog.has(status)) continue;
       const node = getAtPointer(document, response.pointer) as JsonObject;
+      // The control API shares the video API's errors; it adds only those that carry their own code.
+      if (name === 'admin' && node['x-error-code'] === undefined) continue;
       const schemaPointer = response.content['application/json'];
       if (schemaPointer === undefined) throw new Error(`Error response ${response.component} has no JSON body`);
       const schema = resolve(document, schemaPointer).node;
@@ -53,7 +55,12 @@ function readCatalog(dialect: Dialect): Map<number, ErrorCatalogEntry> {
 }
 
 /** Status -> error entry, for every error status the video API documents (in the default dialect). */
-export const errorCatalog: ReadonlyMap<number, ErrorCatalogEntry> = readCatalog(defaultDialect);
+export const errorCatalog: ReadonlyMap<number, ErrorCatalogEntry> = readCatalog('video', defaultDialect);
+
+/** The errors only the mock's control API answers (403), from openapi/mock-admin.yaml. */
+export const controlErrorCatalog: ReadonlyMap<number, ErrorCatalogEntry> = new Map(
+  [...readCatalog('admin', defaultDialect)].filter(([status]) => !errorCatalog.has(status)),
+);
 
 const catalogs = new Map<string, ReadonlyMap<number, ErrorCatalogEntry>>([[dialectKey(defaultDialect), errorCatalog]]);
 
@@ -61,12 +68,12 @@ const catalogs = new Map<string, ReadonlyMap<number, ErrorCatalogEntry>>([[diale
 export function errorCatalogIn(dialect: Dialect): ReadonlyMap<number, ErrorCatalogEntry> {
   const key = dialectKey(dialect);
   let catalog = catalogs.get(key);
-  if (catalog === undefined) catalogs.set(key, (catalog = readCatalog(dialect)));
+  if (catalog === undefined) catalogs.set(key, (catalog = readCatalog('video', dialect)));
   return catalog;
 }
 
 export function errorEntry(status: number, dialect: Dialect = defaultDialect): ErrorCatalogEntry {
-  const entry = errorCatalogIn(dialect).get(status);
+  const entry = errorCatalogIn(dialect).get(status) ?? controlErrorCatalog.get(status);
   if (entry === undefined) throw new Error(`The spec documents no error response for status ${status}`);
   return entry;
 }

@@ -48,7 +48,7 @@ export interface paths {
          * @description The Node SDK's `jobs.cancel(id)` sends `DELETE /v1/jobs/{id}`.
          *     Only the key that created the job may cancel it (another key's job is an unknown job). A queued or
          *     processing job becomes `cancelled` and its cost is refunded in full; a job that has already ended
-         *     (completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/017-cancel.md).
+         *     (completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/018-cancel.md).
          *     Which cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect
          *     without this route answers 404 `not_found`, as for any unknown endpoint.
          *
@@ -73,7 +73,7 @@ export interface paths {
          * @description The docs pages cancel with `POST /v1/jobs/{id}/cancel` (no body).
          *     Only the key that created the job may cancel it (another key's job is an unknown job). A queued or
          *     processing job becomes `cancelled` and its cost is refunded in full; a job that has already ended
-         *     (completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/017-cancel.md).
+         *     (completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/018-cancel.md).
          *     Which cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect
          *     without this route answers 404 `not_found`, as for any unknown endpoint.
          *
@@ -310,7 +310,7 @@ export interface components {
              */
             status: "failed";
         });
-        /** @description Cancelled before it ended; not charged (docs/decisions/017-cancel.md). Dialects whose statuses
+        /** @description Cancelled before it ended; not charged (docs/decisions/018-cancel.md). Dialects whose statuses
          *     lack `cancelled` show such a job as `failed` with error code `cancelled` (x-dialects, `statuses`).
          *      */
         CancelledJob: {
@@ -357,7 +357,7 @@ export interface components {
         JobErrorCode: "content_policy_violation" | "upstream_error" | "generation_timeout";
         /** @description What a webhook delivers when a job ends. The docs pages list `job.completed` and `job.failed`;
          *     a cancelled job sends `job.cancelled` where the dialect has the status `cancelled`, and
-         *     `job.failed` with error code `cancelled` where it does not (docs/decisions/017-cancel.md).
+         *     `job.failed` with error code `cancelled` where it does not (docs/decisions/018-cancel.md).
          *      */
         WebhookEvent: {
             /** @description The event's id; a redelivery keeps it. */
@@ -878,6 +878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ModelList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];

@@ -28,7 +28,7 @@ export const videoSpec: Record<string, unknown> = {
     }
   ],
   "x-dialects": {
-    "description": "The gateway's public sources disagree in places (shared/reference, \"Where they disagree\"). A\ndialect is one choice per point of disagreement; the mock answers in a dialect\n(`aigw-video serve --dialect docs`), the validators judge a response against the dialect it is\nmeant to be in, the contract suite detects which one a target speaks, and `calibrate` infers one\nfrom a recording. The paths and schemas of this document are the default dialect, `union`; every\nother choice carries `patch`, the JSON Patch (RFC 6902) that turns this document into that\nchoice's (docs/decisions/018-the-mock-and-the-suite-speak-dialects.md). A choice of `union` has no patch.\n",
+    "description": "The gateway's public sources disagree in places (shared/reference, \"Where they disagree\"). A\ndialect is one choice per point of disagreement; the mock answers in a dialect\n(`aigw-video serve --dialect docs`), the validators judge a response against the dialect it is\nmeant to be in, the contract suite detects which one a target speaks, and `calibrate` infers one\nfrom a recording. The paths and schemas of this document are the default dialect, `union`; every\nother choice carries `patch`, the JSON Patch (RFC 6902) that turns this document into that\nchoice's (docs/decisions/019-the-mock-and-the-suite-speak-dialects.md). A choice of `union` has no patch.\n",
     "default": "union",
     "points": {
       "create-status": {
@@ -799,7 +799,7 @@ export const videoSpec: Record<string, unknown> = {
           "jobs"
         ],
         "summary": "Cancel a job (the Node SDK's route)",
-        "description": "The Node SDK's `jobs.cancel(id)` sends `DELETE /v1/jobs/{id}`.\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/017-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
+        "description": "The Node SDK's `jobs.cancel(id)` sends `DELETE /v1/jobs/{id}`.\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/018-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/JobId"
@@ -866,7 +866,7 @@ export const videoSpec: Record<string, unknown> = {
           "jobs"
         ],
         "summary": "Cancel a job (the docs pages' route)",
-        "description": "The docs pages cancel with `POST /v1/jobs/{id}/cancel` (no body).\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/017-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
+        "description": "The docs pages cancel with `POST /v1/jobs/{id}/cancel` (no body).\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/018-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/JobId"
@@ -1007,6 +1007,9 @@ export const videoSpec: Record<string, unknown> = {
                 }
               }
             }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -1681,7 +1684,7 @@ export const videoSpec: Record<string, unknown> = {
       },
       "CancelledJob": {
         "x-source": "gateway-docs",
-        "description": "Cancelled before it ended; not charged (docs/decisions/017-cancel.md). Dialects whose statuses\nlack `cancelled` show such a job as `failed` with error code `cancelled` (x-dialects, `statuses`).\n",
+        "description": "Cancelled before it ended; not charged (docs/decisions/018-cancel.md). Dialects whose statuses\nlack `cancelled` show such a job as `failed` with error code `cancelled` (x-dialects, `statuses`).\n",
         "allOf": [
           {
             "$ref": "#/components/schemas/JobCommon"
@@ -1809,7 +1812,7 @@ export const videoSpec: Record<string, unknown> = {
       "WebhookEvent": {
         "type": "object",
         "x-source": "gateway-docs",
-        "description": "What a webhook delivers when a job ends. The docs pages list `job.completed` and `job.failed`;\na cancelled job sends `job.cancelled` where the dialect has the status `cancelled`, and\n`job.failed` with error code `cancelled` where it does not (docs/decisions/017-cancel.md).\n",
+        "description": "What a webhook delivers when a job ends. The docs pages list `job.completed` and `job.failed`;\na cancelled job sends `job.cancelled` where the dialect has the status `cancelled`, and\n`job.failed` with error code `cancelled` where it does not (docs/decisions/018-cancel.md).\n",
         "required": [
           "id",
           "type",
@@ -2614,7 +2617,7 @@ export const adminSpec: Record<string, unknown> = {
     "title": "aigw-video-kit mock control API",
     "version": "0.1.0",
     "summary": "Steer the mock from tests - clock, wallet, faults, journal.",
-    "description": "Served under `/__mock` by the aigw-video-kit mock (Express server and MSW handlers alike); the\nlive gateway has none of it, which is how a suite tells a mock from the real thing\n(`GET /__mock/health`).\n\nScoping: calls that concern one API key (wallet, faults, reset, journal) name it the way the API\ndoes, `Authorization: Bearer sk-aig-...`, so parallel tests with different keys never disturb\neach other. Without `Authorization`, `reset` and `journal` act on every key.\n\nKeys by fingerprint: the journal, the listings and the event stream name a key only by its\nfingerprint (`key_...`), never the key itself. The `/__mock/keys/{key}` routes take that\nfingerprint in the path, so that a tool holding only what the mock showed it (the dashboard, a\nscript reading the journal) can steer a key it has seen; a fingerprint the mock has not seen is\na 404. Tests that hold the key keep using `Authorization` on `/__mock/wallet` and `/__mock/faults`.\n\nThe dashboard: `GET /__mock/ui/` serves a page (static files shipped in the package, served by\nthe HTTP adapters, not by the MSW handlers) that is a client of these routes and of the event\nstream `GET /__mock/events`, nothing else. It is on whenever the control API is; with an admin\ntoken set, the page asks for it once and keeps it in the tab's session storage.\n\nWhen the mock is bound to an address other than loopback, the control API is off unless the\nserver was started with `--admin-token`; then every call must send it in `x-aigw-admin-token`.\n",
+    "description": "Served under `/__mock` by the aigw-video-kit mock (Express server and MSW handlers alike); the\nlive gateway has none of it, which is how a suite tells a mock from the real thing\n(`GET /__mock/health`).\n\nScoping: calls that concern one API key (wallet, faults, reset, journal) name it the way the API\ndoes, `Authorization: Bearer sk-aig-...`, so parallel tests with different keys never disturb\neach other. Without `Authorization`, `reset` and `journal` act on every key.\n\nKeys by fingerprint: the journal, the listings and the event stream name a key only by its\nfingerprint (`key_...`), never the key itself. The `/__mock/keys/{key}` routes take that\nfingerprint in the path, so that a tool holding only what the mock showed it (the dashboard, a\nscript reading the journal) can steer a key it has seen; a fingerprint the mock has not seen is\na 404. Tests that hold the key keep using `Authorization` on `/__mock/wallet` and `/__mock/faults`.\n\nThe dashboard: `GET /__mock/ui/` serves a page (static files shipped in the package, served by\nthe HTTP adapters, not by the MSW handlers) that is a client of these routes and of the event\nstream `GET /__mock/events`, nothing else. It is on whenever the control API is; with an admin\ntoken set, the page asks for it once and keeps it in the tab's session storage.\n\nWhen the mock is bound to an address other than loopback, the control API is off unless the\nserver was started with `--admin-token`; then every call must send it in `x-aigw-admin-token`.\n\nA web page must not steer the mock (docs/security.md). The HTTP servers answer 403 to a request a\nbrowser sent from another site (`Origin` other than the mock's own, or `Sec-Fetch-Site` other than\n`same-origin` or `none`), to a `Host` that is not a loopback name (or one given with\n`--allowed-hosts`) when bound to loopback, and to a webhook delivery. `POST` and `PUT` must say\n`Content-Type: application/json`, even without a body (415 otherwise), so that no browser can send\none without a CORS preflight, which `/__mock/*` never grants. With `--api-keys`, a key that the API\nrefuses is refused here too (401). The MSW handlers run inside the page or test process that uses\nthem and skip the Origin and Host checks.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -2679,6 +2682,15 @@ export const adminSpec: Record<string, unknown> = {
                           "fast-poll": "none",
                           "failed-error": "object"
                         }
+                      },
+                      "persistence": {
+                        "mode": "memory",
+                        "ok": true,
+                        "path": null,
+                        "error": null,
+                        "failed_writes": 0,
+                        "records_recovered": 0,
+                        "records_dropped": 0
                       }
                     }
                   }
@@ -2688,6 +2700,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2720,6 +2741,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2753,6 +2783,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2804,6 +2843,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2948,6 +2996,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2963,6 +3020,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3000,6 +3066,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -3052,6 +3127,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3095,6 +3179,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -3104,6 +3197,7 @@ export const adminSpec: Record<string, unknown> = {
           "mock"
         ],
         "summary": "The next `count` requests of `operation` for this key answer `status` (or break the socket)",
+        "description": "A key may have at most 100 faults armed at once (`maxFaultsPerKey` sets another bound), each\nfiring up to `count` times; one more answers 400 `too_many_faults`. Faults fire in the order\nthey were armed.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -3159,6 +3253,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -3177,6 +3280,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3285,6 +3397,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3352,8 +3473,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3433,6 +3563,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3495,8 +3634,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -3531,8 +3679,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3593,8 +3750,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3611,6 +3777,7 @@ export const adminSpec: Record<string, unknown> = {
           "dashboard"
         ],
         "summary": "Arm a fault for the key, by fingerprint (as `POST /__mock/faults`)",
+        "description": "The same bound as `POST /__mock/faults`: at most 100 faults armed per key by default\n(`maxFaultsPerKey`); one more answers 400 `too_many_faults`.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -3660,8 +3827,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -3681,8 +3857,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3769,6 +3954,15 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
+          },
           "429": {
             "description": "Too many event streams are open; retry after the seconds in `Retry-After`.",
             "headers": {
@@ -3823,7 +4017,8 @@ export const adminSpec: Record<string, unknown> = {
           "timing",
           "now",
           "jobs",
-          "dialect"
+          "dialect",
+          "persistence"
         ],
         "properties": {
           "status": {
@@ -3879,6 +4074,65 @@ export const adminSpec: Record<string, unknown> = {
                 }
               }
             }
+          },
+          "persistence": {
+            "$ref": "#/components/schemas/Persistence"
+          }
+        }
+      },
+      "Persistence": {
+        "type": "object",
+        "description": "Where the mock keeps its state, and whether writing it down works. When a `--state-file`\ncannot be written (its directory removed, a full disk, no permission) the mock keeps\nanswering from memory, says so here and in its log, and writes the whole state again as soon\nas it can (it retries at most once a second); answers given meanwhile would be lost only if\nit stopped before that.\n",
+        "required": [
+          "mode",
+          "ok",
+          "path",
+          "error",
+          "failed_writes",
+          "records_recovered",
+          "records_dropped"
+        ],
+        "properties": {
+          "mode": {
+            "type": "string",
+            "enum": [
+              "memory",
+              "state-file",
+              "store"
+            ],
+            "description": "`memory`: kept only in this process's memory; `state-file`: every answer is written to\n`path` before it leaves; `store`: kept by a store that several processes share, which\npersists it itself.\n"
+          },
+          "ok": {
+            "type": "boolean",
+            "description": "False while the state file cannot be written."
+          },
+          "path": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "error": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Why the last write failed, while it fails."
+          },
+          "failed_writes": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Writes that failed since the start."
+          },
+          "records_recovered": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Records read back from the state file at start."
+          },
+          "records_dropped": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Records dropped at start (0, or 1 for a record torn by a crash mid-write)."
           }
         }
       },
@@ -4023,6 +4277,10 @@ export const adminSpec: Record<string, unknown> = {
               "null"
             ],
             "description": "The fault that shaped the answer (`prefer`, `armed`, `rate`, `socket:reset`...)."
+          },
+          "preference_ignored": {
+            "type": "string",
+            "description": "Present when the request asked for a status its operation does not document\n(`Prefer: code=418`, `?__code=abc`): the mock ignored it, as RFC 7240 allows, and answered as\nusual (docs/decisions/017-an-undocumented-prefer-code-is-ignored.md). The answer said the\nsame in `x-aigw-preference-ignored`.\n"
           },
           "headers": {
             "type": "object",
@@ -4668,6 +4926,48 @@ export const adminSpec: Record<string, unknown> = {
           }
         }
       },
+      "PermissionError": {
+        "type": "object",
+        "description": "The envelope of a 403.",
+        "required": [
+          "error"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "message",
+              "type",
+              "code",
+              "param"
+            ],
+            "properties": {
+              "message": {
+                "type": "string",
+                "minLength": 1
+              },
+              "type": {
+                "type": "string",
+                "const": "permission_error"
+              },
+              "code": {
+                "type": "string",
+                "enum": [
+                  "cross_site_request",
+                  "host_not_allowed",
+                  "webhook_to_control_api"
+                ]
+              },
+              "param": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            }
+          }
+        }
+      },
       "AdminError": {
         "type": "object",
         "description": "The same envelope as the API's errors.",
@@ -4724,6 +5024,74 @@ export const adminSpec: Record<string, unknown> = {
       }
     },
     "responses": {
+      "AdminForbidden": {
+        "description": "A request a browser sent from another site (`Origin`, `Sec-Fetch-Site`), to a `Host` the mock\ndoes not answer to on loopback (DNS rebinding), or a webhook delivery: the control API is not\nreachable from web pages nor from the mock's own webhooks.\n",
+        "x-error-code": "cross_site_request",
+        "x-message-template": "The mock control API answers only its own origin and tools such as curl or tests: {detail}.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/PermissionError"
+            },
+            "examples": {
+              "crossSite": {
+                "value": {
+                  "error": {
+                    "message": "The mock control API answers only its own origin and tools such as curl or tests: Origin http://evil.example is another site.",
+                    "type": "permission_error",
+                    "code": "cross_site_request",
+                    "param": "Origin"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "AdminPayloadTooLarge": {
+        "description": "The body is over the body limit (1 MB by default).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/AdminError"
+            },
+            "examples": {
+              "tooLarge": {
+                "value": {
+                  "error": {
+                    "message": "The request body is larger than 1048576 bytes.",
+                    "type": "invalid_request_error",
+                    "code": "request_too_large",
+                    "param": "body"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "AdminUnsupportedMediaType": {
+        "description": "A `POST` or `PUT` that does not say `Content-Type: application/json`, or a body that is not JSON.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/AdminError"
+            },
+            "examples": {
+              "textPlain": {
+                "value": {
+                  "error": {
+                    "message": "Content-Type must be application/json, not 'text/plain'.",
+                    "type": "invalid_request_error",
+                    "code": "unsupported_media_type",
+                    "param": "Content-Type"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
       "AdminNotFound": {
         "description": "No job with this id, or no key with this fingerprint, is held by the mock.",
         "content": {

@@ -54,8 +54,26 @@ export interface SimulationOptions {
   bodyLimitBytes?: number;
   /** Retry-After (seconds) of a forced 429 or 503. Default 2. */
   retryAfterSeconds?: number;
+  /**
+   * The HMAC secret that key fingerprints (and so accounts) are derived from. Default: the store's
+   * own, made at random on first use (a state file keeps it, so keys find their accounts after a
+   * restart; a shared store gives every process the same). Give one only to compare fingerprints
+   * across stores.
+   */
+  keySecret?: string | null;
   /** When set, `/__mock/*` needs it in `x-aigw-admin-token`. */
   adminToken?: string | null;
+  /**
+   * `/__mock/*` refuses what a browser sent from another site (`Origin` other than the request's
+   * own, `Sec-Fetch-Site` other than same-origin or none). Default true; the MSW handlers turn it
+   * off: they run inside the page or test that calls them, which no other site can reach.
+   */
+  controlSameOriginOnly?: boolean;
+  /**
+   * `/__mock/*` answers only loopback Host names and these (against DNS rebinding). Default null:
+   * any Host. The HTTP servers set it when bound to loopback, or when given `allowedHosts`.
+   */
+  controlHosts?: readonly string[] | null;
   /** `/__mock/*` answers at all. Default true (adapters turn it off on public addresses without a token). */
   adminEnabled?: boolean;
   /** Origin used in `result.url` (default: the origin the request came to). */
@@ -78,6 +96,13 @@ const fraction = (name: string, value: number): number => {
 };
 const positive = (name: string, value: number, min = 1): number => {
   if (!Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a number >= ${min}, not ${value}`);
+  return value;
+};
+
+const nonEmpty = (name: string, value: string | null): string | null => {
+  if (value !== null && (typeof value !== 'string' || value.length === 0)) {
+    throw new RangeError(`${name} must be a non-empty string when given (an empty one would leave nothing to check)`);
+  }
   return value;
 };
 
@@ -110,7 +135,10 @@ export function resolveConfig(options: SimulationOptions = {}): SimConfig {
     maxAccounts: positive('maxAccounts', options.maxAccounts ?? 10_000),
     bodyLimitBytes: positive('bodyLimitBytes', options.bodyLimitBytes ?? 1024 * 1024),
     retryAfterSeconds: positive('retryAfterSeconds', options.retryAfterSeconds ?? 2),
-    adminToken: options.adminToken ?? null,
+    keySecret: nonEmpty('keySecret', options.keySecret ?? null),
+    adminToken: nonEmpty('adminToken', options.adminToken ?? null),
+    controlSameOriginOnly: options.controlSameOriginOnly ?? true,
+    controlHosts: options.controlHosts ?? null,
     adminEnabled: options.adminEnabled ?? true,
     publicBaseUrl: options.publicBaseUrl ?? null,
     maxFaultsPerKey: positive('maxFaultsPerKey', options.maxFaultsPerKey ?? 100),

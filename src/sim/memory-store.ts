@@ -17,6 +17,7 @@ import type {
   WalletRecord,
 } from './store.js';
 import { hasEnded } from './lifecycle.js';
+import { redactKeys } from './redact-keys.js';
 
 interface Account extends WalletRecord {
   /** Decisions made for this key so far. */
@@ -32,6 +33,8 @@ export type StoredAccount = WalletRecord & { seq: number };
 /** One record of the change log a state file keeps (docs/decisions/006). */
 export type Change =
   | { t: 'reset' }
+  /** The secret keys are fingerprinted with: accounts stay reachable across a restart. */
+  | { t: 'keys'; secret: string }
   | { t: 'clock'; offsetMs: number }
   | { t: 'job'; job: JobRecord }
   | { t: 'job-'; id: string }
@@ -44,6 +47,11 @@ export interface MemoryStoreOptions {
 }
 
 const copyJob = (job: JobRecord): JobRecord => ({ ...job, webhook: job.webhook === null ? null : { ...job.webhook } });
+/**
+ * A job as a state file writes it down: a key in its webhook_url (`?token=sk-aig-...`) is redacted,
+ * so a state file never holds one. Such an event cannot be sent after a restart (the dispatcher says so).
+ */
+const storedJob = (job: JobRecord): JobRecord => ({ ...job, webhook: job.webhook === null ? null : { ...job.webhook, url: redactKeys(job.webhook.url) } });
 const walletOf = (a: Account): WalletRecord => ({ key: a.key, balanceCents: a.balanceCents, spentCents: a.spentCents, refundedCents: a.refundedCents });
 const storedAccount = (a: Account): StoredAccount => ({ ...walletOf(a), seq: a.seq });
 
@@ -55,6 +63,8 @@ const storedAccount = (a: Account): StoredAccount => ({ ...walletOf(a), seq: a.s
 export class MemoryStore implements Store {
   readonly kind = 'memory';
   private offsetMs = 0;
+  /** The key fingerprint secret, once proposed (never changed after, not even by a reset). */
+  private secret: string | null = null;
   private readonly sequences = new Map<SequenceName, number>();
   /** Creation order: the oldest first. */
   private readonly jobMap = new Map<string, JobRecord>();
@@ -73,6 +83,7 @@ export class MemoryStore implements Store {
   private readonly dirtyAccounts = new Set<string>();
   private dirtyClock = false;
   private dirtyReset = false;
+  private dirtySecret = false;
   /** Called at the end of each unit of work (a state file appends the changes). */
   onCommit: (() => void) | null = null;
 
@@ -94,6 +105,14 @@ export class MemoryStore implements Store {
     const next = (this.sequences.get(name) ?? 0) + 1;
     this.sequences.set(name, next);
     return next;
+  }
+
+  async fingerprintSecret(proposed: string): Promise<string> {
+    if (this.secret === null) {
+      this.secret = proposed;
+      if (this.tracking) this.dirtySecret = true;
+    }
+    return this.secret;
   }
 
   async admit(key: string, nowMs: number, limits: AdmitLimits): Promise<Admission> {
@@ -375,10 +394,11 @@ export class MemoryStore implements Store {
   drainChanges(): Change[] {
     const changes: Change[] = [];
     if (this.dirtyReset) changes.push({ t: 'reset' });
+    if (this.dirtySecret && this.secret !== null) changes.push({ t: 'keys', secret: this.secret });
     if (this.dirtyClock) changes.push({ t: 'clock', offsetMs: this.offsetMs });
     for (const id of this.dirtyJobs) {
       const job = this.jobMap.get(id);
-      changes.push(job === undefined ? { t: 'job-', id } : { t: 'job', job: copyJob(job) });
+      changes.push(job === undefined ? { t: 'job-', id } : { t: 'job', job: storedJob(job) });
     }
     for (const key of this.dirtyAccounts) {
       const account = this.accounts.get(key);
@@ -392,8 +412,9 @@ export class MemoryStore implements Store {
   snapshot(): Change[] {
     return [
       { t: 'reset' },
+      ...(this.secret === null ? [] : [{ t: 'keys', secret: this.secret } as const]),
       { t: 'clock', offsetMs: this.offsetMs },
-      ...[...this.jobMap.values()].map((job): Change => ({ t: 'job', job: copyJob(job) })),
+      ...[...this.jobMap.values()].map((job): Change => ({ t: 'job', job: storedJob(job) })),
       ...[...this.accounts.values()].map((a): Change => ({ t: 'account', account: storedAccount(a) })),
     ];
   }
@@ -411,6 +432,9 @@ export class MemoryStore implements Store {
         this.accounts.clear();
         this.pendingRefunds.clear();
         this.pendingWebhooks.clear();
+        return;
+      case 'keys':
+        this.secret = change.secret;
         return;
       case 'clock':
         this.offsetMs = Math.max(0, change.offsetMs);
@@ -499,6 +523,7 @@ export class MemoryStore implements Store {
     if (this.dirtyAccounts.size > 0) this.dirtyAccounts.clear();
     this.dirtyClock = false;
     this.dirtyReset = false;
+    this.dirtySecret = false;
   }
 }
 

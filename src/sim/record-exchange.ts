@@ -1,5 +1,5 @@
 import type { SimRequest, SimResponse } from './exchange.js';
-import { redactKeys } from './redact-keys.js';
+import { redactKeys, redactKeysInHeader } from './redact-keys.js';
 import type { RequestContext } from './request-context.js';
 import { errorCatalogIn } from '../contract/error-catalog.js';
 import type { Dialect } from '../contract/dialects.js';
@@ -53,13 +53,14 @@ export async function recordExchange(
 ): Promise<SimResponse> {
   response.headers['x-request-id'] = ctx.requestId;
   speakErrorType(response, ctx.core.config.dialect);
+  if (ctx.preferenceIgnored !== null) response.headers['x-aigw-preference-ignored'] = ctx.preferenceIgnored;
   if (ctx.method === 'HEAD' && response.body.kind === 'json') response.body = { kind: 'none' };
   const { config, store } = ctx.core;
   if (config.journalLimit <= 0) return response;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.request.headers)) {
     // A key sent the wrong way (x-api-key, a query string) is still a key: never written down.
-    if (value !== undefined && !HIDDEN_HEADERS.has(name)) headers[name] = redactKeys(value.slice(0, 1024));
+    if (value !== undefined && !HIDDEN_HEADERS.has(name)) headers[name] = redactKeysInHeader(value.slice(0, 1024));
   }
   const body = response.body.kind === 'json' ? (response.body.value as Record<string, unknown> | null) : null;
   const jobId =
@@ -84,6 +85,7 @@ export async function recordExchange(
       fault,
       headers,
       credentials: credentialPlaces(ctx.request.headers, ctx.query),
+      ...(ctx.preferenceIgnored === null ? {} : { preference_ignored: ctx.preferenceIgnored }),
     },
     config.journalLimit,
   );

@@ -116,7 +116,12 @@ export interface KeyQuery {
   limit?: number;
 }
 
-export type SequenceName = 'request' | 'fault';
+/**
+ * Independent counters: `request` numbers the API's and the control API's requests, `webhook` the
+ * delivery attempts (so that when a delivery happens never shifts the request ids a seed gives),
+ * `fault` the armed faults.
+ */
+export type SequenceName = 'request' | 'webhook' | 'fault';
 
 /**
  * A store that cannot be reached (a shared store's server gone): the simulation answers 503 with
@@ -153,6 +158,17 @@ export interface Store {
   advanceClock(ms: number): Promise<number>;
   /** A number never handed out before by this store (request ids, fault ids). */
   nextSequence(name: SequenceName): Promise<number>;
+
+  /**
+   * The secret that API keys are fingerprinted with (HMAC-SHA256, `src/sim/key-hash.ts`): what scopes
+   * every account, so it is the store's, the same for every process sharing the store, and never
+   * changes once set (`reset` keeps it, and a state file keeps it across restarts). The first call
+   * keeps `proposed` (a fresh random secret) and answers it; every later call answers the kept one
+   * and ignores `proposed`. Atomic: when two processes propose at once, both get the one that was
+   * kept (a shared store sets it only if absent, Redis `SET <secret key> <proposed> NX`, then reads
+   * it back with `GET`). Callers may cache the answer for the life of the store.
+   */
+  fingerprintSecret(proposed: string): Promise<string>;
 
   /**
    * One request of a key: creates its wallet on first use, counts the request in the key's fixed

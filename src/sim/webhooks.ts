@@ -5,6 +5,7 @@ import { mediaUrl } from './job-view.js';
 import { phaseOf } from './lifecycle.js';
 import { resolutionOf } from './resolution.js';
 import { hexAt } from './random.js';
+import { redactKeys } from './redact-keys.js';
 import { failureMessage } from './spec-values.js';
 import { speakEventData } from './dialect-view.js';
 
@@ -78,12 +79,12 @@ export async function journalWebhook(core: Core, attempt: WebhookAttempt, nowMs:
     {
       time: nowMs,
       method: 'POST',
-      path: attempt.url.slice(0, 2048),
+      path: redactKeys(attempt.url.slice(0, 2048)),
       operation: 'webhook',
       status: attempt.status,
       duration_ms: Math.round(attempt.durationMs * 100) / 100,
       key: attempt.key,
-      request_id: `whk_${hexAt(16, config.seed, 'webhook', attempt.jobId, await store.nextSequence('request'))}`,
+      request_id: `whk_${hexAt(16, config.seed, 'webhook', attempt.jobId, await store.nextSequence('webhook'))}`,
       job_id: attempt.jobId,
       fault: attempt.fault,
       headers: {},

@@ -167,11 +167,10 @@ describe('forced statuses (Prefer: code=NNN and ?__code=NNN)', () => {
     expect((await call(sim(), 'GET', '/v1/jobs/job_x?__code=500')).status).toBe(500);
   });
 
-  it('answers 400 listing the documented codes for an undocumented one', async () => {
+  it('ignores an undocumented code, naming the documented ones in x-aigw-preference-ignored (decision 017)', async () => {
     const r = await poll(sim(), 'job_x', { headers: { prefer: 'code=402' } });
-    expect(r.status).toBe(400);
-    expect(r.json.error).toMatchObject({ param: 'Prefer', code: 'undocumented_status' });
-    expect(r.json.error.message).toContain('documented codes: 200, 401, 404, 429, 500, 503');
+    expect(r.status).toBe(404);
+    expect(r.headers['x-aigw-preference-ignored']).toBe('code=402 (getJob documents 200, 401, 404, 429, 500, 503)');
   });
 
   it('creates the job and answers 200 when a create asks for code=200', async () => {

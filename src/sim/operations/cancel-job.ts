@@ -8,7 +8,7 @@ import type { OperationHandler } from './operation-handler.js';
 /**
  * `DELETE /v1/jobs/{id}` (the Node SDK) and `POST /v1/jobs/{id}/cancel` (the docs pages), where the
  * dialect serves them: a queued or processing job ends `cancelled` and its cost comes back in full; a
- * job that has ended is answered as it ended (docs/decisions/017-cancel.md). Deciding and marking are
+ * job that has ended is answered as it ended (docs/decisions/018-cancel.md). Deciding and marking are
  * one store operation, so a cancel racing a poll that ends the job, or another cancel, never both win.
  */
 export const cancelJob: OperationHandler = async (ctx, pathParams) => {

@@ -48,8 +48,10 @@ export const createVideo: OperationHandler = async (ctx) => {
   await settleRefunds(core, key, nowMs, ctx.admission?.refundsPending);
 
   const seq = ctx.admission?.seq ?? 0;
-  let id = `job_${hexAt(24, config.seed, key, seq, 'job')}`;
-  for (let salt = 1; (await store.getJob(id)) !== null; salt++) id = `job_${hexAt(24, config.seed, key, seq, 'job', salt)}`;
+  // From the key's draw stream, not its fingerprint: the same seed gives the same ids whatever the secret.
+  const stream = ctx.drawStream as string;
+  let id = `job_${hexAt(24, config.seed, stream, seq, 'job')}`;
+  for (let salt = 1; (await store.getJob(id)) !== null; salt++) id = `job_${hexAt(24, config.seed, stream, seq, 'job', salt)}`;
   const steps = config.timing === 'steps';
   const job: JobRecord = {
     id,
