@@ -15,7 +15,12 @@ import {
 export type { MockAppOptions, MockServerOptions, RunningMockServer } from './node-http.js';
 
 export interface MockApp extends Express {
-  locals: Express['locals'] & { simulation: Simulation; webhooks: WebhookDispatcher };
+  locals: Express['locals'] & {
+    simulation: Simulation;
+    webhooks: WebhookDispatcher;
+    /** Stops webhook delivery, writes what is left to the state file and releases its lock. */
+    close: () => void;
+  };
 }
 
 /**
@@ -27,6 +32,7 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
   const app = express() as MockApp;
   app.locals.simulation = listener.simulation;
   app.locals.webhooks = listener.webhooks;
+  app.locals.close = listener.close;
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', false);
@@ -36,12 +42,22 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 
 /** Starts the Express app over HTTP. Binds 127.0.0.1 unless told otherwise. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
-  const { port: _port, host: _host, requestTimeoutMs: _timeout, store: _store, storePrefix: _prefix, ...appOptions } = options;
+  const { port: _port, host: _host, requestTimeoutMs: _timeout, allowedHosts: _hosts, store: _store, storePrefix: _prefix, ...appOptions } = options;
   const policy = serverPolicy(options);
   const { store, owned } = await openStore(options);
   try {
-    const app = createMockApp({ ...appOptions, ...(store === undefined ? {} : { store }), adminEnabled: policy.adminEnabled, cors: policy.cors });
-    return closingStore(await listenMock(app, app.locals.simulation, options, policy.adminEnabled, app.locals.webhooks), store, owned);
+    const app = createMockApp({
+      ...appOptions,
+      ...(store === undefined ? {} : { store }),
+      adminEnabled: policy.adminEnabled,
+      cors: policy.cors,
+      controlHosts: policy.controlHosts,
+    });
+    return closingStore(
+      await listenMock(app, app.locals.simulation, options, policy.adminEnabled, { webhooks: app.locals.webhooks, close: app.locals.close }),
+      store,
+      owned,
+    );
   } catch (error) {
     if (owned) await store?.close();
     throw error;

@@ -29,7 +29,9 @@ export interface MockHandlers extends Array<HttpHandler> {
  */
 export function createHandlers(options: HandlerOptions = {}): MockHandlers {
   const { baseUrl = 'https://api.aigateway.sh', simulation: given, webhooks = {}, replay = null, ...setup } = options;
-  const simulation = given ?? createSimulation(setup);
+  // The handlers answer only the page or test process they run in: no other site can reach them,
+  // and the page's own calls are cross-origin to the gateway URL, so Origin checks would refuse them.
+  const simulation = given ?? createSimulation({ ...setup, controlSameOriginOnly: setup.controlSameOriginOnly ?? false });
   const origin = new URL(baseUrl).origin;
   const dispatcher = createWebhookDispatcher(simulation, {
     ...webhooks,

@@ -13,7 +13,7 @@ import type { Store } from '../src/sim/store.js';
 import { corsHeaders, isLoopback, type CorsOption } from './http-policy.js';
 import { adapterRequestId, answerClientError, answerExpectation, answerInternalError, flattenHeaders, hostOf, writeResponse } from './http-transport.js';
 import { formatLogLine } from './log-line.js';
-import { openStateLog } from './state-file.js';
+import { openStateLog, type StateLog } from './state-file.js';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookOptions } from './webhook-dispatcher.js';
 
 export interface MockAppOptions extends SimulationSetup {
@@ -45,6 +45,11 @@ export interface MockServerOptions extends Omit<MockAppOptions, 'store'> {
   host?: string;
   /** A request whose body has not arrived by then is answered 408. Default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * Host names `/__mock/*` answers to besides loopback ones (`localhost`, `*.localhost`, 127.x,
+   * [::1]). Checked when bound to loopback (against DNS rebinding) or whenever given.
+   */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningMockServer {
@@ -92,6 +97,8 @@ export interface MockListener {
   (req: IncomingMessage, res: ServerResponse): void;
   simulation: Simulation;
   webhooks: WebhookDispatcher;
+  /** Stops webhook delivery, writes what is left to the state file and releases its lock. */
+  close(): void;
 }
 
 /**
@@ -100,7 +107,8 @@ export interface MockListener {
  */
 export function createMockListener(options: MockAppOptions = {}): MockListener {
   const { simulation: given, cors = true, stateFile = null, log = null, webhooks = {}, replay = null, ...setup } = options;
-  const simulation = given ?? createSimulation({ ...setup, ...storeOption(setup, stateFile) });
+  const persisted = given === undefined && stateFile !== null ? persistedSimulation(setup, stateFile, log) : null;
+  const simulation = given ?? persisted?.simulation ?? createSimulation(setup);
   const limit = simulation.config.bodyLimitBytes;
   const dispatcher = createWebhookDispatcher(simulation, { ...webhooks, log });
 
@@ -147,7 +155,9 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
       serveDashboard(req, res, simulation.config.publicBaseUrl, log);
       return;
     }
-    for (const [name, value] of Object.entries(corsHeaders(cors, req.headers.origin))) res.setHeader(name, value);
+    // The control API grants no page a CORS preflight: only its own origin and non-browser tools.
+    const control = req.url !== undefined && (req.url === '/__mock' || req.url.startsWith('/__mock/') || req.url.startsWith('/__mock?'));
+    if (!control) for (const [name, value] of Object.entries(corsHeaders(cors, req.headers.origin))) res.setHeader(name, value);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
       res.statusCode = 204;
       res.end();
@@ -194,6 +204,10 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
   }) as MockListener;
   listener.simulation = simulation;
   listener.webhooks = dispatcher;
+  listener.close = () => {
+    dispatcher.stop();
+    persisted?.stateLog.close();
+  };
   return listener;
 }
 
@@ -209,17 +223,29 @@ function serveDashboard(req: IncomingMessage, res: ServerResponse, publicBaseUrl
   );
 }
 
-/** The store behind a new simulation: the one given, or an in-memory one kept in the state file. */
-function storeOption(setup: SimulationSetup, stateFile: string | null): Pick<SimulationSetup, 'store'> {
-  if (stateFile === null) return setup.store === undefined ? {} : { store: setup.store };
+/**
+ * A new simulation over an in-memory store kept in the state file (locked to this process until
+ * `close`); the file's status reaches `GET /__mock/health` through `Simulation.setPersistence`.
+ */
+function persistedSimulation(setup: SimulationSetup, stateFile: string, log: ((line: string) => void) | null): { simulation: Simulation; stateLog: StateLog } {
   if (setup.store !== undefined) throw new Error('stateFile keeps the in-memory store; give either store or stateFile, not both.');
+  // Checked before the file is locked: a bad option never leaves a lock behind.
   const store = createMemoryStore({ maxAccounts: resolveConfig(setup).maxAccounts });
-  openStateLog(stateFile, store);
-  return { store };
+  let simulation: Simulation | null = null;
+  const stateLog = openStateLog(stateFile, store, { log, onStatus: (status) => simulation?.setPersistence(status) });
+  simulation = createSimulation({ ...setup, store });
+  simulation.setPersistence(stateLog.status);
+  return { simulation, stateLog };
 }
 
 /** Where a mock server listens, and whether its control API answers there. */
-export function serverPolicy(options: MockServerOptions): { host: string; loopback: boolean; adminEnabled: boolean; cors: NonNullable<MockAppOptions['cors']> } {
+export function serverPolicy(options: MockServerOptions): {
+  host: string;
+  loopback: boolean;
+  adminEnabled: boolean;
+  cors: NonNullable<MockAppOptions['cors']>;
+  controlHosts: readonly string[] | null;
+} {
   const host = options.host ?? '127.0.0.1';
   const loopback = isLoopback(host);
   return {
@@ -227,6 +253,8 @@ export function serverPolicy(options: MockServerOptions): { host: string; loopba
     loopback,
     adminEnabled: (options.adminEnabled ?? true) && (loopback || (options.adminToken ?? null) !== null),
     cors: options.cors ?? loopback,
+    // On loopback only a DNS-rebound page sends another name; elsewhere the admin token guards.
+    controlHosts: options.allowedHosts ?? (loopback ? [] : null),
   };
 }
 
@@ -239,7 +267,7 @@ export async function listenMock(
   simulation: Simulation,
   options: MockServerOptions,
   adminEnabled: boolean,
-  webhooks: WebhookDispatcher,
+  listener: Pick<MockListener, 'webhooks' | 'close'>,
 ): Promise<RunningMockServer> {
   const { port = 4010, host = '127.0.0.1', requestTimeoutMs = 30_000 } = options;
   const server: Server = createServer(
@@ -255,15 +283,20 @@ export async function listenMock(
   );
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => answerClientError(error, socket));
   server.on('checkExpectation', answerExpectation);
-  await new Promise<void>((ready, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      ready();
+  try {
+    await new Promise<void>((ready, fail) => {
+      server.once('error', fail);
+      server.listen(port, host, () => {
+        server.off('error', fail);
+        ready();
+      });
     });
-  });
+  } catch (error) {
+    listener.close(); // the state file's lock, if any, is not kept by a server that never listened
+    throw error;
+  }
   // Jobs end with time, not only on requests: deliver their webhooks without waiting for one.
-  webhooks.start();
+  listener.webhooks.start();
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const origin = `http://${shownHost}:${address.port}`;
@@ -277,8 +310,11 @@ export async function listenMock(
     adminEnabled,
     close: () =>
       new Promise<void>((done) => {
-        webhooks.stop();
-        server.close(() => done());
+        listener.webhooks.stop();
+        server.close(() => {
+          listener.close();
+          done();
+        });
         server.closeAllConnections();
       }),
   };
@@ -286,12 +322,18 @@ export async function listenMock(
 
 /** Starts the mock on node:http alone (what `aigw-video serve` runs). Binds 127.0.0.1 unless told otherwise. */
 export async function startNodeHttpMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
-  const { port: _port, host: _host, requestTimeoutMs: _timeout, store: _store, storePrefix: _prefix, ...appOptions } = options;
+  const { port: _port, host: _host, requestTimeoutMs: _timeout, allowedHosts: _hosts, store: _store, storePrefix: _prefix, ...appOptions } = options;
   const policy = serverPolicy(options);
   const { store, owned } = await openStore(options);
   try {
-    const listener = createMockListener({ ...appOptions, ...(store === undefined ? {} : { store }), adminEnabled: policy.adminEnabled, cors: policy.cors });
-    return closingStore(await listenMock(listener, listener.simulation, options, policy.adminEnabled, listener.webhooks), store, owned);
+    const listener = createMockListener({
+      ...appOptions,
+      ...(store === undefined ? {} : { store }),
+      adminEnabled: policy.adminEnabled,
+      cors: policy.cors,
+      controlHosts: policy.controlHosts,
+    });
+    return closingStore(await listenMock(listener, listener.simulation, options, policy.adminEnabled, listener), store, owned);
   } catch (error) {
     if (owned) await store?.close();
     throw error;

@@ -1,5 +1,6 @@
 import type { Simulation } from '../src/sim/simulation.js';
 import type { DueWebhook } from '../src/sim/webhooks.js';
+import { REDACTED_KEY, redactKeys } from '../src/sim/redact-keys.js';
 import { isLoopback } from './http-policy.js';
 
 export interface WebhookOptions {
@@ -33,6 +34,17 @@ export async function signWebhook(secret: string, timestamp: number, body: strin
   return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** Whether a URL's path has a `__mock` segment (escaped or not): the control API of a mock. */
+function namesControlApi(url: URL): boolean {
+  return url.pathname.split('/').some((segment) => {
+    try {
+      return decodeURIComponent(segment).toLowerCase() === '__mock';
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Signs and sends the webhook events the core hands out; redelivers with backoff. Uses fetch and Web Crypto only. */
 export function createWebhookDispatcher(simulation: Simulation, options: WebhookOptions = {}): WebhookDispatcher {
   const { secret = DEFAULT_WEBHOOK_SECRET, anyHost = false, retryDelaysMs = [1000, 2000, 4000, 8000], log = null } = options;
@@ -50,19 +62,23 @@ export function createWebhookDispatcher(simulation: Simulation, options: Webhook
   };
 
   const record = async (due: DueWebhook, status: number, fault: string | null, started: number): Promise<void> => {
-    log?.(`webhook ${due.event.type} ${due.jobId} -> ${due.url.slice(0, 120)} ${fault ?? status}`);
+    log?.(`webhook ${due.event.type} ${due.jobId} -> ${redactKeys(due.url).slice(0, 120)} ${fault ?? status}`);
     await simulation.recordWebhookAttempt({ jobId: due.jobId, key: due.key, url: due.url, status, fault, durationMs: performance.now() - started }).catch(() => undefined);
   };
 
   const deliver = async (due: DueWebhook, attempt: number): Promise<void> => {
     const started = performance.now();
-    let host = '';
+    let target: URL;
     try {
-      host = new URL(due.url).hostname;
+      target = new URL(due.url);
     } catch {
       return record(due, 0, 'webhook-url-invalid', started);
     }
-    if (!anyHost && !isLoopback(host)) return record(due, 0, 'webhook-host-not-allowed', started);
+    if (!anyHost && !isLoopback(target.hostname)) return record(due, 0, 'webhook-host-not-allowed', started);
+    // A webhook_url may name any mock's control API (this one's reset, say): never call it.
+    if (namesControlApi(target)) return record(due, 0, 'webhook-to-control-api', started);
+    // Restored from a state file, which keeps no key: the URL it was given is gone.
+    if (due.url.includes(REDACTED_KEY)) return record(due, 0, 'webhook-url-not-kept', started);
     const body = JSON.stringify(due.event);
     const timestamp = Math.floor(simulation.now() / 1000);
     let status = 0;
@@ -79,9 +95,12 @@ export function createWebhookDispatcher(simulation: Simulation, options: Webhook
           'x-gateway-signature': `t=${timestamp},v1=${signature}`,
         },
         body,
+        // A redirect could lead the signed event to a host refused when named directly: never follow.
+        redirect: 'manual',
         signal: AbortSignal.timeout(10_000),
       });
       status = response.status;
+      if (response.type === 'opaqueredirect' || (status >= 300 && status < 400)) fault = 'webhook-redirect-not-followed';
       await response.arrayBuffer().catch(() => undefined);
     } catch (error) {
       fault = `webhook-unreachable: ${(error as Error).message}`.slice(0, 200);

@@ -47,8 +47,8 @@ async function fixturesModule() {
   }
   return (
     header('fixtures/models.json and fixtures/videos/*.h264') +
-    `export interface CatalogModel {\n  id: string;\n  name: string;\n  owned_by: string;\n  modality: string;\n  price_per_second_cents: number;\n  source: string;\n}\n\n` +
-    `export const modelCatalog: readonly CatalogModel[] = ${JSON.stringify(models.models, null, 2)};\n\n` +
+    `/** The default model catalog, as \`GET /v1/models\` answers it (the spec's ModelList); src/contract/model-catalog.ts reads it. */\n` +
+    `export const defaultModelList: unknown = ${JSON.stringify(models, null, 2)};\n\n` +
     `/** One still H.264 keyframe (Annex B: SPS, PPS, IDR slice) per frame size, \`WIDTHxHEIGHT\`, base64. */\n` +
     `export const keyframesBase64: Readonly<Record<string, string>> = ${JSON.stringify(keyframes, null, 2)};\n`
   );

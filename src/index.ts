@@ -10,5 +10,30 @@ export {
   type ErrorCatalogEntry,
   type RequestInput,
 } from './contract/index.js';
+export {
+  parseDialect,
+  toDialect,
+  dialectFrom,
+  dialectPoints,
+  namedDialects,
+  dialectNames,
+  defaultDialect,
+  DialectError,
+  observeAnswer,
+  dialectOfAnswer,
+  inferDialect,
+  specIn,
+  errorCatalogIn,
+  parseModelCatalog,
+  ModelCatalogError,
+  type Dialect,
+  type DialectPoint,
+  type DialectChoice,
+  type DialectChoices,
+  type DialectName,
+  type DialectObservation,
+  type InferredDialect,
+  type ModelCatalogInput,
+} from './contract/index.js';
 export { createSimulation, type Simulation, type SimulationSetup, type SimulationOptions } from './sim/index.js';
 export type * from './generated/api.js';

@@ -91,7 +91,7 @@ export function profileSimulation(profile: GatewayProfile): { options: Simulatio
     };
   }
   if (rateLimit.limitRequests !== null) options.rpm = rateLimit.limitRequests;
-  // The simulation answers in a dialect once SimulationOptions has `dialect` (the dialect work); then:
-  // options.dialect = dialect;
+  // The mock answers in the recorded gateway's dialect (a --dialect flag given as well wins over it).
+  options.dialect = dialect;
   return { options, dialect };
 }

@@ -94,7 +94,7 @@ function observe(exchanges: readonly HarExchange[]): Observation[] {
     if (e.status === 429 && errorType === 'rate_limited') see('error-types', ['docs'], "a 429 of type 'rate_limited'");
     if (e.status === 401 && errorType === 'authentication_error') see('error-types', ['model-page'], "a 401 of type 'authentication_error'");
     if (e.status === 401 && errorType === 'invalid_key') see('error-types', ['docs'], "a 401 of type 'invalid_key'");
-    if (e.operationId === 'cancelJob') {
+    if (e.operationId === 'cancelJob' || e.operationId === 'deleteJob') {
       const served = cancelRouteServed(e);
       if (e.method === 'DELETE') see('cancel', served ? ['delete', 'both'] : ['none', 'post'], served ? 'DELETE /v1/jobs/{id} is served' : 'DELETE /v1/jobs/{id} is not an endpoint');
       else see('cancel', served ? ['post', 'both'] : ['none', 'delete'], served ? 'POST /v1/jobs/{id}/cancel is served' : 'POST /v1/jobs/{id}/cancel is not an endpoint');
@@ -103,9 +103,10 @@ function observe(exchanges: readonly HarExchange[]): Observation[] {
       const previous = lastPoll.get(e.jobId);
       if (e.status === 304) see('fast-poll', ['304'], 'a poll answered 304 Not Modified');
       else if (e.status === 200 && previous !== undefined && e.startedMs - previous < FAST_POLL_MS) {
-        see('fast-poll', ['none'], `a poll ${Math.round(e.startedMs - previous)} ms after the previous one answered 200`);
+        see('fast-poll', ['none'], `a poll ${Math.round(e.startedMs - previous)} ms after the last answered one answered 200`);
       }
-      if (e.status === 200 || e.status === 304) lastPoll.set(e.jobId, e.startedMs);
+      // The interval runs from the last poll that answered the job: a 304 does not restart it (docs/dialects.md).
+      if (e.status === 200) lastPoll.set(e.jobId, e.startedMs);
     }
   }
   return observations;

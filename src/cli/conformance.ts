@@ -5,6 +5,7 @@ import { junitReport } from '../conformance/junit-report.js';
 import { runConformance, type ConformanceOptions } from '../conformance/run-conformance.js';
 import { loadScenarios } from '../conformance/scenario.js';
 import { numberFlag, UsageError, type CliIo } from './cli-io.js';
+import { defaultDialect, DialectError, namedDialects, parseDialect, type Dialect } from '../contract/dialects.js';
 
 export const CONFORMANCE_USAGE = `Usage: aigw-video conformance --adapter ADAPTER [options]
 
@@ -15,6 +16,10 @@ The adapter contract is in docs/conformance.md.
 
 Options:
   --adapter ADAPTER        reference | openai | a shell command, e.g. "node my-adapter.js"
+  --dialect DIALECT        the variant of the gateway the mocks play: a named dialect (union, model-page,
+                           node-sdk, docs, published-spec), point overrides after it (docs,fast-poll=none),
+                           or all (each named dialect in turn, reported per dialect); repeat for several.
+                           Default union
   --only NAME              run only this scenario (repeat, or comma-separate, for several)
   --junit FILE             also write the results as JUnit XML
   --concurrency N          scenario runs side by side (default 4)
@@ -29,8 +34,28 @@ Exit code: 0 when every scenario passes, 1 when one fails, 2 for a usage error.
 
 export interface ConformanceCommand {
   options: ConformanceOptions;
+  /** The dialects to run the kit in, one report each. */
+  dialects: Dialect[];
   junit: string | null;
   verbose: boolean;
+}
+
+/** `--dialect` values: names with overrides, or `all` for every named dialect. */
+function dialectsOf(values: readonly string[]): Dialect[] {
+  if (values.length === 0) return [defaultDialect];
+  const dialects: Dialect[] = [];
+  for (const value of values) {
+    if (value.trim() === 'all') dialects.push(...Object.values(namedDialects));
+    else {
+      try {
+        dialects.push(parseDialect(value));
+      } catch (error) {
+        if (error instanceof DialectError) throw new UsageError(`--dialect ${value}: ${error.message} (or all)`);
+        throw error;
+      }
+    }
+  }
+  return dialects.filter((d, i) => dialects.findIndex((e) => e.name === d.name) === i);
 }
 
 export function conformanceOptions(argv: string[]): ConformanceCommand | 'help' | 'list' {
@@ -40,6 +65,7 @@ export function conformanceOptions(argv: string[]): ConformanceCommand | 'help' 
     allowPositionals: false,
     options: {
       adapter: { type: 'string' },
+      dialect: { type: 'string', multiple: true },
       only: { type: 'string', multiple: true },
       junit: { type: 'string' },
       concurrency: { type: 'string' },
@@ -66,7 +92,7 @@ export function conformanceOptions(argv: string[]): ConformanceCommand | 'help' 
   if (concurrency !== undefined) options.concurrency = concurrency;
   const repeat = numberFlag('repeat', values.repeat, { min: 1, max: 1000, integer: true });
   if (repeat !== undefined) options.repeat = repeat;
-  return { options, junit: values.junit ?? null, verbose: values.verbose === true };
+  return { options, dialects: dialectsOf(values.dialect ?? []), junit: values.junit ?? null, verbose: values.verbose === true };
 }
 
 /**
@@ -87,29 +113,39 @@ export async function runConformanceCommand(argv: string[], io: CliIo, signals: 
   const stop = (): void => interrupt.abort();
   signals.once('SIGINT', stop);
   signals.once('SIGTERM', stop);
-  let report;
+  const reports = [];
+  const several = command.dialects.length > 1;
   try {
-    report = await runConformance({
-      ...command.options,
-      env: { ...io.env },
-      signal: interrupt.signal,
-      onScenario: (result) => {
-        const runs = result.repeats === null ? '' : ` (${result.repeats.runs - result.repeats.failedRuns} of ${result.repeats.runs} runs passed)`;
-        io.err(`${result.passed ? 'pass' : 'FAIL'} ${result.name}${runs}\n`);
-      },
-    });
+    for (const dialect of command.dialects) {
+      if (interrupt.signal.aborted) break;
+      const report = await runConformance({
+        ...command.options,
+        dialect,
+        env: { ...io.env },
+        signal: interrupt.signal,
+        onScenario: (result) => {
+          const runs = result.repeats === null ? '' : ` (${result.repeats.runs - result.repeats.failedRuns} of ${result.repeats.runs} runs passed)`;
+          io.err(`${result.passed ? 'pass' : 'FAIL'} ${several ? `${dialect.name}: ` : ''}${result.name}${runs}\n`);
+        },
+      });
+      reports.push(report);
+      io.out(formatReport(report, { verbose: command.verbose }));
+    }
   } finally {
     signals.off('SIGINT', stop);
     signals.off('SIGTERM', stop);
   }
-  io.out(formatReport(report, { verbose: command.verbose }));
+  if (several) {
+    io.out(`\nPer dialect (adapter ${command.options.adapter}):\n`);
+    for (const r of reports) io.out(`  ${r.failed === 0 ? 'PASS' : 'FAIL'}  ${r.dialect.padEnd(16)} ${r.passed} of ${r.passed + r.failed} scenarios passed\n`);
+  }
   if (command.junit !== null) {
-    writeFileSync(command.junit, junitReport(report));
+    writeFileSync(command.junit, junitReport(reports));
     io.out(`JUnit report written to ${command.junit}\n`);
   }
   if (interrupt.signal.aborted) {
     io.err('aigw-video conformance: interrupted; the report has the scenarios that ran.\n');
     return 130;
   }
-  return report.failed === 0 ? 0 : 1;
+  return reports.every((r) => r.failed === 0) ? 0 : 1;
 }

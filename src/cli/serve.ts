@@ -7,6 +7,7 @@ import { timingValues } from '../generated/admin-api.js';
 import type { Timing } from '../sim/config.js';
 import { numberFlag, untilStopped, UsageError, type CliIo } from './cli-io.js';
 import { parseLatency } from './parse-latency.js';
+import { DialectError, parseDialect } from '../contract/dialects.js';
 
 export const SERVE_USAGE = `Usage: aigw-video serve [options]
 
@@ -24,6 +25,13 @@ Options:
   --latency PROFILE        fixed:MS | uniform:MIN-MAX | lognormal:MEDIAN,SIGMA, or per operation 'getJob=fixed:200;*=none'
   --queued-ms MS           realtime: how long a job stays queued (default 1000)
   --processing-ms MS       realtime: processing time per video second (default 400)
+  --dialect DIALECT        the variant of the gateway to play: union (default: every source's fields and
+                           routes, the model page where they conflict), model-page, node-sdk, docs,
+                           published-spec, and point overrides after it: docs,fast-poll=none. Points:
+                           create-status, time-fields, result-location, statuses, error-types, cancel,
+                           fast-poll, failed-error (docs/dialects.md)
+  --models FILE            the model catalog: a JSON file shaped as GET /v1/models answers (the spec's
+                           ModelList), each video model with pricing.per_second_usd (default fixtures/models.json)
   --api-keys K1,K2         accept only these keys (default: any Bearer sk-aig-...)
   --state-file PATH        keep jobs and wallets in this file across restarts (in-memory store only)
   --store URL              where the state lives: memory (default, this process) or redis://host:6379/0,
@@ -31,6 +39,8 @@ Options:
   --store-prefix PREFIX    prefix of the Redis keys, to run several mocks on one Redis (default aigw:)
   --workers N              N processes on this machine sharing the port and the store (needs --store redis://...)
   --admin-token TOKEN      require it for /__mock/* (needed to enable /__mock on a non-loopback host)
+  --allowed-hosts H1,H2    Host names /__mock/* answers besides loopback ones (default: loopback names only
+                           when bound to loopback, against DNS rebinding)
   --webhook-secret SECRET  key of the HMAC-SHA256 signature on webhook events (default aigw-mock-webhook-secret)
   --webhooks-any-host      deliver webhooks to any host (default: loopback only)
   --profile FILE           simulate the gateway profiled in this file (aigw-video calibrate): its timings,
@@ -45,6 +55,8 @@ Options:
 export interface ServeFiles {
   replay?: { path: string; latency: 'recorded' | 'none' };
   profile?: string;
+  /** `--models FILE`: the model catalog, read and checked when the server starts. */
+  models?: string;
 }
 
 /** What `serve` runs: the server's options, the files it reads first, and how many worker processes serve. */
@@ -68,11 +80,14 @@ export function serveOptions(argv: string[]): ServeSettings | 'help' {
       'queued-ms': { type: 'string' },
       'processing-ms': { type: 'string' },
       'api-keys': { type: 'string' },
+      dialect: { type: 'string' },
+      models: { type: 'string' },
       'state-file': { type: 'string' },
       store: { type: 'string' },
       'store-prefix': { type: 'string' },
       workers: { type: 'string' },
       'admin-token': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'webhooks-any-host': { type: 'boolean' },
       profile: { type: 'string' },
@@ -110,7 +125,17 @@ export function serveOptions(argv: string[]): ServeSettings | 'help' {
     if (keys.length === 0) throw new UsageError('--api-keys needs at least one key.');
     options.apiKeys = keys;
   }
+  if (values.dialect !== undefined) {
+    try {
+      options.dialect = parseDialect(values.dialect);
+    } catch (error) {
+      if (error instanceof DialectError) throw new UsageError(`--dialect ${values.dialect}: ${error.message}`);
+      throw error;
+    }
+  }
+  if (values.models !== undefined && values.models.trim() === '') throw new UsageError('--models needs a JSON file.');
   set('stateFile', values['state-file']);
+  if (values['admin-token'] === '') throw new UsageError('--admin-token must not be empty (an empty token would leave /__mock/* open).');
   const store = values.store;
   if (store !== undefined && store !== 'memory') {
     // The URL itself is checked by runServe (a module `serve --help` does not load).
@@ -133,6 +158,11 @@ export function serveOptions(argv: string[]): ServeSettings | 'help' {
   }
   set('workers', workers);
   set('adminToken', values['admin-token']);
+  if (values['allowed-hosts'] !== undefined) {
+    const hosts = values['allowed-hosts'].split(',').map((h) => h.trim()).filter((h) => h.length > 0);
+    if (hosts.length === 0) throw new UsageError('--allowed-hosts needs at least one host name.');
+    options.allowedHosts = hosts;
+  }
   if (values['webhook-secret'] !== undefined || values['webhooks-any-host'] === true) {
     if (values['webhook-secret'] === '') throw new UsageError('--webhook-secret must not be empty.');
     options.webhooks = {
@@ -155,6 +185,7 @@ export function serveOptions(argv: string[]): ServeSettings | 'help' {
     if (values.profile.trim() === '') throw new UsageError('--profile needs a profile file.');
     options.files = { profile: values.profile };
   }
+  if (values.models !== undefined) options.files = { ...options.files, models: values.models };
   return options;
 }
 
@@ -167,11 +198,23 @@ interface ServedBy {
   seed: number;
   creditsCents: number;
   rpm: number;
+  dialect: string;
+  models: string;
 }
 
 const servedBy = (server: RunningMockServer): ServedBy => {
   const { config } = server.simulation;
-  return { url: server.url, origin: server.origin, adminEnabled: server.adminEnabled, timing: config.timing, seed: config.seed, creditsCents: config.creditsCents, rpm: config.rpm };
+  return {
+    url: server.url,
+    origin: server.origin,
+    adminEnabled: server.adminEnabled,
+    timing: config.timing,
+    seed: config.seed,
+    creditsCents: config.creditsCents,
+    rpm: config.rpm,
+    dialect: `${config.dialect.name}: ${Object.entries(config.dialect.choices).map(([point, choice]) => `${point}=${choice}`).join(', ')}`,
+    models: config.models.filter((m) => m.modality === null || m.modality === 'video').map((m) => `${m.id} ($${(m.pricePerSecondCents / 100).toFixed(3)}/s)`).join(', '),
+  };
 };
 
 /** Checks a `--store` URL; answers it with its password hidden, for the banner. */
@@ -191,7 +234,14 @@ function stateLine(options: ServeSettings, workers: number): string {
 /** The banner's lines after the first: what the simulation is set to, where its state lives, the control API, webhooks, and a curl to try. */
 function bannerLines(server: ServedBy, options: ServeSettings, workers: number, simulating: boolean): string[] {
   return [
-    ...(simulating ? [`  timing ${server.timing}, seed ${server.seed}, $${(server.creditsCents / 100).toFixed(2)} per key, ${server.rpm} requests/min per key`, stateLine(options, workers)] : []),
+    ...(simulating
+      ? [
+          `  timing ${server.timing}, seed ${server.seed}, $${(server.creditsCents / 100).toFixed(2)} per key, ${server.rpm} requests/min per key`,
+          stateLine(options, workers),
+          `  dialect ${server.dialect}`,
+          `  models: ${server.models}`,
+        ]
+      : []),
     server.adminEnabled ? `  dashboard:   ${server.origin}/__mock/ui/` : '  dashboard:   off (bound to a public address without --admin-token)',
     server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
     `  webhooks: signed with ${options.webhooks?.secret === undefined ? 'the default secret (--webhook-secret to set one)' : 'the --webhook-secret'}, delivered to ${options.webhooks?.anyHost === true ? 'any host' : 'loopback hosts only (--webhooks-any-host to allow others)'}`,
@@ -212,7 +262,8 @@ async function startServing(settings: ServeSettings, io: CliIo) {
   // A HAR or a profile brings its readers along; a plain `serve` loads none of them.
   const serveFiles = files === undefined ? null : await import('./serve-files.js');
   const loaded = serveFiles === null ? {} : await serveFiles.loadServeFiles(files);
-  const serverOptions = loaded.profile === undefined || serveFiles === null ? flags : serveFiles.withProfile(flags, loaded.profile);
+  const profiled = loaded.profile === undefined || serveFiles === null ? flags : serveFiles.withProfile(flags, loaded.profile);
+  const serverOptions = loaded.models === undefined ? profiled : { ...profiled, models: loaded.models };
   // Loaded only now: `serve --help` and a bad flag need none of the server.
   const { startNodeHttpMockServer } = await import('../../mocks/node-http.js');
   const server = await startNodeHttpMockServer({

@@ -21,6 +21,7 @@ import { verifyHar } from '../verify/from-har.js';
 import { readHarFile } from '../har/read-har-file.js';
 import { createProxyViolationLog } from '../verify/prism-proxy.js';
 import { asUsageError, numberFlag, UsageError, type CliIo } from './cli-io.js';
+import { DialectError, parseDialect, type Dialect } from '../contract/dialects.js';
 
 export const VERIFY_USAGE = `Usage: aigw-video verify --base-url URL [options]
        aigw-video verify --from-har FILE.har [--junit FILE] [--json FILE]
@@ -38,6 +39,10 @@ Options:
   --seed S              the fast-check seed (default random, printed): replays a run
   --junit FILE          also write a JUnit XML report
   --json FILE           also write a JSON report
+  --dialect D|detect    judge every answer in this dialect (docs, docs,fast-poll=none, ...: docs/dialects.md);
+                        detect judges each answer in the dialect it shows and checks that they agree.
+                        Default: the dialect a mock declares in /__mock/health, else detect. The report
+                        names the dialect the answers showed either way
   --via-prism           send the traffic through \`prism proxy\` with our spec and count its violations as failures
   --dry-run             print the plan and what it may cost; send no API request
   --from-har FILE       send nothing: run every check that needs no new request over a recording
@@ -59,6 +64,8 @@ export interface VerifyOptions {
   viaPrism: boolean;
   dryRun: boolean;
   fromHar: string | undefined;
+  /** The dialect answers are judged in; null: each answer's own; undefined: the mock's declared one, else each answer's own. */
+  dialect: Dialect | null | undefined;
 }
 
 export function verifyOptions(argv: string[], env: CliIo['env']): VerifyOptions | 'help' {
@@ -77,15 +84,17 @@ export function verifyOptions(argv: string[], env: CliIo['env']): VerifyOptions 
       'via-prism': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       'from-har': { type: 'string' },
+      dialect: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help === true) return 'help';
   if (values['from-har'] !== undefined) {
-    const live = (['base-url', 'api-key', 'max-spend', 'runs', 'seed', 'via-prism', 'dry-run'] as const).filter((flag) => values[flag] !== undefined);
+    // (A recording is judged in the dialect each answer shows; the report names the one it adds up to.)
+    const live = (['base-url', 'api-key', 'max-spend', 'runs', 'seed', 'via-prism', 'dry-run', 'dialect'] as const).filter((flag) => values[flag] !== undefined);
     if (live.length > 0) throw new UsageError(`--from-har sends nothing, so --${live[0] ?? ''} does not apply.`);
     if (values['from-har'].trim() === '') throw new UsageError('--from-har needs a HAR file.');
-    return { baseUrl: '', apiKey: null, maxSpendUsd: 0, runs: 0, seed: undefined, junit: values.junit, json: values.json, viaPrism: false, dryRun: false, fromHar: values['from-har'] };
+    return { baseUrl: '', apiKey: null, maxSpendUsd: 0, runs: 0, seed: undefined, junit: values.junit, json: values.json, viaPrism: false, dryRun: false, fromHar: values['from-har'], dialect: undefined };
   }
   const rawBase = values['base-url'] ?? env['AIGATEWAY_BASE_URL'];
   if (rawBase === undefined || rawBase.trim() === '') throw new UsageError('--base-url (or AIGATEWAY_BASE_URL) is required: the API to verify, e.g. https://api.aigateway.sh/v1.');
@@ -108,7 +117,20 @@ export function verifyOptions(argv: string[], env: CliIo['env']): VerifyOptions 
     viaPrism: values['via-prism'] === true,
     dryRun: values['dry-run'] === true,
     fromHar: undefined,
+    dialect: dialectOption(values.dialect),
   };
+}
+
+/** `--dialect`: a dialect to hold the target to, `detect` (null), or not given (undefined: the mock's own, else detect). */
+function dialectOption(value: string | undefined): Dialect | null | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'detect') return null;
+  try {
+    return parseDialect(value);
+  } catch (error) {
+    if (error instanceof DialectError) throw new UsageError(`--dialect ${value}: ${error.message} (or detect)`);
+    throw error;
+  }
 }
 
 async function writeReports(report: SuiteReport, options: VerifyOptions, secrets: readonly string[]): Promise<void> {
@@ -146,7 +168,14 @@ export async function runVerify(argv: string[], io: CliIo, deps: VerifyDependenc
   }
   const apiKey = options.apiKey ?? MOCK_KEY;
   const secrets = [apiKey];
-  const common = { apiKey, fetch: fetchFn, isMock, maxSpendUsd: options.maxSpendUsd, ...(deps.sleep !== undefined ? { sleep: deps.sleep } : {}) };
+  const common = {
+    apiKey,
+    fetch: fetchFn,
+    isMock,
+    maxSpendUsd: options.maxSpendUsd,
+    ...(deps.sleep !== undefined ? { sleep: deps.sleep } : {}),
+    ...(options.dialect !== undefined ? { dialect: options.dialect } : {}),
+  };
 
   if (options.dryRun) {
     const target = await createUrlTarget({ ...common, name: 'url', baseUrl: options.baseUrl });

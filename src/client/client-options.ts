@@ -58,6 +58,8 @@ export interface ClientOptions {
   userAgent?: string;
   /** Per attempt, from sending the request to the body's last byte. Default 30000. */
   requestTimeoutMs?: number;
+  /** The cancel route: `delete` (`DELETE /v1/jobs/{id}`), `post` (`POST /v1/jobs/{id}/cancel`); default: the first that works. */
+  cancelRoute?: 'delete' | 'post' | null;
 }
 
 export const defaultBaseURL = 'https://api.aigateway.sh/v1';
@@ -79,11 +81,15 @@ export interface ClientSettings {
   userAgent: string;
   requestTimeoutMs: number;
   headers: Record<string, string>;
+  cancelRoute: 'delete' | 'post' | null;
 }
 
 export function resolveOptions(options: ClientOptions): ClientSettings {
   if (typeof options.apiKey !== 'string' || options.apiKey.length === 0) {
     throw new TypeError('createClient needs an apiKey');
+  }
+  if (options.cancelRoute !== undefined && options.cancelRoute !== null && !['delete', 'post'].includes(options.cancelRoute)) {
+    throw new RangeError(`cancelRoute must be 'delete' or 'post', not ${JSON.stringify(options.cancelRoute)}`);
   }
   const maxAttempts = options.maxAttempts ?? 5;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
@@ -105,5 +111,6 @@ export function resolveOptions(options: ClientOptions): ClientSettings {
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     // Checked now: an invalid header name or value is a TypeError from createClient, not from a call.
     headers: Object.fromEntries(new Headers(options.headers)),
+    cancelRoute: options.cancelRoute ?? null,
   };
 }

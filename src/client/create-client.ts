@@ -1,6 +1,8 @@
 import type { SchemaCompletedJob, SchemaJob, SchemaQueuedJob, SchemaVideoGenerationRequest } from '../generated/api.js';
 import { resolveOptions, type ClientOptions, type HeadersLike, type RequestOptions } from './client-options.js';
-import { AigwError } from './errors.js';
+import { AigwError, MalformedResponseError, NotFoundError } from './errors.js';
+import { NOT_MODIFIED } from './interpret-response.js';
+import { resultUrlOf } from './job-fields.js';
 import { raceAbort } from './race-abort.js';
 import { redactSecret } from './redact-secret.js';
 import { requestWithRetry } from './request-with-retry.js';
@@ -24,11 +26,24 @@ export interface Download {
   status: 200 | 206;
 }
 
+/**
+ * The client takes the job as the gateway sends it. The gateway's sources disagree on some fields
+ * (x-dialects in the spec: `running` for `processing`, `result.file_url` or `result_url` for
+ * `result.url`, a failed job's error as a string...): the client accepts each, and `resultUrlOf`,
+ * `failureOf` and `isCancelled` read them wherever they are.
+ */
 export interface AigwClient {
   create(request: SchemaVideoGenerationRequest, options?: RequestOptions): Promise<SchemaQueuedJob>;
+  /** The job now; on a 304 Not Modified (a gateway that throttles polls), the copy seen last. */
   get(id: string, options?: RequestOptions): Promise<SchemaJob>;
   waitForCompletion(id: string, options?: WaitOptions): Promise<SchemaCompletedJob>;
-  /** Fetches `result.url` without the API key: the URL is the capability (`security: []`). */
+  /**
+   * Cancels a job: `DELETE /v1/jobs/{id}` (the gateway's Node SDK) or `POST /v1/jobs/{id}/cancel`
+   * (its docs pages), whichever the gateway serves (`cancelRoute` pins one); the first that works is
+   * kept. Answers the job after: cancelled, or as it ended when it had ended already.
+   */
+  cancel(id: string, options?: RequestOptions): Promise<SchemaJob>;
+  /** Fetches the video (`result.url`, `result.file_url` or `result_url`) without the API key: the URL is the capability. */
   download(jobOrUrl: SchemaCompletedJob | string, options?: DownloadOptions): Promise<Download>;
 }
 
@@ -38,6 +53,11 @@ function mergeHeaders(...layers: HeadersLike[]): Record<string, string> {
   for (const layer of layers) new Headers(layer).forEach((value, name) => merged.set(name, value));
   return Object.fromEntries(merged);
 }
+
+/** A 304 with no copy of the job at hand is asked again after this long, a few times. */
+const NOT_MODIFIED_RETRY_MS = 1000;
+/** Copies of jobs kept for 304 answers (the most recently seen). */
+const JOB_COPIES = 256;
 
 export function createClient(options: ClientOptions): AigwClient {
   const settings = resolveOptions(options);
@@ -66,7 +86,16 @@ export function createClient(options: ClientOptions): AigwClient {
     }
   };
 
-  const getJob = async (id: string, { signal, headers }: RequestOptions, pause?: (ms: number) => Promise<void>): Promise<SchemaJob> => {
+  // The last copy of each job seen, for a poll the gateway answers 304 Not Modified.
+  const copies = new Map<string, SchemaJob>();
+  const keep = (job: SchemaJob): SchemaJob => {
+    copies.delete(job.id);
+    copies.set(job.id, job);
+    if (copies.size > JOB_COPIES) copies.delete(copies.keys().next().value as string);
+    return job;
+  };
+
+  const getJob = async (id: string, { signal, headers }: RequestOptions, pause: (ms: number) => Promise<void> = (ms) => sleep(ms, signal)): Promise<SchemaJob> => {
     const request: PreparedRequest = {
       operationId: 'getJob',
       method: 'GET',
@@ -74,9 +103,28 @@ export function createClient(options: ClientOptions): AigwClient {
       headers: apiHeaders(undefined, headers),
       kind: 'json',
     };
-    // The body passed validateResponse against the spec's Job schema.
-    return (await send(request, signal, pause)).body as SchemaJob;
+    for (let attempt = 1; ; attempt++) {
+      const { body } = await send(request, signal, pause);
+      // The body passed validateResponse against the spec's Job schema, in the dialect it shows.
+      if (body !== NOT_MODIFIED) return keep(body as SchemaJob);
+      const copy = copies.get(id);
+      if (copy !== undefined) return copy;
+      if (attempt >= settings.maxAttempts) {
+        throw redactSecret(new MalformedResponseError({ operationId: 'getJob', status: 304, requestId: null, reason: `answered 304 Not Modified ${attempt} times to a client that holds no copy of job ${id}` }), apiKey);
+      }
+      await pause(NOT_MODIFIED_RETRY_MS);
+    }
   };
+
+  let cancelRoute = settings.cancelRoute;
+  const cancelRequest = (route: 'delete' | 'post', id: string, headers: HeadersLike): PreparedRequest => ({
+    operationId: route === 'delete' ? 'deleteJob' : 'cancelJob',
+    method: route === 'delete' ? 'DELETE' : 'POST',
+    url: `${baseURL}/jobs/${encodeURIComponent(id)}${route === 'delete' ? '' : '/cancel'}`,
+    headers: apiHeaders(undefined, headers),
+    kind: 'json',
+    idempotent: true,
+  });
 
   return {
     async create(body, { signal, headers } = {}) {
@@ -88,10 +136,26 @@ export function createClient(options: ClientOptions): AigwClient {
         body: JSON.stringify(body),
         kind: 'json',
       };
-      return (await send(request, signal)).body as SchemaQueuedJob;
+      return keep((await send(request, signal)).body as SchemaJob) as SchemaQueuedJob;
     },
 
     get: (id, options = {}) => getJob(id, options),
+
+    async cancel(id, { signal, headers } = {}) {
+      const routes = cancelRoute === null ? (['delete', 'post'] as const) : [cancelRoute];
+      for (const [index, route] of routes.entries()) {
+        try {
+          const job = keep((await send(cancelRequest(route, id, headers), signal)).body as SchemaJob);
+          cancelRoute = route;
+          return job;
+        } catch (error) {
+          // A 404 may mean "no such route" as well as "no such job": try the other route before saying so.
+          const last = index === routes.length - 1;
+          if (last || !(error instanceof NotFoundError)) throw error;
+        }
+      }
+      throw new Error('unreachable: the last cancel route rethrows');
+    },
 
     async waitForCompletion(id, waitOptions = {}) {
       try {
@@ -116,7 +180,8 @@ export function createClient(options: ClientOptions): AigwClient {
         }
         headers['Range'] = `bytes=${start}-${end}`;
       }
-      const url = typeof jobOrUrl === 'string' ? jobOrUrl : jobOrUrl.result.url;
+      const url = typeof jobOrUrl === 'string' ? jobOrUrl : resultUrlOf(jobOrUrl);
+      if (url === null) throw new TypeError(`Job ${(jobOrUrl as SchemaJob).id} says nowhere where its video is (no result.url, result.file_url or result_url)`);
       const request: PreparedRequest = { operationId: 'downloadJobMedia', method: 'GET', url, headers: mergeHeaders(headers, own), kind: 'bytes' };
       const response = await send(request, signal);
       return {

@@ -1,5 +1,6 @@
 import type { Violation } from '../contract/index.js';
 import type { SchemaErrorType, SchemaFailedJob, SchemaJob, SchemaJobErrorCode } from '../generated/api.js';
+import { failureOf } from './job-fields.js';
 
 /** Every error the client throws (an abort rethrows the signal's reason instead). */
 export class AigwError extends Error {
@@ -101,12 +102,24 @@ export class MalformedResponseError extends AigwError {
 /** The job ended `failed`. */
 export class JobFailedError extends AigwError {
   readonly job: SchemaFailedJob;
-  readonly code: SchemaJobErrorCode;
+  /** The error's code; null where the gateway sends a failed job's error as a string (the Node SDK's reading). */
+  readonly code: SchemaJobErrorCode | null;
 
   constructor(job: SchemaFailedJob) {
-    super(`Job ${job.id} failed (${job.error.code}): ${job.error.message}`);
+    const { code, message } = failureOf(job);
+    super(`Job ${job.id} failed${code === null ? '' : ` (${code})`}: ${message}`);
     this.job = job;
-    this.code = job.error.code;
+    this.code = code as SchemaJobErrorCode | null;
+  }
+}
+
+/** The job was cancelled (`cancelled`, or `failed` with error code `cancelled` where the gateway has no such status). */
+export class JobCancelledError extends AigwError {
+  readonly job: SchemaJob;
+
+  constructor(job: SchemaJob) {
+    super(`Job ${job.id} was cancelled`);
+    this.job = job;
   }
 }
 

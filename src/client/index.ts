@@ -19,6 +19,7 @@ export {
   ConnectionError,
   InsufficientCreditsError,
   InvalidRequestError,
+  JobCancelledError,
   JobFailedError,
   MalformedResponseError,
   NotFoundError,
@@ -33,3 +34,4 @@ export { parseRetryAfter, type HeaderReader } from './retry-after.js';
 export { backoffDelay } from './backoff-delay.js';
 export { pollDelay } from './poll-delay.js';
 export { clientVersion } from './version.js';
+export { resultUrlOf, failureOf, isCancelled } from './job-fields.js';

@@ -17,8 +17,8 @@ const isRequestError = (error: unknown): error is RequestError =>
 
 function isRetryable(error: RequestError, request: PreparedRequest): boolean {
   if (error instanceof MalformedResponseError) {
-    // Asking again is harmless for a GET; a POST that got an odd answer may still have created a job.
-    return request.method === 'GET';
+    // Asking again is harmless for a GET or a cancel; a create that got an odd answer may still have created a job.
+    return request.method === 'GET' || request.idempotent === true;
   }
   return error.retryable;
 }

@@ -5,7 +5,9 @@ import { raceAbort } from './race-abort.js';
 
 export interface PreparedRequest {
   operationId: OperationId;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Asking again is harmless (a GET, a cancel): a malformed answer is retried. */
+  idempotent?: boolean;
   url: string;
   headers: Record<string, string>;
   body?: string;

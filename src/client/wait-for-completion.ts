@@ -1,6 +1,8 @@
 import type { SchemaCompletedJob, SchemaJob } from '../generated/api.js';
 import type { PollSchedule, RequestOptions, Sleep } from './client-options.js';
-import { JobFailedError, WaitTimeoutError } from './errors.js';
+import { isTerminalStatus } from '../contract/job-status.js';
+import { JobCancelledError, JobFailedError, MalformedResponseError, WaitTimeoutError } from './errors.js';
+import { isCancelled } from './job-fields.js';
 import { pollDelay } from './poll-delay.js';
 
 /** `signal` ends the wait; `headers` go with every poll. */
@@ -21,7 +23,11 @@ export interface WaitDependencies {
   poll: PollSchedule;
 }
 
-/** Polls job `id` until it is `completed` (answered) or `failed` (thrown as JobFailedError). */
+/**
+ * Polls job `id` until it ends: `completed` is answered, `failed` thrown as JobFailedError, `cancelled`
+ * as JobCancelledError. Any other status keeps it polling (`running` is the docs pages' `processing`);
+ * a 304 Not Modified (a gateway that throttles polls) is the job as last seen.
+ */
 export async function waitForCompletion(
   id: string,
   options: WaitOptions,
@@ -43,7 +49,11 @@ export async function waitForCompletion(
     if (last === undefined || job.status !== last.status || job.progress !== last.progress) onProgress?.(job);
     last = job;
     if (job.status === 'completed') return job;
-    if (job.status === 'failed') throw new JobFailedError(job);
+    if (isTerminalStatus(job.status)) {
+      if (isCancelled(job)) throw new JobCancelledError(job);
+      if (job.status === 'failed') throw new JobFailedError(job);
+      throw new MalformedResponseError({ operationId: 'getJob', status: 200, requestId: null, reason: `the job ended with the unknown status ${JSON.stringify(job.status)}` });
+    }
     await pause(pollDelay(poll, deps.poll));
   }
 }

@@ -80,7 +80,7 @@ export function flakyRules(report: ConformanceReport): Array<{ scenario: string;
 
 /** The whole run as text: every scenario, then the totals (and, over repeated runs, the flaky rules). */
 export function formatReport(report: ConformanceReport, options: { verbose?: boolean } = {}): string {
-  const head = `aigw-video conformance: adapter ${report.adapter}${report.command === report.adapter ? '' : ` (${report.command})`}`;
+  const head = `aigw-video conformance: adapter ${report.adapter}${report.command === report.adapter ? '' : ` (${report.command})`}, the mock in the ${report.dialect} dialect`;
   const body = report.scenarios.map((s) => formatScenario(s, options));
   const total = report.scenarios.length;
   const runs = report.repeat > 1 ? ` all ${report.repeat} runs` : '';

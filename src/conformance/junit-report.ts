@@ -26,8 +26,20 @@ function failureMessage(s: ScenarioResult): string {
   return s.repeats === null ? what : `failed ${s.repeats.failedRuns} of ${s.repeats.runs} runs; first: ${what}`;
 }
 
-/** The report as JUnit XML: one testsuite, one testcase per scenario, the failed rules as the failure. */
-export function junitReport(report: ConformanceReport): string {
+/** The reports as JUnit XML: one testsuite per report (a dialect), one testcase per scenario, the failed rules as the failure. */
+export function junitReport(reports: ConformanceReport | readonly ConformanceReport[]): string {
+  const all = Array.isArray(reports) ? (reports as readonly ConformanceReport[]) : [reports as ConformanceReport];
+  const count = (f: (r: ConformanceReport) => number): number => all.reduce((n, r) => n + f(r), 0);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="aigw-video conformance" tests="${count((r) => r.scenarios.length)}" failures="${count((r) => r.failed)}" time="${seconds(count((r) => r.durationMs))}">`,
+    ...all.map(testsuite),
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function testsuite(report: ConformanceReport): string {
   const cases = report.scenarios.map((s) => {
     const evidence = [
       ...faultLines(s, ''),
@@ -37,15 +49,11 @@ export function junitReport(report: ConformanceReport): string {
       `outcome: ${s.outcome === null ? `none (${s.outcomeProblem ?? ''})` : JSON.stringify(s.outcome)}`,
     ].join('\n');
     const failure = s.passed ? '' : `\n      <failure message="${escapeXml(failureMessage(s))}" type="${failureType(s)}">${escapeXml(evidence)}</failure>`;
-    return `    <testcase classname="conformance.${escapeXml(report.adapter.replace(/[^\w.-]+/g, '_'))}" name="${escapeXml(s.name)}" time="${seconds(s.durationMs)}">${failure}\n      <system-out>${escapeXml(`${s.title}\n${s.description}\n${evidence}`)}</system-out>\n    </testcase>`;
+    return `    <testcase classname="conformance.${escapeXml(report.adapter.replace(/[^\w.-]+/g, '_'))}.${escapeXml(report.dialect.replace(/[^\w.-]+/g, '_'))}" name="${escapeXml(s.name)}" time="${seconds(s.durationMs)}">${failure}\n      <system-out>${escapeXml(`${s.title}\n${s.description}\n${evidence}`)}</system-out>\n    </testcase>`;
   });
   return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="aigw-video conformance" tests="${report.scenarios.length}" failures="${report.failed}" time="${seconds(report.durationMs)}">`,
-    `  <testsuite name="conformance: ${escapeXml(report.adapter)}" tests="${report.scenarios.length}" failures="${report.failed}" errors="0" skipped="0" time="${seconds(report.durationMs)}">`,
+    `  <testsuite name="conformance: ${escapeXml(report.adapter)} (${escapeXml(report.dialect)})" tests="${report.scenarios.length}" failures="${report.failed}" errors="0" skipped="0" time="${seconds(report.durationMs)}">`,
     ...cases,
     '  </testsuite>',
-    '</testsuites>',
-    '',
   ].join('\n');
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { keyFingerprint } from '../sim/accounts.js';
+import type { SchemaJob } from '../generated/api.js';
 import { jobView } from '../sim/job-view.js';
+import { failureOf } from '../client/job-fields.js';
+import { defaultDialect, toDialect, type Dialect } from '../contract/dialects.js';
 import { videoFor } from '../sim/media.js';
 import { frameSizeOf } from '../sim/resolution.js';
 import { defaultAspectRatio, defaultDuration, defaultResolution } from '../sim/spec-values.js';
@@ -34,10 +36,14 @@ export interface ConformanceOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Aborting stops the running adapters and starts no more scenarios; the report has those that ran. */
   signal?: AbortSignal;
+  /** The variant of the gateway every scenario's mock plays (`docs`, `docs,fast-poll=none`...). Default `union`. */
+  dialect?: string | Dialect;
 }
 
 export interface ScenarioResult {
   name: string;
+  /** The dialect the scenario's mock played. */
+  dialect: string;
   title: string;
   description: string;
   /** The fault fired, every rule was judged and passed, and the runner did not fail (in every run). */
@@ -78,6 +84,8 @@ export interface ConformanceReport {
   command: string;
   /** Runs of each scenario. */
   repeat: number;
+  /** The dialect every scenario's mock played. */
+  dialect: string;
   passed: number;
   failed: number;
   durationMs: number;
@@ -105,9 +113,13 @@ async function factsOf(mock: ScenarioMock, scenario: Scenario, journal: readonly
       record?.resolution ?? conformanceVideoRequest.resolution ?? defaultResolution,
     ),
   });
+  const job = record === undefined ? undefined : jobView(record, server.simulation.now(), mock.mediaOrigin, server.simulation.config.dialect);
   return {
-    key: keyFingerprint(mock.apiKey),
-    job: record === undefined ? undefined : jobView(record, server.simulation.now(), mock.mediaOrigin),
+    key: await server.simulation.fingerprint(mock.apiKey),
+    // The job as the mock answers it, in the dialect it plays.
+    job,
+    // What a client can know of a failed job's error: its code (null where the dialect sends the message alone) and message.
+    jobError: job === undefined || job['status'] !== 'failed' ? undefined : failureOf(job as unknown as SchemaJob),
     video: { sha256: sha256(video), size: video.byteLength },
   };
 }
@@ -118,11 +130,13 @@ export async function runScenario(
   command: string,
   baseEnv: Readonly<Record<string, string | undefined>>,
   signal?: AbortSignal,
+  dialect: Dialect = defaultDialect,
 ): Promise<ScenarioResult> {
   const started = performance.now();
   const faults = scenarioFaults(scenario);
   const result: ScenarioResult = {
     name: scenario.name,
+    dialect: dialect.name,
     title: scenario.title,
     description: scenario.description,
     passed: false,
@@ -139,7 +153,8 @@ export async function runScenario(
   };
   let mock: ScenarioMock | null = null;
   try {
-    mock = await startScenarioMock(scenario);
+    // The one place the run's dialect reaches a scenario: its mock plays it.
+    mock = await startScenarioMock(scenario, dialect);
     const env: Record<string, string> = {};
     for (const [name, value] of Object.entries(baseEnv)) if (value !== undefined && !name.startsWith('AIGATEWAY_')) env[name] = value;
     Object.assign(env, mock.inputs, {
@@ -176,6 +191,7 @@ export async function runScenario(
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
   const started = performance.now();
   const command = resolveAdapter(options.adapter);
+  const dialect = options.dialect === undefined ? defaultDialect : toDialect(options.dialect);
   let scenarios = options.scenarios ?? loadScenarios();
   if (options.only !== undefined && options.only.length > 0) {
     const known = new Set(scenarios.map((s) => s.name));
@@ -194,7 +210,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     while (next < tasks.length && options.signal?.aborted !== true) {
       const { scenario, index } = tasks[next++] as (typeof tasks)[number];
       const done = runs[index] as ScenarioResult[];
-      done.push(await runScenario(scenario, command, options.env ?? process.env, options.signal));
+      done.push(await runScenario(scenario, command, options.env ?? process.env, options.signal, dialect));
       if (done.length === repeat) {
         const result = mergeRuns(done);
         results[index] = result;
@@ -210,6 +226,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     adapter: options.adapter,
     command,
     repeat,
+    dialect: dialect.name,
     passed,
     failed: ran.length - passed,
     durationMs: Math.round(performance.now() - started),

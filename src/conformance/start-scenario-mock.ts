@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { defaultDialect, type Dialect } from '../contract/dialects.js';
 import { startNodeHttpMockServer, type MockServerOptions, type RunningMockServer } from '../../mocks/node-http.js';
 import type { SchemaVideoGenerationRequest } from '../generated/api.js';
 import type { Arrangement, Scenario } from './scenario.js';
@@ -28,8 +29,8 @@ export interface ScenarioMock {
  * The mock options of a scenario: its `mock` section on top of the kit's defaults. A run-wide choice
  * about the mock (a dialect, say) belongs here, so that it reaches every scenario the same way.
  */
-export function scenarioMockOptions(scenario: Scenario): MockServerOptions {
-  return { port: 0, host: '127.0.0.1', log: null, seed: 1, ...scenario.mock };
+export function scenarioMockOptions(scenario: Scenario, dialect: Dialect = defaultDialect): MockServerOptions {
+  return { port: 0, host: '127.0.0.1', log: null, seed: 1, ...scenario.mock, dialect };
 }
 
 /** The media host of `mediaHost: "separate"`: the same server under another name, so another origin. */
@@ -79,9 +80,9 @@ async function arrange(origin: string, apiKey: string, step: Arrangement): Promi
  * Starts the scenario's mock on an ephemeral loopback port, arranges it through the control API
  * with the scenario's key, and works out the adapter's inputs. Every scenario is set up here.
  */
-export async function startScenarioMock(scenario: Scenario): Promise<ScenarioMock> {
+export async function startScenarioMock(scenario: Scenario, dialect: Dialect = defaultDialect): Promise<ScenarioMock> {
   const apiKey = `sk-aig-conformance-${scenario.name}`;
-  const server = await listen(scenarioMockOptions(scenario), scenario.mediaHost);
+  const server = await listen(scenarioMockOptions(scenario, dialect), scenario.mediaHost);
   try {
     for (const step of scenario.arrange ?? []) await arrange(server.origin, apiKey, step);
     const inputs: Record<string, string> = {

@@ -97,3 +97,21 @@ export function dialectFrom(choices: DialectChoices, base?: string): Dialect {
 /** Whether a choice is the one this dialect makes at a point. */
 export const speaks = <P extends DialectPoint>(dialect: Dialect, point: P, choice: DialectChoice<P>): boolean =>
   dialect.choices[point] === choice;
+
+/**
+ * A dialect as options take it: a name such as `docs,fast-poll=none`, or a `Dialect` (whose choices
+ * are checked and whose name is made anew from them). Throws a DialectError naming the point at fault.
+ */
+export function toDialect(value: string | Dialect): Dialect {
+  if (typeof value === 'string') return parseDialect(value);
+  if (typeof value !== 'object' || value === null || typeof value.choices !== 'object' || value.choices === null) {
+    throw new DialectError('A dialect is a name such as docs,fast-poll=none, or { choices: { <point>: <choice>, ... } }.');
+  }
+  for (const point of dialectPoints) {
+    const choice = (value.choices as Record<string, unknown>)[point.id];
+    if (typeof choice !== 'string' || !choicesOf(point.id).includes(choice)) {
+      throw new DialectError(`${point.id}: ${JSON.stringify(choice)} is not a choice of ${point.id}; choices: ${choicesOf(point.id).join(', ')}.`);
+    }
+  }
+  return dialectFrom(value.choices, value.name);
+}

@@ -1,5 +1,7 @@
 import { videoSpec } from '../generated/spec.js';
 import { getAtPointer } from './openapi-document.js';
+import { specIn } from './dialect-spec.js';
+import type { Dialect } from './dialects.js';
 
 // The lifecycle's order, from the spec's JobStatus (x-lifecycle): the core, the client, the suite
 // and the webhooks read it here rather than each keeping a copy.
@@ -19,3 +21,14 @@ export const isTerminalStatus = (status: unknown): boolean => typeof status === 
 
 /** Every status name of every dialect. */
 export const knownStatuses: readonly string[] = [...ranks.keys()];
+
+const cancelledCode = getAtPointer(videoSpec, '#/components/schemas/JobErrorCode/x-cancelled-code');
+if (typeof cancelledCode !== 'string') throw new Error('The spec lacks x-cancelled-code on JobErrorCode');
+/** The error code a cancelled job shows where the dialect has no status `cancelled` (it reads `failed`). */
+export const cancelledErrorCode: string = cancelledCode;
+
+/** The status names a dialect's Job schema allows (JobStatus's enum in the dialect's document). */
+export function statusesIn(dialect: Dialect): readonly string[] {
+  const names = getAtPointer(specIn(dialect), '#/components/schemas/JobStatus/enum');
+  return Array.isArray(names) ? (names as string[]) : knownStatuses;
+}

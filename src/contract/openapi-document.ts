@@ -1,4 +1,6 @@
 import { videoSpec, adminSpec } from '../generated/spec.js';
+import { dialectKey, specIn } from './dialect-spec.js';
+import { defaultDialect, type Dialect } from './dialects.js';
 
 /** A plain JSON value of an OpenAPI document, walked without trusting its shape. */
 export type JsonObject = Record<string, unknown>;
@@ -33,6 +35,11 @@ export interface OperationResponse {
 
 export interface Operation {
   document: 'video' | 'admin';
+  /**
+   * The id under which the validators know the operation's document: `video` and `admin`, or
+   * `video-dialect-N` for the video API in a dialect other than the default (dialect-spec.ts).
+   */
+  schemaDocument: string;
   operationId: string;
   method: HttpMethod;
   pathTemplate: string;
@@ -99,7 +106,7 @@ function contentPointers(document: JsonObject, pointer: string): Record<string, 
   return out;
 }
 
-function readOperations(document: JsonObject, name: Operation['document']): Operation[] {
+function readOperations(document: JsonObject, name: Operation['document'], schemaDocument: string = name): Operation[] {
   const paths = document['paths'];
   if (!isObject(paths)) return [];
   const globalSecurity = document['security'];
@@ -162,6 +169,7 @@ function readOperations(document: JsonObject, name: Operation['document']): Oper
         Array.isArray(security) && security.length > 0 && !security.some((s) => isObject(s) && Object.keys(s).length === 0);
       operations.push({
         document: name,
+        schemaDocument,
         operationId: op['operationId'],
         method,
         pathTemplate,
@@ -184,20 +192,67 @@ export const operations: readonly Operation[] = [
   ...readOperations(adminSpec, 'admin'),
 ];
 
-export function getOperation(operationId: string): Operation {
-  const op = operations.find((o) => o.operationId === operationId);
-  if (op === undefined) throw new Error(`No operation '${operationId}' in the OpenAPI documents`);
+const adminOperations = operations.filter((o) => o.document === 'admin');
+const byDialect = new Map<string, readonly Operation[]>([[dialectKey(defaultDialect), operations]]);
+
+/** Every operation as a dialect speaks the video API (its cancel routes, its 304), and the control API's. */
+export function operationsIn(dialect: Dialect = defaultDialect): readonly Operation[] {
+  const key = dialectKey(dialect);
+  let found = byDialect.get(key);
+  if (found === undefined) {
+    // A URI-safe id of its own (Ajv resolves `$ref`s in it as URIs).
+    const id = `video-dialect-${byDialect.size}`;
+    const spec = specIn(dialect);
+    specsById.set(id, spec);
+    found = [...readOperations(spec, 'video', id), ...adminOperations];
+    byDialect.set(key, found);
+  }
+  return found;
+}
+
+/** The document an operation was read from (the dialect's, for the video API). */
+export function documentOf(operation: Operation): JsonObject {
+  if (operation.document === 'admin') return adminSpec;
+  return operation.schemaDocument === 'video' ? videoSpec : specOfSchemaDocument(operation.schemaDocument);
+}
+
+const specsById = new Map<string, JsonObject>();
+function specOfSchemaDocument(id: string): JsonObject {
+  const spec = specsById.get(id);
+  if (spec === undefined) throw new Error(`No document '${id}': read its operations with operationsIn first`);
+  return spec;
+}
+
+/** The document behind a `schemaDocument` id (`video`, `admin`, `video-dialect-N`), for the validators. */
+export function schemaDocumentById(id: string): JsonObject {
+  if (id === 'video') return videoSpec;
+  if (id === 'admin') return adminSpec;
+  return specOfSchemaDocument(id);
+}
+
+/** Throws when the operation is not in the documents (or not in this dialect). */
+export function getOperation(operationId: string, dialect: Dialect = defaultDialect): Operation {
+  const op = operationsIn(dialect).find((o) => o.operationId === operationId);
+  if (op === undefined) {
+    const elsewhere = operations.some((o) => o.operationId === operationId);
+    throw new Error(elsewhere ? `The dialect ${dialect.name} has no operation '${operationId}'` : `No operation '${operationId}' in the OpenAPI documents`);
+  }
   return op;
 }
 
-/** Finds the operation a method and path name, and its path parameters. */
+/** The operation, or null when the dialect lacks it (a cancel route the dialect does not serve). */
+export const findOperation = (operationId: string, dialect: Dialect = defaultDialect): Operation | null =>
+  operationsIn(dialect).find((o) => o.operationId === operationId) ?? null;
+
+/** Finds the operation a method and path name in a dialect, and its path parameters. */
 export function matchOperation(
   method: string,
   path: string,
+  dialect: Dialect = defaultDialect,
 ): { operation: Operation; pathParams: Record<string, string> } | { operation: null; allowed: HttpMethod[] } {
   const lower = method.toLowerCase();
   const allowed: HttpMethod[] = [];
-  for (const operation of operations) {
+  for (const operation of operationsIn(dialect)) {
     const match = operation.pathPattern.exec(path);
     if (match === null) continue;
     if (operation.method !== lower) {

@@ -1,6 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsPlugin from 'ajv-formats';
-import { documents, getAtPointer, type JsonObject } from './openapi-document.js';
+import { documents, getAtPointer, schemaDocumentById, type JsonObject } from './openapi-document.js';
 
 /** One way in which a value breaks the contract. */
 export interface Violation {
@@ -56,15 +56,23 @@ const strictAjv = createAjv(false);
 const coercingAjv = createAjv(true);
 const cache = new Map<string, ValidateFunction>();
 
-/** The compiled validator of the schema at `pointer` in a document; compiled once. */
-export function schemaValidator(
-  document: 'video' | 'admin',
-  pointer: string,
-  coerce = false,
-): ValidateFunction {
+/** Registers a dialect's document (`video-dialect-N`) with both Ajv instances the first time it is used. */
+function ensureDocument(id: string): void {
+  if (strictAjv.getSchema(id) !== undefined) return;
+  const document = withoutDiscriminatorMappings(schemaDocumentById(id)) as object;
+  strictAjv.addSchema(document, id);
+  coercingAjv.addSchema(document, id);
+}
+
+/**
+ * The compiled validator of the schema at `pointer` in a document (`video`, `admin`, or a dialect's
+ * `video-dialect-N`, an operation's `schemaDocument`); compiled once.
+ */
+export function schemaValidator(document: string, pointer: string, coerce = false): ValidateFunction {
   const key = `${coerce ? 'c' : 's'}:${document}${pointer}`;
   let validate = cache.get(key);
   if (validate === undefined) {
+    ensureDocument(document);
     validate = (coerce ? coercingAjv : strictAjv).compile({ $ref: `${document}${pointer}` });
     cache.set(key, validate);
   }
@@ -119,6 +127,9 @@ function describe(error: ErrorObject): { path: string; message: string } {
             ? 'is required and must be a string'
             : `has an unknown value ${JSON.stringify(params['tagValue'])}`,
       };
+    case 'false schema':
+      // A field the dialect does not have (`created` where only `created_at` is sent, say).
+      return { path: error.instancePath, message: 'must be absent (the dialect has no such field)' };
     case 'additionalProperties':
       return {
         path: `${error.instancePath}/${String(params['additionalProperty'])}`,

@@ -34,7 +34,7 @@ export function validateRequest(operationId: string, input: RequestInput): Viola
       continue;
     }
     const holder = { value: Array.isArray(raw) ? raw[raw.length - 1] : raw };
-    const validate = schemaValidator(operation.document, parameter.schemaPointer, true);
+    const validate = schemaValidator(operation.schemaDocument, parameter.schemaPointer, true);
     if (!validate(holder.value)) {
       violations.push(
         ...toViolations(validate.errors, parameter.in).map((v) => ({ ...v, param: parameter.name })),
@@ -59,7 +59,7 @@ export function validateRequest(operationId: string, input: RequestInput): Viola
         violations.push({ in: 'body', path: '', param: 'body', message: 'is required', keyword: 'required' });
       }
     } else if (schemaPointer !== undefined) {
-      const validate = schemaValidator(operation.document, schemaPointer);
+      const validate = schemaValidator(operation.schemaDocument, schemaPointer);
       if (!validate(input.body)) violations.push(...toViolations(validate.errors, 'body'));
     }
   }

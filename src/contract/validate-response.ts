@@ -1,4 +1,5 @@
-import { getOperation } from './openapi-document.js';
+import { defaultDialect, type Dialect } from './dialects.js';
+import { findOperation } from './openapi-document.js';
 import { schemaValidator, toViolations, type Violation } from './schema-validator.js';
 
 export type HeaderSource = Headers | Record<string, string | string[] | number | undefined>;
@@ -19,17 +20,22 @@ function headerGetter(headers: HeaderSource): (name: string) => string | undefin
 }
 
 /**
- * Checks a response against its operation in the spec: documented status, content type, required
- * headers and their values, body schema. Answers no violations for a conforming response.
- * `body` is the parsed JSON (or anything, for non-JSON media types, which are not inspected).
+ * Checks a response against its operation in the spec, as the dialect it is meant to be in speaks it
+ * (default: the spec's own, `union`): documented status, content type, required headers and their
+ * values, body schema. Answers no violations for a conforming response. `body` is the parsed JSON (or
+ * anything, for non-JSON media types, which are not inspected).
  */
 export function validateResponse(
   operationId: string,
   status: number,
   headers: HeaderSource,
   body: unknown,
+  dialect: Dialect = defaultDialect,
 ): Violation[] {
-  const operation = getOperation(operationId);
+  const operation = findOperation(operationId, dialect);
+  if (operation === null) {
+    return [{ in: 'status', path: '', param: 'status', message: `${operationId} is not an operation of the dialect ${dialect.name}`, keyword: 'status' }];
+  }
   const response = operation.responses.find((r) => r.status === String(status));
   if (response === undefined) {
     return [
@@ -52,7 +58,7 @@ export function validateResponse(
       }
       continue;
     }
-    const validate = schemaValidator(operation.document, header.schemaPointer, true);
+    const validate = schemaValidator(operation.schemaDocument, header.schemaPointer, true);
     if (!validate(value)) {
       violations.push(...toViolations(validate.errors, 'header').map((v) => ({ ...v, param: header.name })));
     }
@@ -70,7 +76,7 @@ export function validateResponse(
         keyword: 'contentType',
       });
     } else if (contentType.endsWith('json')) {
-      const validate = schemaValidator(operation.document, schemaPointer);
+      const validate = schemaValidator(operation.schemaDocument, schemaPointer);
       if (!validate(body)) violations.push(...toViolations(validate.errors, 'body'));
     }
   }

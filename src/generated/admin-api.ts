@@ -105,7 +105,13 @@ export interface paths {
         /** The faults still armed for the key in `Authorization` */
         get: operations["mockListFaults"];
         put?: never;
-        /** The next `count` requests of `operation` for this key answer `status` (or break the socket) */
+        /**
+         * The next `count` requests of `operation` for this key answer `status` (or break the socket)
+         * @description A key may have at most 100 faults armed at once (`maxFaultsPerKey` sets another bound), each
+         *     firing up to `count` times; one more answers 400 `too_many_faults`. Faults fire in the order
+         *     they were armed.
+         *
+         */
         post: operations["mockAddFault"];
         /** Disarm every fault of the key in `Authorization` */
         delete: operations["mockClearFaults"];
@@ -224,7 +230,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Arm a fault for the key, by fingerprint (as `POST /__mock/faults`) */
+        /**
+         * Arm a fault for the key, by fingerprint (as `POST /__mock/faults`)
+         * @description The same bound as `POST /__mock/faults`: at most 100 faults armed per key by default
+         *     (`maxFaultsPerKey`); one more answers 400 `too_many_faults`.
+         *
+         */
         post: operations["mockAddKeyFault"];
         /** Disarm every fault of the key, by fingerprint (as `DELETE /__mock/faults`) */
         delete: operations["mockClearKeyFaults"];
@@ -304,6 +315,54 @@ export interface components {
             now: number;
             /** @description Jobs in the store. */
             jobs: number;
+            /** @description The variant of the gateway the mock plays (the video spec's x-dialects): its name, as
+             *     `--dialect` takes it, and its choice at each point of disagreement.
+             *      */
+            dialect: {
+                /** @example docs,fast-poll=none */
+                name: string;
+                /** @example {
+                 *       "create-status": "202",
+                 *       "time-fields": "none",
+                 *       "result-location": "result.file_url",
+                 *       "statuses": "docs",
+                 *       "error-types": "docs",
+                 *       "cancel": "post",
+                 *       "fast-poll": "none",
+                 *       "failed-error": "object"
+                 *     } */
+                choices: {
+                    [key: string]: string;
+                };
+            };
+            persistence: components["schemas"]["Persistence"];
+        };
+        /** @description Where the mock keeps its state, and whether writing it down works. When a `--state-file`
+         *     cannot be written (its directory removed, a full disk, no permission) the mock keeps
+         *     answering from memory, says so here and in its log, and writes the whole state again as soon
+         *     as it can (it retries at most once a second); answers given meanwhile would be lost only if
+         *     it stopped before that.
+         *      */
+        Persistence: {
+            /**
+             * @description `memory`: kept only in this process's memory; `state-file`: every answer is written to
+             *     `path` before it leaves; `store`: kept by a store that several processes share, which
+             *     persists it itself.
+             *
+             * @enum {string}
+             */
+            mode: "memory" | "state-file" | "store";
+            /** @description False while the state file cannot be written. */
+            ok: boolean;
+            path: string | null;
+            /** @description Why the last write failed, while it fails. */
+            error: string | null;
+            /** @description Writes that failed since the start. */
+            failed_writes: number;
+            /** @description Records read back from the state file at start. */
+            records_recovered: number;
+            /** @description Records dropped at start (0, or 1 for a record torn by a crash mid-write). */
+            records_dropped: number;
         };
         /**
          * @description `realtime`: jobs move with the clock. `steps`: one status per poll.
@@ -345,6 +404,12 @@ export interface components {
             job_status?: string | null;
             /** @description The fault that shaped the answer (`prefer`, `armed`, `rate`, `socket:reset`...). */
             fault: string | null;
+            /** @description Present when the request asked for a status its operation does not document
+             *     (`Prefer: code=418`, `?__code=abc`): the mock ignored it, as RFC 7240 allows, and answered as
+             *     usual (docs/decisions/017-an-undocumented-prefer-code-is-ignored.md). The answer said the
+             *     same in `x-aigw-preference-ignored`.
+             *      */
+            preference_ignored?: string;
             /** @description The request headers, without Authorization or cookies. */
             headers: {
                 [key: string]: string;
@@ -528,6 +593,17 @@ export interface components {
             /** @description What happened (`reset`, `journal-cleared`, `resume-point-unknown`, `store-unavailable`). */
             reason: string;
         };
+        /** @description The envelope of a 403. */
+        PermissionError: {
+            error: {
+                message: string;
+                /** @constant */
+                type: "permission_error";
+                /** @enum {string} */
+                code: "cross_site_request" | "host_not_allowed" | "webhook_to_control_api";
+                param: string | null;
+            };
+        };
         /** @description The same envelope as the API's errors. */
         AdminError: {
             error: {
@@ -540,6 +616,36 @@ export interface components {
         };
     };
     responses: {
+        /** @description A request a browser sent from another site (`Origin`, `Sec-Fetch-Site`), to a `Host` the mock
+         *     does not answer to on loopback (DNS rebinding), or a webhook delivery: the control API is not
+         *     reachable from web pages nor from the mock's own webhooks.
+         *      */
+        AdminForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PermissionError"];
+            };
+        };
+        /** @description The body is over the body limit (1 MB by default). */
+        AdminPayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AdminError"];
+            };
+        };
+        /** @description A `POST` or `PUT` that does not say `Content-Type: application/json`, or a body that is not JSON. */
+        AdminUnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["AdminError"];
+            };
+        };
         /** @description No job with this id, or no key with this fingerprint, is held by the mock. */
         AdminNotFound: {
             headers: {
@@ -577,6 +683,7 @@ export interface components {
     pathItems: never;
 }
 export type SchemaHealth = components['schemas']['Health'];
+export type SchemaPersistence = components['schemas']['Persistence'];
 export type SchemaTiming = components['schemas']['Timing'];
 export type SchemaResetResult = components['schemas']['ResetResult'];
 export type SchemaClock = components['schemas']['Clock'];
@@ -604,7 +711,11 @@ export type SchemaKeysRemovedEvent = components['schemas']['KeysRemovedEvent'];
 export type SchemaJobsRemovedEvent = components['schemas']['JobsRemovedEvent'];
 export type SchemaKeysEvent = components['schemas']['KeysEvent'];
 export type SchemaResyncEvent = components['schemas']['ResyncEvent'];
+export type SchemaPermissionError = components['schemas']['PermissionError'];
 export type SchemaAdminError = components['schemas']['AdminError'];
+export type ResponseAdminForbidden = components['responses']['AdminForbidden'];
+export type ResponseAdminPayloadTooLarge = components['responses']['AdminPayloadTooLarge'];
+export type ResponseAdminUnsupportedMediaType = components['responses']['AdminUnsupportedMediaType'];
 export type ResponseAdminNotFound = components['responses']['AdminNotFound'];
 export type ResponseAdminBadRequest = components['responses']['AdminBadRequest'];
 export type ResponseAdminUnauthorized = components['responses']['AdminUnauthorized'];
@@ -630,6 +741,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockReset: {
@@ -651,6 +765,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetClock: {
@@ -672,6 +789,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockAdvanceClock: {
@@ -698,6 +818,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetJournal: {
@@ -747,6 +870,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockClearJournal: {
@@ -766,6 +892,9 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetWallet: {
@@ -788,6 +917,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockSetWallet: {
@@ -814,6 +946,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockListFaults: {
@@ -836,6 +971,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockAddFault: {
@@ -862,6 +1000,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockClearFaults: {
@@ -882,6 +1023,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockListJobs: {
@@ -916,6 +1060,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetJob: {
@@ -939,7 +1086,10 @@ export interface operations {
                 };
             };
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockListKeys: {
@@ -967,6 +1117,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockGetKey: {
@@ -992,7 +1145,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockResetKey: {
@@ -1018,7 +1174,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockSetKeyWallet: {
@@ -1048,7 +1207,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockAddKeyFault: {
@@ -1078,7 +1240,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockClearKeyFaults: {
@@ -1102,7 +1267,10 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
             404: components["responses"]["AdminNotFound"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
         };
     };
     mockEvents: {
@@ -1128,6 +1296,9 @@ export interface operations {
             };
             400: components["responses"]["AdminBadRequest"];
             401: components["responses"]["AdminUnauthorized"];
+            403: components["responses"]["AdminForbidden"];
+            413: components["responses"]["AdminPayloadTooLarge"];
+            415: components["responses"]["AdminUnsupportedMediaType"];
             /** @description Too many event streams are open; retry after the seconds in `Retry-After`. */
             429: {
                 headers: {
@@ -1147,9 +1318,11 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const persistenceModeValues: ReadonlyArray<components["schemas"]["Persistence"]["mode"]> = ["memory", "state-file", "store"];
 export const timingValues: ReadonlyArray<components["schemas"]["Timing"]> = ["realtime", "steps"];
 export const resetResultScopeValues: ReadonlyArray<components["schemas"]["ResetResult"]["scope"]> = ["key", "all"];
 export const credentialPlaceValues: ReadonlyArray<components["schemas"]["CredentialPlace"]> = ["authorization", "x-api-key", "api-key", "cookie", "query"];
 export const faultOperationValues: ReadonlyArray<components["schemas"]["FaultOperation"]> = ["createVideo", "getJob", "downloadJobMedia", "*"];
 export const socketFaultValues: ReadonlyArray<components["schemas"]["SocketFault"]> = ["reset", "empty", "malformed_chunk", "truncated", "malformed_json"];
+export const permissionErrorErrorCodeValues: ReadonlyArray<components["schemas"]["PermissionError"]["error"]["code"]> = ["cross_site_request", "host_not_allowed", "webhook_to_control_api"];
 export const adminErrorErrorTypeValues: ReadonlyArray<components["schemas"]["AdminError"]["error"]["type"]> = ["invalid_request_error", "authentication_error", "not_found", "rate_limit_error"];

@@ -34,13 +34,51 @@ export interface paths {
         };
         /**
          * Get a job in any status
-         * @description Answers the job as it is now. Statuses only move forward (queued -> processing -> completed or
-         *     failed); `completed` and `failed` never change again.
+         * @description Answers the job as it is now. Statuses only move forward (queued -> processing -> completed,
+         *     failed or cancelled); an ended job never changes again. In a dialect that throttles polls
+         *     (x-dialects, `fast-poll`), a poll sooner than 3 s after the last one that answered the job gets
+         *     304 Not Modified.
          *
          */
         get: operations["getJob"];
         put?: never;
         post?: never;
+        /**
+         * Cancel a job (the Node SDK's route)
+         * @description The Node SDK's `jobs.cancel(id)` sends `DELETE /v1/jobs/{id}`.
+         *     Only the key that created the job may cancel it (another key's job is an unknown job). A queued or
+         *     processing job becomes `cancelled` and its cost is refunded in full; a job that has already ended
+         *     (completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/018-cancel.md).
+         *     Which cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect
+         *     without this route answers 404 `not_found`, as for any unknown endpoint.
+         *
+         */
+        delete: operations["deleteJob"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/jobs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a job (the docs pages' route)
+         * @description The docs pages cancel with `POST /v1/jobs/{id}/cancel` (no body).
+         *     Only the key that created the job may cancel it (another key's job is an unknown job). A queued or
+         *     processing job becomes `cancelled` and its cost is refunded in full; a job that has already ended
+         *     (completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/018-cancel.md).
+         *     Which cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect
+         *     without this route answers 404 `not_found`, as for any unknown endpoint.
+         *
+         */
+        post: operations["cancelJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -106,7 +144,9 @@ export interface webhooks {
         put?: never;
         /**
          * Sent to the create request's webhook_url when the job ends
-         * @description One event per job, when it ends: `job.completed` or `job.failed`. The docs pages sign it with
+         * @description One event per job, when it ends: `job.completed`, `job.failed` or `job.cancelled` (in a dialect
+         *     without the status `cancelled`, a cancelled job's event is `job.failed` with error code
+         *     `cancelled`). The docs pages sign it with
          *     `aig-signature` (hex HMAC-SHA256 of `<aig-timestamp>.<raw body>`) and `aig-timestamp`; the Node
          *     SDK verifies `X-Gateway-Signature: t=<unix>,v1=<hex>` over the same string. The mock sends both
          *     (docs/decisions/011-webhooks.md). Any 2xx acknowledges; anything else is redelivered with backoff.
@@ -187,11 +227,13 @@ export interface components {
          */
         JobId: string;
         /**
-         * @description queued -> processing -> completed | failed. Never moves backwards.
+         * @description queued -> processing -> completed | failed | cancelled. Never moves backwards. `cancelled` comes
+         *     from the docs pages (a job cancelled by `DELETE /v1/jobs/{id}` or `POST /v1/jobs/{id}/cancel`).
+         *
          * @example queued
          * @enum {string}
          */
-        JobStatus: "queued" | "processing" | "completed" | "failed";
+        JobStatus: "queued" | "processing" | "completed" | "failed" | "cancelled";
         /**
          * @description A time in whole seconds since 1970 (not milliseconds).
          * @example 1776947082
@@ -268,8 +310,21 @@ export interface components {
              */
             status: "failed";
         });
+        /** @description Cancelled before it ended; not charged (docs/decisions/018-cancel.md). Dialects whose statuses
+         *     lack `cancelled` show such a job as `failed` with error code `cancelled` (x-dialects, `statuses`).
+         *      */
+        CancelledJob: {
+            /** @constant */
+            status: "cancelled";
+        } & (WithRequired<components["schemas"]["JobCommon"], "status"> & {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            status: "cancelled";
+        });
         /** @description A job in any status. */
-        Job: components["schemas"]["QueuedJob"] | components["schemas"]["ProcessingJob"] | components["schemas"]["CompletedJob"] | components["schemas"]["FailedJob"];
+        Job: components["schemas"]["QueuedJob"] | components["schemas"]["ProcessingJob"] | components["schemas"]["CompletedJob"] | components["schemas"]["FailedJob"] | components["schemas"]["CancelledJob"];
         JobResult: {
             /**
              * Format: uri
@@ -300,19 +355,25 @@ export interface components {
          * @enum {string}
          */
         JobErrorCode: "content_policy_violation" | "upstream_error" | "generation_timeout";
-        /** @description What a webhook delivers when a job ends. */
+        /** @description What a webhook delivers when a job ends. The docs pages list `job.completed` and `job.failed`;
+         *     a cancelled job sends `job.cancelled` where the dialect has the status `cancelled`, and
+         *     `job.failed` with error code `cancelled` where it does not (docs/decisions/018-cancel.md).
+         *      */
         WebhookEvent: {
             /** @description The event's id; a redelivery keeps it. */
             id: string;
             /** @enum {string} */
-            type: "job.completed" | "job.failed";
+            type: "job.completed" | "job.failed" | "job.cancelled";
             created: components["schemas"]["UnixSeconds"];
             data: {
                 job_id: components["schemas"]["JobId"];
                 model: components["schemas"]["ModelSlug"];
                 /** @enum {string} */
-                status: "completed" | "failed";
-                /** Format: uri */
+                status: "completed" | "failed" | "cancelled";
+                /**
+                 * Format: uri
+                 * @description Where the video is, in every dialect (the docs pages' webhook field).
+                 */
                 result_url?: string;
                 result?: components["schemas"]["JobResult"];
                 error?: components["schemas"]["JobError"];
@@ -590,6 +651,7 @@ export type SchemaQueuedJob = components['schemas']['QueuedJob'];
 export type SchemaProcessingJob = components['schemas']['ProcessingJob'];
 export type SchemaCompletedJob = components['schemas']['CompletedJob'];
 export type SchemaFailedJob = components['schemas']['FailedJob'];
+export type SchemaCancelledJob = components['schemas']['CancelledJob'];
 export type SchemaJob = components['schemas']['Job'];
 export type SchemaJobResult = components['schemas']['JobResult'];
 export type SchemaJobError = components['schemas']['JobError'];
@@ -713,6 +775,76 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    deleteJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's id, as the create call answered it.
+                 * @example job_abc123
+                 */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job after the cancel, or as it ended when it had ended already. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    cancelJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's id, as the create call answered it.
+                 * @example job_abc123
+                 */
+                id: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job after the cancel, or as it ended when it had ended already. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "x-ratelimit-limit-requests": components["headers"]["RateLimitLimit"];
+                    "x-ratelimit-remaining-requests": components["headers"]["RateLimitRemaining"];
+                    "x-ratelimit-reset-requests": components["headers"]["RateLimitReset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listModels: {
         parameters: {
             query?: {
@@ -746,6 +878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ModelList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
@@ -857,7 +990,7 @@ type ReadonlyArray<T> = [
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const aspectRatioValues: ReadonlyArray<components["schemas"]["AspectRatio"]> = ["16:9", "9:16", "1:1"];
 export const resolutionTierValues: ReadonlyArray<components["schemas"]["ResolutionTier"]> = ["480p", "720p", "1080p"];
-export const jobStatusValues: ReadonlyArray<components["schemas"]["JobStatus"]> = ["queued", "processing", "completed", "failed"];
+export const jobStatusValues: ReadonlyArray<components["schemas"]["JobStatus"]> = ["queued", "processing", "completed", "failed", "cancelled"];
 type WithRequired<T, K extends keyof T> = T & {
     [P in K]-?: T[P];
 };
@@ -865,8 +998,9 @@ export const queuedJobStatusValues: ReadonlyArray<components["schemas"]["QueuedJ
 export const processingJobStatusValues: ReadonlyArray<components["schemas"]["ProcessingJob"]["status"]> = ["processing"];
 export const completedJobStatusValues: ReadonlyArray<components["schemas"]["CompletedJob"]["status"]> = ["completed"];
 export const failedJobStatusValues: ReadonlyArray<components["schemas"]["FailedJob"]["status"]> = ["failed"];
+export const cancelledJobStatusValues: ReadonlyArray<components["schemas"]["CancelledJob"]["status"]> = ["cancelled"];
 export const jobErrorCodeValues: ReadonlyArray<components["schemas"]["JobErrorCode"]> = ["content_policy_violation", "upstream_error", "generation_timeout"];
-export const webhookEventTypeValues: ReadonlyArray<components["schemas"]["WebhookEvent"]["type"]> = ["job.completed", "job.failed"];
-export const webhookEventDataStatusValues: ReadonlyArray<components["schemas"]["WebhookEvent"]["data"]["status"]> = ["completed", "failed"];
+export const webhookEventTypeValues: ReadonlyArray<components["schemas"]["WebhookEvent"]["type"]> = ["job.completed", "job.failed", "job.cancelled"];
+export const webhookEventDataStatusValues: ReadonlyArray<components["schemas"]["WebhookEvent"]["data"]["status"]> = ["completed", "failed", "cancelled"];
 export const errorTypeValues: ReadonlyArray<components["schemas"]["ErrorType"]> = ["invalid_request_error", "authentication_error", "insufficient_credits", "not_found", "rate_limit_error", "server_error", "service_unavailable"];
 export const componentsHeadersAcceptRangesValues: ReadonlyArray<components["headers"]["AcceptRanges"]> = ["bytes"];

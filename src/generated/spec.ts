@@ -28,7 +28,7 @@ export const videoSpec: Record<string, unknown> = {
     }
   ],
   "x-dialects": {
-    "description": "The gateway's public sources disagree in places (shared/reference, \"Where they disagree\"). A\ndialect is one choice per point of disagreement on the response side; the mock answers in a\ndialect (`aigw-video serve --dialect docs`), the contract suite detects which one a target\nspeaks, and `calibrate` infers one from a recording. The schemas below describe the default\ndialect, `union`; the other dialects' shapes are derived from these choices.\n",
+    "description": "The gateway's public sources disagree in places (shared/reference, \"Where they disagree\"). A\ndialect is one choice per point of disagreement; the mock answers in a dialect\n(`aigw-video serve --dialect docs`), the validators judge a response against the dialect it is\nmeant to be in, the contract suite detects which one a target speaks, and `calibrate` infers one\nfrom a recording. The paths and schemas of this document are the default dialect, `union`; every\nother choice carries `patch`, the JSON Patch (RFC 6902) that turns this document into that\nchoice's (docs/decisions/019-the-mock-and-the-suite-speak-dialects.md). A choice of `union` has no patch.\n",
     "default": "union",
     "points": {
       "create-status": {
@@ -38,7 +38,7 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "200 OK (the Node SDK accepts any 2xx)."
+            "description": "200 OK (the Node SDK accepts any 2xx). The spec documents both statuses in every dialect."
           },
           "202": {
             "sources": [
@@ -56,13 +56,43 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "model-page"
             ],
-            "description": "`created` (unix seconds) only."
+            "description": "`created` (unix seconds) only.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/created_at",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/updated_at",
+                "value": false
+              }
+            ]
           },
           "created_at": {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "`created_at` and `updated_at` (unix seconds), no `created`."
+            "description": "`created_at` and `updated_at` (unix seconds), no `created`.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/created",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/required",
+                "value": [
+                  "id",
+                  "status",
+                  "model",
+                  "created_at",
+                  "updated_at"
+                ]
+              }
+            ]
           },
           "both": {
             "sources": [
@@ -76,30 +106,114 @@ export const videoSpec: Record<string, unknown> = {
               "gateway-openapi",
               "gateway-docs"
             ],
-            "description": "No timestamp (the docs' and the published spec's examples show none)."
+            "description": "No timestamp (the docs' and the published spec's examples show none).",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/created",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/created_at",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/updated_at",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/required",
+                "value": [
+                  "id",
+                  "status",
+                  "model"
+                ]
+              }
+            ]
           }
         }
       },
       "result-location": {
-        "summary": "Where a completed job says its video is.",
+        "summary": "Where a completed job (and its webhook event) says its video is.",
         "choices": {
           "result.url": {
             "sources": [
               "model-page"
             ],
-            "description": "`result.url` (with `result.duration` and `result.resolution`)."
+            "description": "`result.url` (with `result.duration` and `result.resolution`).",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/result_url",
+                "value": false
+              }
+            ]
           },
           "result_url": {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "A top-level `result_url`, no `result` object."
+            "description": "A top-level `result_url`, no `result` object.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/CompletedJob/required",
+                "value": [
+                  "status",
+                  "result_url"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/CompletedJob/properties/result",
+                "value": false
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/WebhookEvent/properties/data/properties/result",
+                "value": false
+              }
+            ]
           },
           "result.file_url": {
             "sources": [
               "gateway-docs"
             ],
-            "description": "`result.file_url` (with `result.duration` and `result.resolution`)."
+            "description": "`result.file_url` (with `result.duration` and `result.resolution`).",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobResult/required",
+                "value": [
+                  "file_url",
+                  "duration",
+                  "resolution"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobResult/properties/url",
+                "value": false
+              },
+              {
+                "op": "add",
+                "path": "/components/schemas/JobResult/properties/file_url",
+                "value": {
+                  "type": "string",
+                  "format": "uri",
+                  "x-source": "gateway-docs",
+                  "description": "Where the video can be downloaded (signed for 24 h)."
+                }
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobCommon/properties/result_url",
+                "value": false
+              }
+            ]
           },
           "result.url+result_url": {
             "sources": [
@@ -118,7 +232,48 @@ export const videoSpec: Record<string, unknown> = {
               "model-page",
               "gateway-node-sdk"
             ],
-            "description": "queued, processing, completed, failed. A cancelled job reads `failed` with error code `cancelled`."
+            "description": "queued, processing, completed, failed. A cancelled job reads `failed` with error code `cancelled`.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobStatus/enum",
+                "value": [
+                  "queued",
+                  "processing",
+                  "completed",
+                  "failed"
+                ]
+              },
+              {
+                "op": "remove",
+                "path": "/components/schemas/Job/oneOf/4"
+              },
+              {
+                "op": "remove",
+                "path": "/components/schemas/Job/discriminator/mapping/cancelled"
+              },
+              {
+                "op": "add",
+                "path": "/components/schemas/JobErrorCode/enum/-",
+                "value": "cancelled"
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/WebhookEvent/properties/type/enum",
+                "value": [
+                  "job.completed",
+                  "job.failed"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/WebhookEvent/properties/data/properties/status/enum",
+                "value": [
+                  "completed",
+                  "failed"
+                ]
+              }
+            ]
           },
           "model-page+cancelled": {
             "sources": [
@@ -131,7 +286,30 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "gateway-docs"
             ],
-            "description": "queued, running, completed, failed, cancelled."
+            "description": "queued, running, completed, failed, cancelled.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/JobStatus/enum",
+                "value": [
+                  "queued",
+                  "running",
+                  "completed",
+                  "failed",
+                  "cancelled"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/ProcessingJob/properties/status/const",
+                "value": "running"
+              },
+              {
+                "op": "move",
+                "from": "/components/schemas/Job/discriminator/mapping/processing",
+                "path": "/components/schemas/Job/discriminator/mapping/running"
+              }
+            ]
           }
         }
       },
@@ -148,7 +326,32 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "gateway-docs"
             ],
-            "description": "`rate_limited` and `invalid_key`."
+            "description": "`rate_limited` and `invalid_key`.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/ErrorType/enum",
+                "value": [
+                  "invalid_request_error",
+                  "invalid_key",
+                  "insufficient_credits",
+                  "not_found",
+                  "rate_limited",
+                  "server_error",
+                  "service_unavailable"
+                ]
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/AuthenticationError/properties/error/properties/type/const",
+                "value": "invalid_key"
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/RateLimitError/properties/error/properties/type/const",
+                "value": "rate_limited"
+              }
+            ]
           }
         }
       },
@@ -160,19 +363,41 @@ export const videoSpec: Record<string, unknown> = {
               "model-page",
               "gateway-openapi"
             ],
-            "description": "No cancel route (404)."
+            "description": "No cancel route (404).",
+            "patch": [
+              {
+                "op": "remove",
+                "path": "/paths/~1v1~1jobs~1{id}/delete"
+              },
+              {
+                "op": "remove",
+                "path": "/paths/~1v1~1jobs~1{id}~1cancel"
+              }
+            ]
           },
           "delete": {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "DELETE /v1/jobs/{id}."
+            "description": "DELETE /v1/jobs/{id}.",
+            "patch": [
+              {
+                "op": "remove",
+                "path": "/paths/~1v1~1jobs~1{id}~1cancel"
+              }
+            ]
           },
           "post": {
             "sources": [
               "gateway-docs"
             ],
-            "description": "POST /v1/jobs/{id}/cancel."
+            "description": "POST /v1/jobs/{id}/cancel.",
+            "patch": [
+              {
+                "op": "remove",
+                "path": "/paths/~1v1~1jobs~1{id}/delete"
+              }
+            ]
           },
           "both": {
             "sources": [
@@ -184,13 +409,29 @@ export const videoSpec: Record<string, unknown> = {
         }
       },
       "fast-poll": {
-        "summary": "What a poll of one job sooner than 3 s after the previous one answers.",
+        "summary": "What a poll of one job sooner than 3 s after the last poll answered with the job returns.",
         "choices": {
           "304": {
             "sources": [
               "gateway-docs"
             ],
-            "description": "304 Not Modified, no body."
+            "description": "304 Not Modified, no body; the job moves on as usual and the next poll 3 s after the last answered one sees it.",
+            "x-interval-ms": 3000,
+            "patch": [
+              {
+                "op": "add",
+                "path": "/paths/~1v1~1jobs~1{id}/get/responses/304",
+                "value": {
+                  "description": "Polled sooner than 3 s after the last poll that answered the job; no body. Poll again later.",
+                  "x-source": "gateway-docs",
+                  "headers": {
+                    "x-request-id": {
+                      "$ref": "#/components/headers/RequestId"
+                    }
+                  }
+                }
+              }
+            ]
           },
           "none": {
             "sources": [
@@ -203,7 +444,7 @@ export const videoSpec: Record<string, unknown> = {
         }
       },
       "failed-error": {
-        "summary": "The shape of a failed job's `error`.",
+        "summary": "The shape of a failed job's `error` (in polls and in its webhook event).",
         "choices": {
           "object": {
             "sources": [
@@ -215,7 +456,31 @@ export const videoSpec: Record<string, unknown> = {
             "sources": [
               "gateway-node-sdk"
             ],
-            "description": "The message as a string."
+            "description": "The message as a string.",
+            "patch": [
+              {
+                "op": "replace",
+                "path": "/components/schemas/FailedJob/properties/error",
+                "value": {
+                  "type": "string",
+                  "minLength": 1,
+                  "x-source": "gateway-node-sdk",
+                  "description": "Why the job failed",
+                  "for a person.": null
+                }
+              },
+              {
+                "op": "replace",
+                "path": "/components/schemas/WebhookEvent/properties/data/properties/error",
+                "value": {
+                  "type": "string",
+                  "minLength": 1,
+                  "x-source": "gateway-node-sdk",
+                  "description": "Why the job failed",
+                  "for a person.": null
+                }
+              }
+            ]
           }
         }
       }
@@ -460,7 +725,7 @@ export const videoSpec: Record<string, unknown> = {
           "jobs"
         ],
         "summary": "Get a job in any status",
-        "description": "Answers the job as it is now. Statuses only move forward (queued -> processing -> completed or\nfailed); `completed` and `failed` never change again.\n",
+        "description": "Answers the job as it is now. Statuses only move forward (queued -> processing -> completed,\nfailed or cancelled); an ended job never changes again. In a dialect that throttles polls\n(x-dialects, `fast-poll`), a poll sooner than 3 s after the last one that answered the job gets\n304 Not Modified.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/JobId"
@@ -501,6 +766,141 @@ export const videoSpec: Record<string, unknown> = {
                   },
                   "failed": {
                     "$ref": "#/components/examples/FailedJob"
+                  },
+                  "cancelled": {
+                    "$ref": "#/components/examples/CancelledJob"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/ServerError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteJob",
+        "x-source": "gateway-node-sdk",
+        "x-dialect": "cancel",
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Cancel a job (the Node SDK's route)",
+        "description": "The Node SDK's `jobs.cancel(id)` sends `DELETE /v1/jobs/{id}`.\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/018-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/JobId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job after the cancel, or as it ended when it had ended already.",
+            "x-source": "gateway-node-sdk",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/RequestId"
+              },
+              "x-ratelimit-limit-requests": {
+                "$ref": "#/components/headers/RateLimitLimit"
+              },
+              "x-ratelimit-remaining-requests": {
+                "$ref": "#/components/headers/RateLimitRemaining"
+              },
+              "x-ratelimit-reset-requests": {
+                "$ref": "#/components/headers/RateLimitReset"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Job"
+                },
+                "examples": {
+                  "cancelled": {
+                    "$ref": "#/components/examples/CancelledJob"
+                  },
+                  "alreadyCompleted": {
+                    "$ref": "#/components/examples/CompletedJob"
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "$ref": "#/components/responses/ServerError"
+          },
+          "503": {
+            "$ref": "#/components/responses/ServiceUnavailable"
+          }
+        }
+      }
+    },
+    "/v1/jobs/{id}/cancel": {
+      "post": {
+        "operationId": "cancelJob",
+        "x-source": "gateway-docs",
+        "x-dialect": "cancel",
+        "tags": [
+          "jobs"
+        ],
+        "summary": "Cancel a job (the docs pages' route)",
+        "description": "The docs pages cancel with `POST /v1/jobs/{id}/cancel` (no body).\nOnly the key that created the job may cancel it (another key's job is an unknown job). A queued or\nprocessing job becomes `cancelled` and its cost is refunded in full; a job that has already ended\n(completed, failed or cancelled) is answered as it is, unchanged, with 200 (docs/decisions/018-cancel.md).\nWhich cancel routes a gateway serves is a point of disagreement (x-dialects, `cancel`): a dialect\nwithout this route answers 404 `not_found`, as for any unknown endpoint.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/JobId"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The job after the cancel, or as it ended when it had ended already.",
+            "x-source": "gateway-docs",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/RequestId"
+              },
+              "x-ratelimit-limit-requests": {
+                "$ref": "#/components/headers/RateLimitLimit"
+              },
+              "x-ratelimit-remaining-requests": {
+                "$ref": "#/components/headers/RateLimitRemaining"
+              },
+              "x-ratelimit-reset-requests": {
+                "$ref": "#/components/headers/RateLimitReset"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Job"
+                },
+                "examples": {
+                  "cancelled": {
+                    "$ref": "#/components/examples/CancelledJob"
+                  },
+                  "alreadyCompleted": {
+                    "$ref": "#/components/examples/CompletedJob"
                   }
                 }
               }
@@ -607,6 +1007,9 @@ export const videoSpec: Record<string, unknown> = {
                 }
               }
             }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -765,7 +1168,7 @@ export const videoSpec: Record<string, unknown> = {
         "operationId": "jobEndedWebhook",
         "x-source": "gateway-docs",
         "summary": "Sent to the create request's webhook_url when the job ends",
-        "description": "One event per job, when it ends: `job.completed` or `job.failed`. The docs pages sign it with\n`aig-signature` (hex HMAC-SHA256 of `<aig-timestamp>.<raw body>`) and `aig-timestamp`; the Node\nSDK verifies `X-Gateway-Signature: t=<unix>,v1=<hex>` over the same string. The mock sends both\n(docs/decisions/011-webhooks.md). Any 2xx acknowledges; anything else is redelivered with backoff.\n",
+        "description": "One event per job, when it ends: `job.completed`, `job.failed` or `job.cancelled` (in a dialect\nwithout the status `cancelled`, a cancelled job's event is `job.failed` with error code\n`cancelled`). The docs pages sign it with\n`aig-signature` (hex HMAC-SHA256 of `<aig-timestamp>.<raw body>`) and `aig-timestamp`; the Node\nSDK verifies `X-Gateway-Signature: t=<unix>,v1=<hex>` over the same string. The mock sends both\n(docs/decisions/011-webhooks.md). Any 2xx acknowledges; anything else is redelivered with backoff.\n",
         "parameters": [
           {
             "name": "aig-signature",
@@ -851,6 +1254,23 @@ export const videoSpec: Record<string, unknown> = {
                         "code": "upstream_error",
                         "message": "The upstream video provider failed while generating this video."
                       },
+                      "usage": {
+                        "cost_cents": 0
+                      }
+                    }
+                  }
+                },
+                "cancelled": {
+                  "summary": "A job was cancelled (not charged; dialects with the status `cancelled`)",
+                  "x-source": "toolkit",
+                  "value": {
+                    "id": "evt_5b0c7e21d9a84f3c86e2a417",
+                    "type": "job.cancelled",
+                    "created": 1776947086,
+                    "data": {
+                      "job_id": "job_abc123",
+                      "model": "openai/sora-2-video-to-video-remix",
+                      "status": "cancelled",
                       "usage": {
                         "cost_cents": 0
                       }
@@ -1086,7 +1506,7 @@ export const videoSpec: Record<string, unknown> = {
         "x-alternatives": {
           "gateway-docs": "queued | running | completed | failed | cancelled"
         },
-        "description": "queued -> processing -> completed | failed. Never moves backwards.",
+        "description": "queued -> processing -> completed | failed | cancelled. Never moves backwards. `cancelled` comes\nfrom the docs pages (a job cancelled by `DELETE /v1/jobs/{id}` or `POST /v1/jobs/{id}/cancel`).\n",
         "x-lifecycle": {
           "description": "The order of every status name any dialect uses (x-dialects, point `statuses`): a job's\nrank never goes down, and a terminal status never changes.\n",
           "rank": {
@@ -1107,7 +1527,8 @@ export const videoSpec: Record<string, unknown> = {
           "queued",
           "processing",
           "completed",
-          "failed"
+          "failed",
+          "cancelled"
         ],
         "example": "queued"
       },
@@ -1261,6 +1682,25 @@ export const videoSpec: Record<string, unknown> = {
           }
         }
       },
+      "CancelledJob": {
+        "x-source": "gateway-docs",
+        "description": "Cancelled before it ended; not charged (docs/decisions/018-cancel.md). Dialects whose statuses\nlack `cancelled` show such a job as `failed` with error code `cancelled` (x-dialects, `statuses`).\n",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/JobCommon"
+          }
+        ],
+        "type": "object",
+        "required": [
+          "status"
+        ],
+        "properties": {
+          "status": {
+            "type": "string",
+            "const": "cancelled"
+          }
+        }
+      },
       "Job": {
         "x-source": "model-page",
         "description": "A job in any status.",
@@ -1276,6 +1716,9 @@ export const videoSpec: Record<string, unknown> = {
           },
           {
             "$ref": "#/components/schemas/FailedJob"
+          },
+          {
+            "$ref": "#/components/schemas/CancelledJob"
           }
         ],
         "discriminator": {
@@ -1284,7 +1727,8 @@ export const videoSpec: Record<string, unknown> = {
             "queued": "#/components/schemas/QueuedJob",
             "processing": "#/components/schemas/ProcessingJob",
             "completed": "#/components/schemas/CompletedJob",
-            "failed": "#/components/schemas/FailedJob"
+            "failed": "#/components/schemas/FailedJob",
+            "cancelled": "#/components/schemas/CancelledJob"
           }
         }
       },
@@ -1359,14 +1803,16 @@ export const videoSpec: Record<string, unknown> = {
         "x-failure-messages": {
           "content_policy_violation": "The prompt was rejected by the provider's content policy.",
           "upstream_error": "The upstream video provider failed while generating this video.",
-          "generation_timeout": "The generation did not finish in time and was abandoned."
+          "generation_timeout": "The generation did not finish in time and was abandoned.",
+          "cancelled": "The job was cancelled before it finished."
         },
+        "x-cancelled-code": "cancelled",
         "example": "content_policy_violation"
       },
       "WebhookEvent": {
         "type": "object",
         "x-source": "gateway-docs",
-        "description": "What a webhook delivers when a job ends.",
+        "description": "What a webhook delivers when a job ends. The docs pages list `job.completed` and `job.failed`;\na cancelled job sends `job.cancelled` where the dialect has the status `cancelled`, and\n`job.failed` with error code `cancelled` where it does not (docs/decisions/018-cancel.md).\n",
         "required": [
           "id",
           "type",
@@ -1383,9 +1829,13 @@ export const videoSpec: Record<string, unknown> = {
           "type": {
             "type": "string",
             "x-source": "gateway-docs",
+            "x-alternatives": {
+              "toolkit": "job.cancelled"
+            },
             "enum": [
               "job.completed",
-              "job.failed"
+              "job.failed",
+              "job.cancelled"
             ]
           },
           "created": {
@@ -1412,13 +1862,15 @@ export const videoSpec: Record<string, unknown> = {
                 "x-source": "toolkit",
                 "enum": [
                   "completed",
-                  "failed"
+                  "failed",
+                  "cancelled"
                 ]
               },
               "result_url": {
                 "type": "string",
                 "format": "uri",
-                "x-source": "gateway-docs"
+                "x-source": "gateway-docs",
+                "description": "Where the video is, in every dialect (the docs pages' webhook field)."
               },
               "result": {
                 "$ref": "#/components/schemas/JobResult"
@@ -2139,6 +2591,21 @@ export const videoSpec: Record<string, unknown> = {
             "message": "The prompt was rejected by the provider's content policy."
           }
         }
+      },
+      "CancelledJob": {
+        "summary": "A job cancelled while it was processing (not charged)",
+        "x-source": "gateway-docs",
+        "value": {
+          "id": "job_abc123",
+          "object": "job",
+          "status": "cancelled",
+          "model": "openai/sora-2-video-to-video-remix",
+          "created": 1776947082,
+          "created_at": 1776947082,
+          "updated_at": 1776947086,
+          "modality": "video",
+          "progress": 30
+        }
       }
     }
   }
@@ -2150,7 +2617,7 @@ export const adminSpec: Record<string, unknown> = {
     "title": "aigw-video-kit mock control API",
     "version": "0.1.0",
     "summary": "Steer the mock from tests - clock, wallet, faults, journal.",
-    "description": "Served under `/__mock` by the aigw-video-kit mock (Express server and MSW handlers alike); the\nlive gateway has none of it, which is how a suite tells a mock from the real thing\n(`GET /__mock/health`).\n\nScoping: calls that concern one API key (wallet, faults, reset, journal) name it the way the API\ndoes, `Authorization: Bearer sk-aig-...`, so parallel tests with different keys never disturb\neach other. Without `Authorization`, `reset` and `journal` act on every key.\n\nKeys by fingerprint: the journal, the listings and the event stream name a key only by its\nfingerprint (`key_...`), never the key itself. The `/__mock/keys/{key}` routes take that\nfingerprint in the path, so that a tool holding only what the mock showed it (the dashboard, a\nscript reading the journal) can steer a key it has seen; a fingerprint the mock has not seen is\na 404. Tests that hold the key keep using `Authorization` on `/__mock/wallet` and `/__mock/faults`.\n\nThe dashboard: `GET /__mock/ui/` serves a page (static files shipped in the package, served by\nthe HTTP adapters, not by the MSW handlers) that is a client of these routes and of the event\nstream `GET /__mock/events`, nothing else. It is on whenever the control API is; with an admin\ntoken set, the page asks for it once and keeps it in the tab's session storage.\n\nWhen the mock is bound to an address other than loopback, the control API is off unless the\nserver was started with `--admin-token`; then every call must send it in `x-aigw-admin-token`.\n",
+    "description": "Served under `/__mock` by the aigw-video-kit mock (Express server and MSW handlers alike); the\nlive gateway has none of it, which is how a suite tells a mock from the real thing\n(`GET /__mock/health`).\n\nScoping: calls that concern one API key (wallet, faults, reset, journal) name it the way the API\ndoes, `Authorization: Bearer sk-aig-...`, so parallel tests with different keys never disturb\neach other. Without `Authorization`, `reset` and `journal` act on every key.\n\nKeys by fingerprint: the journal, the listings and the event stream name a key only by its\nfingerprint (`key_...`), never the key itself. The `/__mock/keys/{key}` routes take that\nfingerprint in the path, so that a tool holding only what the mock showed it (the dashboard, a\nscript reading the journal) can steer a key it has seen; a fingerprint the mock has not seen is\na 404. Tests that hold the key keep using `Authorization` on `/__mock/wallet` and `/__mock/faults`.\n\nThe dashboard: `GET /__mock/ui/` serves a page (static files shipped in the package, served by\nthe HTTP adapters, not by the MSW handlers) that is a client of these routes and of the event\nstream `GET /__mock/events`, nothing else. It is on whenever the control API is; with an admin\ntoken set, the page asks for it once and keeps it in the tab's session storage.\n\nWhen the mock is bound to an address other than loopback, the control API is off unless the\nserver was started with `--admin-token`; then every call must send it in `x-aigw-admin-token`.\n\nA web page must not steer the mock (docs/security.md). The HTTP servers answer 403 to a request a\nbrowser sent from another site (`Origin` other than the mock's own, or `Sec-Fetch-Site` other than\n`same-origin` or `none`), to a `Host` that is not a loopback name (or one given with\n`--allowed-hosts`) when bound to loopback, and to a webhook delivery. `POST` and `PUT` must say\n`Content-Type: application/json`, even without a body (415 otherwise), so that no browser can send\none without a CORS preflight, which `/__mock/*` never grants. With `--api-keys`, a key that the API\nrefuses is refused here too (401). The MSW handlers run inside the page or test process that uses\nthem and skip the Origin and Host checks.\n",
     "license": {
       "name": "MIT",
       "identifier": "MIT"
@@ -2202,7 +2669,29 @@ export const adminSpec: Record<string, unknown> = {
                       "version": "0.1.0",
                       "timing": "steps",
                       "now": 1776947082000,
-                      "jobs": 3
+                      "jobs": 3,
+                      "dialect": {
+                        "name": "union",
+                        "choices": {
+                          "create-status": "202",
+                          "time-fields": "both",
+                          "result-location": "result.url+result_url",
+                          "statuses": "model-page+cancelled",
+                          "error-types": "model-page",
+                          "cancel": "both",
+                          "fast-poll": "none",
+                          "failed-error": "object"
+                        }
+                      },
+                      "persistence": {
+                        "mode": "memory",
+                        "ok": true,
+                        "path": null,
+                        "error": null,
+                        "failed_writes": 0,
+                        "records_recovered": 0,
+                        "records_dropped": 0
+                      }
                     }
                   }
                 }
@@ -2211,6 +2700,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2243,6 +2741,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2276,6 +2783,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2327,6 +2843,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2471,6 +2996,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2486,6 +3020,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2523,6 +3066,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2575,6 +3127,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2618,6 +3179,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2627,6 +3197,7 @@ export const adminSpec: Record<string, unknown> = {
           "mock"
         ],
         "summary": "The next `count` requests of `operation` for this key answer `status` (or break the socket)",
+        "description": "A key may have at most 100 faults armed at once (`maxFaultsPerKey` sets another bound), each\nfiring up to `count` times; one more answers 400 `too_many_faults`. Faults fire in the order\nthey were armed.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -2682,6 +3253,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -2700,6 +3280,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2773,7 +3362,8 @@ export const adminSpec: Record<string, unknown> = {
                         "queued": 0,
                         "processing": 1,
                         "completed": 0,
-                        "failed": 0
+                        "failed": 0,
+                        "cancelled": 0
                       },
                       "jobs": [
                         {
@@ -2807,6 +3397,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2874,8 +3473,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -2955,6 +3563,15 @@ export const adminSpec: Record<string, unknown> = {
           },
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3017,8 +3634,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -3053,8 +3679,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3115,8 +3750,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3133,6 +3777,7 @@ export const adminSpec: Record<string, unknown> = {
           "dashboard"
         ],
         "summary": "Arm a fault for the key, by fingerprint (as `POST /__mock/faults`)",
+        "description": "The same bound as `POST /__mock/faults`: at most 100 faults armed per key by default\n(`maxFaultsPerKey`); one more answers 400 `too_many_faults`.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -3182,8 +3827,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       },
@@ -3203,8 +3857,17 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
           "404": {
             "$ref": "#/components/responses/AdminNotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
           }
         }
       }
@@ -3291,6 +3954,15 @@ export const adminSpec: Record<string, unknown> = {
           "401": {
             "$ref": "#/components/responses/AdminUnauthorized"
           },
+          "403": {
+            "$ref": "#/components/responses/AdminForbidden"
+          },
+          "413": {
+            "$ref": "#/components/responses/AdminPayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/AdminUnsupportedMediaType"
+          },
           "429": {
             "description": "Too many event streams are open; retry after the seconds in `Retry-After`.",
             "headers": {
@@ -3344,7 +4016,9 @@ export const adminSpec: Record<string, unknown> = {
           "version",
           "timing",
           "now",
-          "jobs"
+          "jobs",
+          "dialect",
+          "persistence"
         ],
         "properties": {
           "status": {
@@ -3369,6 +4043,96 @@ export const adminSpec: Record<string, unknown> = {
             "type": "integer",
             "minimum": 0,
             "description": "Jobs in the store."
+          },
+          "dialect": {
+            "type": "object",
+            "description": "The variant of the gateway the mock plays (the video spec's x-dialects): its name, as\n`--dialect` takes it, and its choice at each point of disagreement.\n",
+            "required": [
+              "name",
+              "choices"
+            ],
+            "properties": {
+              "name": {
+                "type": "string",
+                "minLength": 1,
+                "example": "docs,fast-poll=none"
+              },
+              "choices": {
+                "type": "object",
+                "additionalProperties": {
+                  "type": "string"
+                },
+                "example": {
+                  "create-status": "202",
+                  "time-fields": "none",
+                  "result-location": "result.file_url",
+                  "statuses": "docs",
+                  "error-types": "docs",
+                  "cancel": "post",
+                  "fast-poll": "none",
+                  "failed-error": "object"
+                }
+              }
+            }
+          },
+          "persistence": {
+            "$ref": "#/components/schemas/Persistence"
+          }
+        }
+      },
+      "Persistence": {
+        "type": "object",
+        "description": "Where the mock keeps its state, and whether writing it down works. When a `--state-file`\ncannot be written (its directory removed, a full disk, no permission) the mock keeps\nanswering from memory, says so here and in its log, and writes the whole state again as soon\nas it can (it retries at most once a second); answers given meanwhile would be lost only if\nit stopped before that.\n",
+        "required": [
+          "mode",
+          "ok",
+          "path",
+          "error",
+          "failed_writes",
+          "records_recovered",
+          "records_dropped"
+        ],
+        "properties": {
+          "mode": {
+            "type": "string",
+            "enum": [
+              "memory",
+              "state-file",
+              "store"
+            ],
+            "description": "`memory`: kept only in this process's memory; `state-file`: every answer is written to\n`path` before it leaves; `store`: kept by a store that several processes share, which\npersists it itself.\n"
+          },
+          "ok": {
+            "type": "boolean",
+            "description": "False while the state file cannot be written."
+          },
+          "path": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "error": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Why the last write failed, while it fails."
+          },
+          "failed_writes": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Writes that failed since the start."
+          },
+          "records_recovered": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Records read back from the state file at start."
+          },
+          "records_dropped": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Records dropped at start (0, or 1 for a record torn by a crash mid-write)."
           }
         }
       },
@@ -3513,6 +4277,10 @@ export const adminSpec: Record<string, unknown> = {
               "null"
             ],
             "description": "The fault that shaped the answer (`prefer`, `armed`, `rate`, `socket:reset`...)."
+          },
+          "preference_ignored": {
+            "type": "string",
+            "description": "Present when the request asked for a status its operation does not document\n(`Prefer: code=418`, `?__code=abc`): the mock ignored it, as RFC 7240 allows, and answered as\nusual (docs/decisions/017-an-undocumented-prefer-code-is-ignored.md). The answer said the\nsame in `x-aigw-preference-ignored`.\n"
           },
           "headers": {
             "type": "object",
@@ -4158,6 +4926,48 @@ export const adminSpec: Record<string, unknown> = {
           }
         }
       },
+      "PermissionError": {
+        "type": "object",
+        "description": "The envelope of a 403.",
+        "required": [
+          "error"
+        ],
+        "properties": {
+          "error": {
+            "type": "object",
+            "required": [
+              "message",
+              "type",
+              "code",
+              "param"
+            ],
+            "properties": {
+              "message": {
+                "type": "string",
+                "minLength": 1
+              },
+              "type": {
+                "type": "string",
+                "const": "permission_error"
+              },
+              "code": {
+                "type": "string",
+                "enum": [
+                  "cross_site_request",
+                  "host_not_allowed",
+                  "webhook_to_control_api"
+                ]
+              },
+              "param": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            }
+          }
+        }
+      },
       "AdminError": {
         "type": "object",
         "description": "The same envelope as the API's errors.",
@@ -4214,6 +5024,74 @@ export const adminSpec: Record<string, unknown> = {
       }
     },
     "responses": {
+      "AdminForbidden": {
+        "description": "A request a browser sent from another site (`Origin`, `Sec-Fetch-Site`), to a `Host` the mock\ndoes not answer to on loopback (DNS rebinding), or a webhook delivery: the control API is not\nreachable from web pages nor from the mock's own webhooks.\n",
+        "x-error-code": "cross_site_request",
+        "x-message-template": "The mock control API answers only its own origin and tools such as curl or tests: {detail}.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/PermissionError"
+            },
+            "examples": {
+              "crossSite": {
+                "value": {
+                  "error": {
+                    "message": "The mock control API answers only its own origin and tools such as curl or tests: Origin http://evil.example is another site.",
+                    "type": "permission_error",
+                    "code": "cross_site_request",
+                    "param": "Origin"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "AdminPayloadTooLarge": {
+        "description": "The body is over the body limit (1 MB by default).",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/AdminError"
+            },
+            "examples": {
+              "tooLarge": {
+                "value": {
+                  "error": {
+                    "message": "The request body is larger than 1048576 bytes.",
+                    "type": "invalid_request_error",
+                    "code": "request_too_large",
+                    "param": "body"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "AdminUnsupportedMediaType": {
+        "description": "A `POST` or `PUT` that does not say `Content-Type: application/json`, or a body that is not JSON.",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/AdminError"
+            },
+            "examples": {
+              "textPlain": {
+                "value": {
+                  "error": {
+                    "message": "Content-Type must be application/json, not 'text/plain'.",
+                    "type": "invalid_request_error",
+                    "code": "unsupported_media_type",
+                    "param": "Content-Type"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
       "AdminNotFound": {
         "description": "No job with this id, or no key with this fingerprint, is held by the mock.",
         "content": {

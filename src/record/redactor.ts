@@ -1,4 +1,4 @@
-import { keyFingerprint } from '../sim/accounts.js';
+import { hexAt } from '../sim/random.js';
 
 /** Extra names to redact, on top of the built-in ones (case-insensitive). */
 export interface RedactionOptions {
@@ -28,10 +28,11 @@ const KEY_IN_TEXT = /sk-aig-[A-Za-z0-9][A-Za-z0-9._~+/=-]*/gi;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * A short, one-way name of a credential, so a recording can tell two keys apart without holding
- * either: the mock's own key fingerprint (its journal shows the same), which a replay can compute too.
+ * A short name of a credential, so a recording can tell two keys apart without holding either, and
+ * a replay can compute it from the key it is sent. Needs no secret (a recording is read in another
+ * process), so it is not the mock's account fingerprint, which is keyed (src/sim/key-hash.ts).
  */
-export const fingerprint = (credential: string): string => keyFingerprint(credential);
+export const fingerprint = (credential: string): string => `key_${hexAt(12, 0x5eed, 'fingerprint', credential)}`;
 
 /** The fingerprint an Authorization header carries: what the recorder writes for it, and what a replay compares. */
 export function authorizationFingerprint(value: string | undefined): string | null {

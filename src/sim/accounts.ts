@@ -1,33 +1,37 @@
 import type { Core } from './core.js';
-import { phaseOf } from './lifecycle.js';
+import { phaseOf, refundDue } from './lifecycle.js';
 import { hexAt } from './random.js';
 import type { Admission, JobRecord, WalletRecord } from './store.js';
 
-const fingerprints = new Map<string, string>();
+const streams = new Map<string, string>();
 
-/** A stable, non-reversible name for an API key: journals, wallets and reports show this, never the key. */
-export function keyFingerprint(apiKey: string): string {
-  let fingerprint = fingerprints.get(apiKey);
-  if (fingerprint === undefined) {
-    fingerprint = `key_${hexAt(12, 0x5eed, 'fingerprint', apiKey)}`;
+/**
+ * Where a key's random draws and job ids come from: a function of the key alone, so that a seed
+ * replays the same ids and outcomes whatever the fingerprint secret. Never shown, and never used
+ * to tell keys apart: two keys may share it (their accounts, scoped by `fingerprintOf`, stay apart).
+ */
+export function drawStream(apiKey: string): string {
+  let stream = streams.get(apiKey);
+  if (stream === undefined) {
+    stream = `key_${hexAt(12, 0x5eed, 'fingerprint', apiKey)}`;
     // A pure function of the key, remembered for the keys in use (bounded: any number of keys may come).
-    if (fingerprints.size >= 1024) fingerprints.clear();
-    fingerprints.set(apiKey, fingerprint);
+    if (streams.size >= 1024) streams.clear();
+    streams.set(apiKey, stream);
   }
-  return fingerprint;
+  return stream;
 }
 
 /**
- * Refunds every job of the key that has failed by now (failed jobs cost nothing). `maybePending`
- * false (the store's hint at admission) spares the lookup. Answers the wallet after the last
- * refund, or null when there was none.
+ * Refunds every job of the key that has failed or was cancelled by now (neither costs anything).
+ * `maybePending` false (the store's hint at admission) spares the lookup. Answers the wallet after
+ * the last refund, or null when there was none.
  */
 export async function settleRefunds(core: Core, key: string, nowMs: number, maybePending = true): Promise<WalletRecord | null> {
   if (!maybePending) return null;
   const pending = await core.store.jobs({ key, pendingRefund: true });
   let wallet: WalletRecord | null = null;
   for (const job of pending) {
-    if (phaseOf(job, nowMs).status === 'failed') wallet = (await core.store.refundJob(job.id, core.config.creditsCents)) ?? wallet;
+    if (refundDue(job, nowMs)) wallet = (await core.store.refundJob(job.id, core.config.creditsCents)) ?? wallet;
   }
   return wallet;
 }

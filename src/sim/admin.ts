@@ -3,9 +3,9 @@ import type { AdminOperationId } from '../generated/operations.js';
 import { knownStatuses } from '../contract/job-status.js';
 import { getOperation, matchOperation } from '../contract/openapi-document.js';
 import { videoSpec, adminSpec } from '../generated/spec.js';
-import { keyFingerprint, settledWallet } from './accounts.js';
+import { settledWallet } from './accounts.js';
 import { errorAnswer, jsonAnswer, answer } from './answers.js';
-import { nowOf, notifyFeeds } from './core.js';
+import { fingerprintOf, nowOf, notifyFeeds } from './core.js';
 import { MAX_FEEDS, openEventFeed } from './event-feed.js';
 import type { SimResponse } from './exchange.js';
 import { jobPage } from './job-page.js';
@@ -45,7 +45,11 @@ const adminOperations: { readonly [Id in AdminOperationId]: AdminHandler } = {
   async mockHealth({ ctx }) {
     const { config, store } = ctx.core;
     const { jobs } = await store.counts();
-    const health: Schemas['Health'] = { status: 'ok', mock: 'aigw-video-kit', version: mockVersion, timing: config.timing, now: ctx.nowMs, jobs };
+    const dialect = { name: config.dialect.name, choices: { ...config.dialect.choices } };
+    const health: Schemas['Health'] = {
+      status: 'ok', mock: 'aigw-video-kit', version: mockVersion, timing: config.timing, now: ctx.nowMs, jobs, dialect,
+      persistence: { ...ctx.core.persistence },
+    };
     return jsonAnswer(200, health, { 'x-aigw-api-version': apiVersion });
   },
   mockReset: ({ ctx, key }) => resetKeys(ctx, key),
@@ -198,12 +202,13 @@ async function armFault(ctx: RequestContext, key: string, request: Schemas['Faul
     retry_after: request.retry_after ?? null,
     remaining: request.count ?? 1,
   };
+  // Bounded, so that memory stays bounded (30,000 faults once grew it by 44 MB).
   const armed = await store.armFault(key, fault, config.maxFaultsPerKey);
   if (armed === null) {
     return errorAnswer(400, {
-      message: `The key has ${config.maxFaultsPerKey} armed faults already, the most a key may hold; clear them with DELETE /__mock/faults (or /__mock/keys/${key}/faults).`,
+      message: `At most ${config.maxFaultsPerKey} faults may be armed per key, and this key has that many; give one a larger count, or disarm them with DELETE /__mock/faults (or /__mock/keys/${key}/faults).`,
       code: 'too_many_faults',
-      param: 'operation',
+      param: null,
     });
   }
   notifyFeeds(ctx.core, { keys: [key] });
@@ -214,13 +219,6 @@ async function armFault(ctx: RequestContext, key: string, request: Schemas['Faul
 export async function handleAdmin(ctx: RequestContext): Promise<SimResponse> {
   const { config } = ctx.core;
   const { request, pathname } = ctx;
-  if (config.adminToken !== null && request.headers['x-aigw-admin-token'] !== config.adminToken) {
-    return errorAnswer(401, {
-      message: 'The mock control API needs the admin token in x-aigw-admin-token.',
-      code: 'invalid_admin_token',
-      param: 'x-aigw-admin-token',
-    });
-  }
   const match = matchOperation(request.method, pathname);
   if (match.operation === null || match.operation.document !== 'admin') {
     const allowed = match.operation === null ? match.allowed.map((m) => m.toUpperCase()) : [];
@@ -257,7 +255,11 @@ export async function handleAdmin(ctx: RequestContext): Promise<SimResponse> {
     if (token === undefined || !apiKeyPattern.test(token)) {
       return errorAnswer(400, { message: 'Authorization: must be `Bearer sk-aig-...` to name the key this call concerns.', code: 'invalid_value', param: 'Authorization' });
     }
-    key = keyFingerprint(token);
+    // A key the API refuses (--api-keys) has no account to steer either.
+    if (config.apiKeys !== null && !config.apiKeys.includes(token)) {
+      return errorAnswer(401, { message: 'Authorization: this key is not one of the keys the mock accepts (--api-keys).', param: 'Authorization' });
+    }
+    key = await fingerprintOf(ctx.core, token);
   }
   return adminOperations[operationId]({ ctx, body: checked.body, key, needKey, pathParams });
 }

@@ -1,5 +1,6 @@
-import { modelCatalog, type CatalogModel } from '../generated/fixtures.js';
 import type { components as AdminComponents } from '../generated/admin-api.js';
+import { defaultDialect, toDialect, type Dialect } from '../contract/dialects.js';
+import { defaultModels, parseModelCatalog, type CatalogModel, type ModelCatalogInput } from '../contract/model-catalog.js';
 
 export type Timing = AdminComponents['schemas']['Timing'];
 
@@ -31,8 +32,16 @@ export interface SimulationOptions {
   latency?: LatencyProfile | Record<string, LatencyProfile>;
   /** When set, only these API keys are accepted (the default accepts any `sk-aig-...`). */
   apiKeys?: readonly string[] | null;
-  /** The video models and their prices. Default: fixtures/models.json. */
-  models?: readonly CatalogModel[];
+  /**
+   * The video models and their prices, as `GET /v1/models` answers them (the spec's ModelList, or a
+   * list of its Model), each with `pricing.per_second_usd`. Default: fixtures/models.json.
+   */
+  models?: ModelCatalogInput;
+  /**
+   * Which variant of the gateway the mock plays (x-dialects in the spec): a name such as `docs` or
+   * `docs,fast-poll=none`, or a `Dialect`. Default `union`.
+   */
+  dialect?: string | Dialect;
   /** The store keeps at most this many jobs (oldest evicted first). Default 10000. */
   maxJobs?: number;
   /** A job is forgotten this long after it was created. Default 24 h (the gateway's signed-URL life). */
@@ -45,8 +54,26 @@ export interface SimulationOptions {
   bodyLimitBytes?: number;
   /** Retry-After (seconds) of a forced 429 or 503. Default 2. */
   retryAfterSeconds?: number;
+  /**
+   * The HMAC secret that key fingerprints (and so accounts) are derived from. Default: the store's
+   * own, made at random on first use (a state file keeps it, so keys find their accounts after a
+   * restart; a shared store gives every process the same). Give one only to compare fingerprints
+   * across stores.
+   */
+  keySecret?: string | null;
   /** When set, `/__mock/*` needs it in `x-aigw-admin-token`. */
   adminToken?: string | null;
+  /**
+   * `/__mock/*` refuses what a browser sent from another site (`Origin` other than the request's
+   * own, `Sec-Fetch-Site` other than same-origin or none). Default true; the MSW handlers turn it
+   * off: they run inside the page or test that calls them, which no other site can reach.
+   */
+  controlSameOriginOnly?: boolean;
+  /**
+   * `/__mock/*` answers only loopback Host names and these (against DNS rebinding). Default null:
+   * any Host. The HTTP servers set it when bound to loopback, or when given `allowedHosts`.
+   */
+  controlHosts?: readonly string[] | null;
   /** `/__mock/*` answers at all. Default true (adapters turn it off on public addresses without a token). */
   adminEnabled?: boolean;
   /** Origin used in `result.url` (default: the origin the request came to). */
@@ -55,7 +82,9 @@ export interface SimulationOptions {
   maxFaultsPerKey?: number;
 }
 
-export type SimConfig = Required<Omit<SimulationOptions, 'realtime' | 'steps' | 'latency'>> & {
+export type SimConfig = Required<Omit<SimulationOptions, 'realtime' | 'steps' | 'latency' | 'models' | 'dialect'>> & {
+  models: readonly CatalogModel[];
+  dialect: Dialect;
   realtime: { queuedMs: number; processingMsPerSecond: number };
   steps: { processingPolls: number };
   latency: Record<string, LatencyProfile>;
@@ -67,6 +96,13 @@ const fraction = (name: string, value: number): number => {
 };
 const positive = (name: string, value: number, min = 1): number => {
   if (!Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a number >= ${min}, not ${value}`);
+  return value;
+};
+
+const nonEmpty = (name: string, value: string | null): string | null => {
+  if (value !== null && (typeof value !== 'string' || value.length === 0)) {
+    throw new RangeError(`${name} must be a non-empty string when given (an empty one would leave nothing to check)`);
+  }
   return value;
 };
 
@@ -91,14 +127,18 @@ export function resolveConfig(options: SimulationOptions = {}): SimConfig {
     faultRate: fraction('faultRate', options.faultRate ?? 0),
     latency,
     apiKeys: options.apiKeys ?? null,
-    models: options.models ?? modelCatalog,
+    models: options.models === undefined ? defaultModels : parseModelCatalog(options.models, 'models'),
+    dialect: options.dialect === undefined ? defaultDialect : toDialect(options.dialect),
     maxJobs: positive('maxJobs', options.maxJobs ?? 10_000),
     jobTtlMs: positive('jobTtlMs', options.jobTtlMs ?? 24 * 60 * 60 * 1000),
     journalLimit: positive('journalLimit', options.journalLimit ?? 1000, 0),
     maxAccounts: positive('maxAccounts', options.maxAccounts ?? 10_000),
     bodyLimitBytes: positive('bodyLimitBytes', options.bodyLimitBytes ?? 1024 * 1024),
     retryAfterSeconds: positive('retryAfterSeconds', options.retryAfterSeconds ?? 2),
-    adminToken: options.adminToken ?? null,
+    keySecret: nonEmpty('keySecret', options.keySecret ?? null),
+    adminToken: nonEmpty('adminToken', options.adminToken ?? null),
+    controlSameOriginOnly: options.controlSameOriginOnly ?? true,
+    controlHosts: options.controlHosts ?? null,
     adminEnabled: options.adminEnabled ?? true,
     publicBaseUrl: options.publicBaseUrl ?? null,
     maxFaultsPerKey: positive('maxFaultsPerKey', options.maxFaultsPerKey ?? 100),

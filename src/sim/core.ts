@@ -1,5 +1,10 @@
+import type { components as AdminComponents } from '../generated/admin-api.js';
 import type { SimConfig } from './config.js';
+import { createKeyHasher, newKeySecret, type KeyHasher } from './key-hash.js';
 import type { Store } from './store.js';
+
+/** Whether what the mock answers is also written down (`GET /__mock/health` shows it). */
+export type Persistence = AdminComponents['schemas']['Persistence'];
 
 /**
  * What every rule reads: the configuration, the store, and the clock. The clock is the time source
@@ -21,6 +26,10 @@ export interface Core {
    * changed (another process's changes reach them when they next read the store).
    */
   readonly feeds: Set<(notice: FeedNotice) => void>;
+  /** Names API keys; made on first use from the config's `keySecret` or the store's secret. */
+  keys: Promise<KeyHasher> | null;
+  /** What the adapter that persists the store reports (`Simulation.setPersistence`); the core only shows it. */
+  persistence: Persistence;
 }
 
 /** What a control call changed, for the open event streams. */
@@ -49,4 +58,22 @@ export function nowOf(core: Core): number {
 export async function syncedNow(core: Core): Promise<number> {
   core.offsetMs = await core.store.clockOffset();
   return nowOf(core);
+}
+
+/**
+ * The fingerprint of an API key: `key_` + 128 bits of HMAC-SHA256 with the store's secret (or the
+ * config's `keySecret`), what scopes the key's account and what journals and wallets show.
+ */
+export async function fingerprintOf(core: Core, apiKey: string): Promise<string> {
+  if (core.keys === null) {
+    const { keySecret } = core.config;
+    // The secret never changes once the store has one: asked once per process (the first caller's
+    // promise is shared), again only if asking failed (a shared store unreachable for a moment).
+    const pending = (keySecret !== null ? Promise.resolve(keySecret) : core.store.fingerprintSecret(newKeySecret())).then(createKeyHasher);
+    core.keys = pending;
+    pending.catch(() => {
+      if (core.keys === pending) core.keys = null;
+    });
+  }
+  return (await core.keys).fingerprint(apiKey);
 }

@@ -4,7 +4,7 @@ import { syncedNow, type Core, type FeedNotice } from './core.js';
 import { jobSummary, type JobSummary } from './job-summary.js';
 import { keySummary, type KeySummary } from './key-summary.js';
 import TinyQueue from 'tinyqueue';
-import { nextChangeMs, phaseOf } from './lifecycle.js';
+import { nextChangeMs, phaseOf, refundDue } from './lifecycle.js';
 import { StoreUnavailableError, type JobRecord, type KeyRecord } from './store.js';
 
 type Schemas = AdminComponents['schemas'];
@@ -211,8 +211,8 @@ export async function openEventFeed(core: Core, start: FeedStart): Promise<Event
       const newest = [...changed.values()].sort((a, b) => b.job.createdMs - a.job.createdMs);
       const shown: JobSummary[] = [];
       for (const [index, { job, summary }] of newest.entries()) {
-        // A job that failed is refunded when its key is next read: show the wallet after.
-        if (phaseOf(job, nowMs).status === 'failed') touchedKeys.add(job.key);
+        // A job that failed or was cancelled is refunded when its key is next read: show the wallet after.
+        if (refundDue(job, nowMs)) touchedKeys.add(job.key);
         if (index >= MAX_BATCH) {
           // Not sent: its next change (or a read of the listing) tells it.
           sentJobs.set(job.id, '');

@@ -1,9 +1,10 @@
 import { matchOperation, type Operation } from '../contract/openapi-document.js';
 import type { VideoOperationId } from '../generated/operations.js';
-import { keyFingerprint, rateLimitHeaders, readRateLimit, WINDOW_MS, type RateLimitReading } from './accounts.js';
+import { drawStream, rateLimitHeaders, readRateLimit, WINDOW_MS, type RateLimitReading } from './accounts.js';
 import { handleAdmin } from './admin.js';
+import { guardControl } from './control-guard.js';
 import { errorAnswer, jsonAnswer } from './answers.js';
-import { syncedNow, type Core } from './core.js';
+import { fingerprintOf, syncedNow, type Core } from './core.js';
 import type { SimRequest, SimResponse } from './exchange.js';
 import { sampleLatency } from './sample-latency.js';
 import { forcedError } from './forced-error.js';
@@ -38,17 +39,21 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
     query: url?.searchParams ?? new URLSearchParams(),
     method: request.method.toUpperCase(),
     key: null,
+    drawStream: null,
     admission: null,
+    preferenceIgnored: null,
   };
   if (url === null) {
     return recordExchange(ctx, errorAnswer(400, { message: 'The request URL is malformed.', code: 'invalid_url', param: 'url' }));
   }
   if ((ctx.pathname === '/__mock' || ctx.pathname.startsWith('/__mock/')) && core.config.adminEnabled) {
-    const response = await handleAdmin(ctx);
+    // Who may reach the control API at all is decided before any of its routes (docs/security.md).
+    const response = guardControl(core.config, request, ctx.method) ?? (await handleAdmin(ctx));
     response.headers['x-request-id'] = requestId;
     return response;
   }
-  const match = matchOperation(ctx.method === 'HEAD' ? 'GET' : ctx.method, ctx.pathname);
+  // The dialect's operations: a cancel route it lacks is an unknown endpoint, as on that gateway.
+  const match = matchOperation(ctx.method === 'HEAD' ? 'GET' : ctx.method, ctx.pathname, core.config.dialect);
   if (match.operation === null || match.operation.document !== 'video') {
     const allowed = match.operation === null ? match.allowed.map((m) => m.toUpperCase()) : [];
     const supports = allowed.length > 0 ? ` This path supports ${allowed.join(', ')}.` : '';
@@ -64,47 +69,50 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
   return serveOperation(ctx, match.operation, match.pathParams);
 }
 
-/** The front door of every API operation: forced codes, auth, rate limit, faults, then the operation. */
+/**
+ * The front door of every API operation: a forced code the operation documents (answered whatever
+ * the key, as Prism does), auth, rate limit, faults, then the operation. A known key is admitted
+ * first, so that every answer to it, forced ones too, counts in its window and carries its limits.
+ */
 async function serveOperation(ctx: RequestContext, operation: Operation, pathParams: Record<string, string>): Promise<SimResponse> {
   const { config, store } = ctx.core;
   const operationId = operation.operationId as VideoOperationId;
   const prefs = parsePrefer(ctx.request.headers['prefer']);
   const forcedRaw = ctx.query.get('__code');
-  const forcedCode = prefs.code ?? (forcedRaw === null ? undefined : /^\d{3}$/.test(forcedRaw) ? Number(forcedRaw) : Number.NaN);
-  let successStatus: number | null = null;
-  if (forcedCode !== undefined) {
-    const documented = operation.responses.map((r) => Number(r.status));
-    if (!documented.includes(forcedCode)) {
-      const param = prefs.code !== undefined ? 'Prefer' : '__code';
-      return recordExchange(
-        ctx,
-        errorAnswer(400, {
-          message: `${param}: code=${prefs.raw['code'] ?? forcedRaw ?? ''} is not documented for ${operationId}; documented codes: ${documented.join(', ')}.`,
-          code: 'undocumented_status',
-          param,
-        }),
-        operationId,
-      );
-    }
-    if (forcedCode >= 400) return recordExchange(ctx, forcedError(config, forcedCode, prefs.retryAfter), operationId, 'prefer');
-    successStatus = forcedCode;
+  let forcedCode = prefs.code ?? (forcedRaw === null ? undefined : /^\d{3}$/.test(forcedRaw) ? Number(forcedRaw) : Number.NaN);
+  const documented = operation.responses.map((r) => Number(r.status));
+  if (forcedCode !== undefined && !documented.includes(forcedCode)) {
+    // RFC 7240: a server may ignore a preference it cannot honour. It says so, and answers as usual
+    // (docs/decisions/017-an-undocumented-prefer-code-is-ignored.md).
+    const asked = prefs.code !== undefined ? `code=${prefs.raw['code'] ?? ''}` : `__code=${forcedRaw ?? ''}`;
+    // Printable ASCII only: it goes back in a header, and ?__code= may hold anything.
+    ctx.preferenceIgnored = `${asked.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')} (${operationId} documents ${documented.join(', ')})`;
+    forcedCode = undefined;
   }
+  const successStatus = forcedCode !== undefined && forcedCode < 400 ? forcedCode : null;
 
   let limits: RateLimitReading | null = null;
-  if (operation.needsAuth) {
-    const key = apiKeyOf(ctx, ctx.request.headers['authorization']);
-    if (key === null) return recordExchange(ctx, errorAnswer(401, { param: 'Authorization' }), operationId);
+  const apiKey = operation.needsAuth ? apiKeyOf(ctx, ctx.request.headers['authorization']) : null;
+  if (apiKey !== null) {
+    const key = await fingerprintOf(ctx.core, apiKey);
     ctx.key = key;
+    ctx.drawStream = drawStream(apiKey);
     ctx.admission = await store.admit(key, ctx.nowMs, { rpm: config.rpm, windowMs: WINDOW_MS, startingCents: config.creditsCents });
     limits = readRateLimit(ctx.admission, config.rpm, ctx.nowMs);
-    if (limits.retryAfter !== null) {
-      return recordExchange(
-        ctx,
-        errorAnswer(429, { vars: { limit: limits.limit, retryAfter: limits.retryAfter } }, { 'retry-after': String(limits.retryAfter), ...rateLimitHeaders(limits) }),
-        operationId,
-        'rate-limit',
-      );
-    }
+  }
+  if (forcedCode !== undefined && forcedCode >= 400) {
+    const forced = await forcedError(ctx, operationId, forcedCode, prefs.retryAfter);
+    if (limits !== null && forcedCode !== 429) Object.assign(forced.headers, rateLimitHeaders(limits));
+    return recordExchange(ctx, forced, operationId, 'prefer');
+  }
+  if (operation.needsAuth && apiKey === null) return recordExchange(ctx, errorAnswer(401, { param: 'Authorization' }), operationId);
+  if (limits !== null && limits.retryAfter !== null) {
+    return recordExchange(
+      ctx,
+      errorAnswer(429, { vars: { limit: limits.limit, retryAfter: limits.retryAfter } }, { 'retry-after': String(limits.retryAfter), ...rateLimitHeaders(limits) }),
+      operationId,
+      'rate-limit',
+    );
   }
 
   let response: SimResponse;
@@ -116,28 +124,39 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
     response.socketFault = armed.socket;
     fault = `socket:${armed.socket}`;
   } else if (armed !== null && armed.status !== null) {
-    response = forcedError(config, armed.status, armed.retry_after ?? undefined);
+    response = await forcedError(ctx, operationId, armed.status, armed.retry_after ?? undefined);
     fault = 'armed';
   } else if (draw !== null && config.faultRate > 0 && draw('fault') < config.faultRate) {
-    response = forcedError(config, draw('fault-kind') < 0.5 ? 500 : 503, undefined);
+    response = await forcedError(ctx, operationId, draw('fault-kind') < 0.5 ? 500 : 503, undefined);
     fault = 'fault-rate';
   } else {
     response = await videoOperations[operationId](ctx, pathParams);
   }
   if (successStatus !== null && response.status >= 200 && response.status < 300) {
-    response.status = successStatus;
-    response.headers['preference-applied'] = `code=${successStatus}`;
+    // A file is whole (200) or a range (206) by the request's Range, not by preference.
+    if (operationId === 'downloadJobMedia' && response.status !== successStatus) {
+      ctx.preferenceIgnored = `code=${successStatus} (this request's Range decides between 200 and 206)`;
+    } else {
+      response.status = successStatus;
+      response.headers['preference-applied'] = `code=${successStatus}`;
+      // A 304 (documented where the dialect throttles polls) carries no body.
+      if (successStatus === 304) {
+        response.body = { kind: 'none' };
+        delete response.headers['content-type'];
+      }
+    }
   }
   if (limits !== null) Object.assign(response.headers, rateLimitHeaders(limits));
   if (draw !== null) response.latencyMs = sampleLatency(config, operationId, draw);
   return recordExchange(ctx, response, operationId, fault);
 }
 
+/** The API key the request authenticates with, or null when it has none the mock accepts. */
 function apiKeyOf(ctx: RequestContext, authorization: string | undefined): string | null {
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
   const key = match?.[1];
   if (key === undefined || !apiKeyPattern.test(key)) return null;
   const { apiKeys } = ctx.core.config;
   if (apiKeys !== null && !apiKeys.includes(key)) return null;
-  return keyFingerprint(key);
+  return key;
 }

@@ -21,4 +21,3 @@ export type { SimulationOptions, LatencyProfile, Timing, SimConfig } from './con
 export type { SimRequest, SimResponse, SimBody, SocketFault } from './exchange.js';
 export type { DueWebhook, WebhookAttempt, WebhookEvent } from './webhooks.js';
 export { parsePrefer, type Preferences } from './prefer.js';
-export { keyFingerprint } from './accounts.js';

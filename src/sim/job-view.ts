@@ -1,4 +1,6 @@
 import type { SchemaJob } from '../generated/api.js';
+import type { Dialect } from '../contract/dialects.js';
+import { speakJob } from './dialect-view.js';
 import { phaseOf } from './lifecycle.js';
 import { resolutionOf } from './resolution.js';
 import type { JobRecord } from './store.js';
@@ -11,8 +13,8 @@ export const mediaUrl = (origin: string, jobId: string): string =>
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
-/** The job as `GET /v1/jobs/{id}` answers it at a time. */
-export function jobView(job: JobRecord, nowMs: number, origin: string): SchemaJob {
+/** The job in the spec's own shape (the default dialect, `union`) at a time. */
+export function unionJobView(job: JobRecord, nowMs: number, origin: string): SchemaJob {
   const phase = phaseOf(job, nowMs);
   const common = {
     model: job.model,
@@ -42,5 +44,11 @@ export function jobView(job: JobRecord, nowMs: number, origin: string): SchemaJo
       const code = job.failure ?? 'upstream_error';
       return { id: job.id, object: 'job', status: 'failed', ...common, error: { code, message: failureMessage(code) } };
     }
+    case 'cancelled':
+      return { id: job.id, object: 'job', status: 'cancelled', ...common };
   }
 }
+
+/** The job as `GET /v1/jobs/{id}` answers it at a time, in the dialect the mock speaks. */
+export const jobView = (job: JobRecord, nowMs: number, origin: string, dialect: Dialect): Record<string, unknown> =>
+  speakJob(unionJobView(job, nowMs, origin), dialect);

@@ -1,4 +1,5 @@
 import type { SchemaJobStatus } from '../generated/api.js';
+import { isTerminalStatus } from '../contract/job-status.js';
 import type { JobRecord } from './store.js';
 
 export interface JobPhase {
@@ -14,8 +15,26 @@ export const FAILURE_POINT = 0.5;
 /**
  * The job's status at a time (realtime) or after its polls so far (steps). A pure function of the
  * record and a clock that never runs backwards, so statuses never move back and progress only grows.
+ * From its cancellation on, a job is `cancelled`, its progress frozen where the cancel found it.
  */
 export function phaseOf(job: JobRecord, nowMs: number): JobPhase {
+  const cancelledMs = job.cancelledMs ?? null;
+  if (cancelledMs !== null && nowMs >= cancelledMs) {
+    return { status: 'cancelled', progress: runningPhase(job, cancelledMs).progress, updatedMs: cancelledMs };
+  }
+  return runningPhase(job, nowMs);
+}
+
+/** Whether the job has ended by then (completed, failed or cancelled): an ended job never changes. */
+export const hasEnded = (job: JobRecord, nowMs: number): boolean => isTerminalStatus(phaseOf(job, nowMs).status);
+
+/** Whether the job will cost nothing: it failed or was cancelled by then (a completed job is paid for). */
+export function refundDue(job: JobRecord, nowMs: number): boolean {
+  const { status } = phaseOf(job, nowMs);
+  return status !== 'completed' && isTerminalStatus(status);
+}
+
+function runningPhase(job: JobRecord, nowMs: number): JobPhase {
   if (job.timing === 'steps') return stepPhase(job);
   const elapsed = nowMs - job.createdMs;
   if (elapsed < job.queuedMs) return { status: 'queued', progress: 0, updatedMs: job.createdMs };
@@ -54,6 +73,14 @@ function stepPhase(job: JobRecord): JobPhase {
  * until then (an event stream waits for that moment instead of asking every job every time).
  */
 export function nextChangeMs(job: JobRecord, nowMs: number): number | null {
+  // A cancelled job never changes again from its cancel on.
+  const cancelledMs = job.cancelledMs ?? null;
+  if (cancelledMs !== null && nowMs >= cancelledMs) return null;
+  const next = scheduledChangeMs(job, nowMs);
+  return cancelledMs !== null && (next === null || cancelledMs < next) ? cancelledMs : next;
+}
+
+function scheduledChangeMs(job: JobRecord, nowMs: number): number | null {
   if (job.timing === 'steps') return null;
   const startedMs = job.createdMs + job.queuedMs;
   if (nowMs < startedMs) return startedMs;

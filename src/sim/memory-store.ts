@@ -11,10 +11,13 @@ import type {
   JournalQuery,
   KeyQuery,
   KeyRecord,
+  PollRecord,
   SequenceName,
   Store,
   WalletRecord,
 } from './store.js';
+import { hasEnded } from './lifecycle.js';
+import { redactKeys } from './redact-keys.js';
 
 interface Account extends WalletRecord {
   /** Decisions made for this key so far. */
@@ -30,6 +33,8 @@ export type StoredAccount = WalletRecord & { seq: number };
 /** One record of the change log a state file keeps (docs/decisions/006). */
 export type Change =
   | { t: 'reset' }
+  /** The secret keys are fingerprinted with: accounts stay reachable across a restart. */
+  | { t: 'keys'; secret: string }
   | { t: 'clock'; offsetMs: number }
   | { t: 'job'; job: JobRecord }
   | { t: 'job-'; id: string }
@@ -42,6 +47,11 @@ export interface MemoryStoreOptions {
 }
 
 const copyJob = (job: JobRecord): JobRecord => ({ ...job, webhook: job.webhook === null ? null : { ...job.webhook } });
+/**
+ * A job as a state file writes it down: a key in its webhook_url (`?token=sk-aig-...`) is redacted,
+ * so a state file never holds one. Such an event cannot be sent after a restart (the dispatcher says so).
+ */
+const storedJob = (job: JobRecord): JobRecord => ({ ...job, webhook: job.webhook === null ? null : { ...job.webhook, url: redactKeys(job.webhook.url) } });
 const walletOf = (a: Account): WalletRecord => ({ key: a.key, balanceCents: a.balanceCents, spentCents: a.spentCents, refundedCents: a.refundedCents });
 const storedAccount = (a: Account): StoredAccount => ({ ...walletOf(a), seq: a.seq });
 
@@ -53,6 +63,8 @@ const storedAccount = (a: Account): StoredAccount => ({ ...walletOf(a), seq: a.s
 export class MemoryStore implements Store {
   readonly kind = 'memory';
   private offsetMs = 0;
+  /** The key fingerprint secret, once proposed (never changed after, not even by a reset). */
+  private secret: string | null = null;
   private readonly sequences = new Map<SequenceName, number>();
   /** Creation order: the oldest first. */
   private readonly jobMap = new Map<string, JobRecord>();
@@ -71,6 +83,7 @@ export class MemoryStore implements Store {
   private readonly dirtyAccounts = new Set<string>();
   private dirtyClock = false;
   private dirtyReset = false;
+  private dirtySecret = false;
   /** Called at the end of each unit of work (a state file appends the changes). */
   onCommit: (() => void) | null = null;
 
@@ -92,6 +105,14 @@ export class MemoryStore implements Store {
     const next = (this.sequences.get(name) ?? 0) + 1;
     this.sequences.set(name, next);
     return next;
+  }
+
+  async fingerprintSecret(proposed: string): Promise<string> {
+    if (this.secret === null) {
+      this.secret = proposed;
+      if (this.tracking) this.dirtySecret = true;
+    }
+    return this.secret;
   }
 
   async admit(key: string, nowMs: number, limits: AdmitLimits): Promise<Admission> {
@@ -156,17 +177,30 @@ export class MemoryStore implements Store {
     return job === undefined ? null : copyJob(job);
   }
 
-  async recordPoll(id: string, nowMs: number, step: boolean): Promise<{ job: JobRecord; previousPollMs: number | null } | null> {
+  async recordPoll(id: string, nowMs: number, step: boolean, minIntervalMs: number | null = null): Promise<PollRecord | null> {
     const job = this.jobMap.get(id);
     if (job === undefined) return null;
     const previousPollMs = job.lastPollMs;
+    if (minIntervalMs !== null && previousPollMs !== null && nowMs - previousPollMs < minIntervalMs) {
+      return { job: copyJob(job), previousPollMs, throttled: true };
+    }
     job.lastPollMs = nowMs;
     if (step) {
       job.polls += 1;
       // The time of the last poll only matters while the process runs: not worth a record of its own.
       this.markJob(id);
     }
-    return { job: copyJob(job), previousPollMs };
+    return { job: copyJob(job), previousPollMs, throttled: false };
+  }
+
+  async cancelJob(id: string, nowMs: number): Promise<{ job: JobRecord; cancelled: boolean } | null> {
+    const job = this.jobMap.get(id);
+    if (job === undefined) return null;
+    if (job.cancelledMs !== null || hasEnded(job, nowMs)) return { job: copyJob(job), cancelled: false };
+    job.cancelledMs = nowMs;
+    this.indexJob(job);
+    this.markJob(id);
+    return { job: copyJob(job), cancelled: true };
   }
 
   async patchJob(id: string, patch: JobPatch): Promise<JobRecord | null> {
@@ -362,10 +396,11 @@ export class MemoryStore implements Store {
   drainChanges(): Change[] {
     const changes: Change[] = [];
     if (this.dirtyReset) changes.push({ t: 'reset' });
+    if (this.dirtySecret && this.secret !== null) changes.push({ t: 'keys', secret: this.secret });
     if (this.dirtyClock) changes.push({ t: 'clock', offsetMs: this.offsetMs });
     for (const id of this.dirtyJobs) {
       const job = this.jobMap.get(id);
-      changes.push(job === undefined ? { t: 'job-', id } : { t: 'job', job: copyJob(job) });
+      changes.push(job === undefined ? { t: 'job-', id } : { t: 'job', job: storedJob(job) });
     }
     for (const key of this.dirtyAccounts) {
       const account = this.accounts.get(key);
@@ -379,8 +414,9 @@ export class MemoryStore implements Store {
   snapshot(): Change[] {
     return [
       { t: 'reset' },
+      ...(this.secret === null ? [] : [{ t: 'keys', secret: this.secret } as const]),
       { t: 'clock', offsetMs: this.offsetMs },
-      ...[...this.jobMap.values()].map((job): Change => ({ t: 'job', job: copyJob(job) })),
+      ...[...this.jobMap.values()].map((job): Change => ({ t: 'job', job: storedJob(job) })),
       ...[...this.accounts.values()].map((a): Change => ({ t: 'account', account: storedAccount(a) })),
     ];
   }
@@ -399,13 +435,16 @@ export class MemoryStore implements Store {
         this.pendingRefunds.clear();
         this.pendingWebhooks.clear();
         return;
+      case 'keys':
+        this.secret = change.secret;
+        return;
       case 'clock':
         this.offsetMs = Math.max(0, change.offsetMs);
         return;
       case 'job':
         this.removeJob(change.job.id);
-        // Records written before lastPollMs existed lack it.
-        this.putJob({ ...copyJob(change.job), lastPollMs: change.job.lastPollMs ?? null });
+        // Records written before lastPollMs and cancelledMs existed lack them.
+        this.putJob({ ...copyJob(change.job), lastPollMs: change.job.lastPollMs ?? null, cancelledMs: change.job.cancelledMs ?? null });
         return;
       case 'job-':
         this.removeJob(change.id);
@@ -448,13 +487,17 @@ export class MemoryStore implements Store {
 
   private putJob(job: JobRecord): void {
     this.jobMap.set(job.id, job);
-    if (job.outcome === 'failed' && !job.refunded) {
-      let pending = this.pendingRefunds.get(job.key);
-      if (pending === undefined) this.pendingRefunds.set(job.key, (pending = new Set()));
-      pending.add(job.id);
-    }
+    this.indexJob(job);
     if (job.webhook !== null && !job.webhook.done) this.pendingWebhooks.add(job.id);
     this.markJob(job.id);
+  }
+
+  /** A job that will not be charged (meant to fail, or cancelled) awaits its refund. */
+  private indexJob(job: JobRecord): void {
+    if ((job.outcome !== 'failed' && job.cancelledMs === null) || job.refunded) return;
+    let pending = this.pendingRefunds.get(job.key);
+    if (pending === undefined) this.pendingRefunds.set(job.key, (pending = new Set()));
+    pending.add(job.id);
   }
 
   private removeJob(id: string): void {
@@ -482,6 +525,7 @@ export class MemoryStore implements Store {
     if (this.dirtyAccounts.size > 0) this.dirtyAccounts.clear();
     this.dirtyClock = false;
     this.dirtyReset = false;
+    this.dirtySecret = false;
   }
 }
 

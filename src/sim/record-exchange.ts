@@ -1,6 +1,8 @@
 import type { SimRequest, SimResponse } from './exchange.js';
-import { redactKeys } from './redact-keys.js';
+import { redactKeys, redactKeysInHeader } from './redact-keys.js';
 import type { RequestContext } from './request-context.js';
+import { errorCatalogIn } from '../contract/error-catalog.js';
+import type { Dialect } from '../contract/dialects.js';
 import type { JournalEntry } from './store.js';
 
 const HIDDEN_HEADERS = new Set(['authorization', 'cookie', 'x-aigw-admin-token', 'proxy-authorization']);
@@ -17,6 +19,18 @@ function credentialPlaces(headers: SimRequest['headers'], query: URLSearchParams
     }
   }
   return places;
+}
+
+/**
+ * Every API answer leaves the core here, so here its error envelope takes the dialect's `error.type`
+ * for its status (the error catalog as the dialect speaks it: `rate_limited`, `invalid_key`...),
+ * whichever rule answered the error.
+ */
+function speakErrorType(response: SimResponse, dialect: Dialect): void {
+  if (response.status < 400 || response.body.kind !== 'json') return;
+  const error = (response.body.value as { error?: { type?: unknown } } | null)?.error;
+  const type = errorCatalogIn(dialect).get(response.status)?.type;
+  if (error !== undefined && typeof error === 'object' && error !== null && type !== undefined) error.type = type;
 }
 
 function safeDecode(value: string): string {
@@ -38,13 +52,15 @@ export async function recordExchange(
   fault: string | null = null,
 ): Promise<SimResponse> {
   response.headers['x-request-id'] = ctx.requestId;
+  speakErrorType(response, ctx.core.config.dialect);
+  if (ctx.preferenceIgnored !== null) response.headers['x-aigw-preference-ignored'] = ctx.preferenceIgnored;
   if (ctx.method === 'HEAD' && response.body.kind === 'json') response.body = { kind: 'none' };
   const { config, store } = ctx.core;
   if (config.journalLimit <= 0) return response;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.request.headers)) {
     // A key sent the wrong way (x-api-key, a query string) is still a key: never written down.
-    if (value !== undefined && !HIDDEN_HEADERS.has(name)) headers[name] = redactKeys(value.slice(0, 1024));
+    if (value !== undefined && !HIDDEN_HEADERS.has(name)) headers[name] = redactKeysInHeader(value.slice(0, 1024));
   }
   const body = response.body.kind === 'json' ? (response.body.value as Record<string, unknown> | null) : null;
   const jobId =
@@ -69,6 +85,7 @@ export async function recordExchange(
       fault,
       headers,
       credentials: credentialPlaces(ctx.request.headers, ctx.query),
+      ...(ctx.preferenceIgnored === null ? {} : { preference_ignored: ctx.preferenceIgnored }),
     },
     config.journalLimit,
   );

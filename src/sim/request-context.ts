@@ -15,10 +15,18 @@ export interface RequestContext {
   readonly query: URLSearchParams;
   /** Upper case; HEAD is kept (the media route answers it without a body). */
   readonly method: string;
-  /** Fingerprint of the request's API key, once authenticated. */
+  /** Fingerprint of the request's API key, once authenticated: what scopes its account. */
   key: string | null;
+  /**
+   * The coordinate of the key's random draws and job ids, once authenticated (`drawStream`): a
+   * function of the key alone, so a run replays from its seed whatever the fingerprint secret.
+   * Never shown, never used to tell keys apart.
+   */
+  drawStream: string | null;
   /** What the store counted for the key's request, once admitted. */
   admission: Admission | null;
+  /** A preference this request made that was not honoured, and why (a header and the journal say so). */
+  preferenceIgnored: string | null;
 }
 
 /** Where the answer's URLs point: the configured public origin, or the one the request came to. */
@@ -26,13 +34,13 @@ export const originOf = (ctx: RequestContext): string => ctx.core.config.publicB
 
 /**
  * A number in [0, 1) for one decision of this request (`what`: 'outcome', 'fault', ...): a pure
- * function of the seed, the key and its decision number, so that a run replays from its seed and
+ * function of the seed, the key's draw stream and its decision number, so that a run replays from its seed and
  * one key's outcomes never shift because another key sent a request in between.
  */
 export function drawOf(ctx: RequestContext): ((what: string) => number) | null {
-  const { key } = ctx;
+  const stream = ctx.drawStream;
   const seq = ctx.admission?.seq;
-  if (key === null || seq === undefined) return null;
+  if (stream === null || seq === undefined) return null;
   const seed = ctx.core.config.seed;
-  return (what) => randomAt(seed, key, seq, what);
+  return (what) => randomAt(seed, stream, seq, what);
 }

@@ -1,6 +1,8 @@
 import { settledWallet } from './accounts.js';
 import { resolveConfig, type SimConfig, type SimulationOptions } from './config.js';
-import { nowOf, syncedNow, type Core } from './core.js';
+import { fingerprintOf, nowOf, syncedNow, type Core, type Persistence } from './core.js';
+
+export type { Persistence } from './core.js';
 import type { SimRequest, SimResponse } from './exchange.js';
 import { handleRequest } from './handle-request.js';
 import { createMemoryStore } from './memory-store.js';
@@ -19,6 +21,11 @@ export interface Simulation {
   readonly storeKind: string;
   /** Answers one request at the time source's current time. */
   handle(request: SimRequest): Promise<SimResponse>;
+  /**
+   * The name journals, wallets and jobs give an API key: `key_` + 128 bits of HMAC-SHA256 with the
+   * store's secret (or `keySecret`). Never the key, and not computable without the secret.
+   */
+  fingerprint(apiKey: string): Promise<string>;
   /** The mock's clock (unix ms), with the offset last read from the store. */
   now(): number;
   /** Moves the clock forward for everyone sharing the store; realtime jobs progress as if that time had passed. */
@@ -34,6 +41,12 @@ export interface Simulation {
   takeDueWebhooks(): Promise<DueWebhook[]>;
   /** Writes a webhook delivery attempt into the journal. */
   recordWebhookAttempt(attempt: WebhookAttempt): Promise<void>;
+  /**
+   * Reports whether the state is written down (`GET /__mock/health` shows it as `persistence`): an
+   * adapter that persists the store (the state file) calls it at start and whenever that changes.
+   * It changes no state.
+   */
+  setPersistence(persistence: Persistence): void;
   /** Releases the store. */
   close(): Promise<void>;
 }
@@ -58,7 +71,19 @@ export function createSimulation(setup: SimulationSetup = {}): Simulation {
   const { now: source = Date.now, store: given, ...options } = setup;
   const config = resolveConfig(options);
   const store = given ?? createMemoryStore({ maxAccounts: config.maxAccounts });
-  const core: Core = { config, store, source, perfNow: () => performance.now(), offsetMs: 0, lastNowMs: 0, feeds: new Set() };
+  const core: Core = {
+    config,
+    store,
+    source,
+    perfNow: () => performance.now(),
+    offsetMs: 0,
+    lastNowMs: 0,
+    feeds: new Set(),
+    keys: null,
+    // A shared store keeps the state itself; a memory store keeps it only in this process, unless
+    // an adapter writes it down and says so.
+    persistence: { mode: store.kind === 'memory' ? 'memory' : 'store', ok: true, path: null, error: null, failed_writes: 0, records_recovered: 0, records_dropped: 0 },
+  };
   return {
     config,
     storeKind: store.kind,
@@ -76,6 +101,7 @@ export function createSimulation(setup: SimulationSetup = {}): Simulation {
         return response;
       }
     },
+    fingerprint: (apiKey) => fingerprintOf(core, apiKey),
     now: () => nowOf(core),
     async advance(ms) {
       if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`advance takes milliseconds >= 0, not ${ms}`);
@@ -91,6 +117,9 @@ export function createSimulation(setup: SimulationSetup = {}): Simulation {
     wallet: (key) => unitOfWork(core, async () => settledWallet(core, key, await syncedNow(core))),
     takeDueWebhooks: () => unitOfWork(core, async () => takeDueWebhooks(core, await syncedNow(core))),
     recordWebhookAttempt: (attempt) => unitOfWork(core, () => journalWebhook(core, attempt, nowOf(core))),
+    setPersistence(persistence) {
+      core.persistence = { ...persistence };
+    },
     close: () => store.close(),
   };
 }

@@ -31,7 +31,7 @@ const failureMessages = required<Record<string, string>>(
   'x-failure-messages on JobErrorCode',
 );
 export const failureCodes: readonly SchemaJobErrorCode[] = jobErrorCodeValues;
-export const failureMessage = (code: SchemaJobErrorCode): string => failureMessages[code] ?? code;
+export const failureMessage = (code: string): string => failureMessages[code] ?? code;
 
 const keyPattern = getAtPointer(videoSpec, '#/components/securitySchemes/bearerAuth/x-key-pattern');
 /** The API key format the gateway documents (`sk-aig-...`). */
@@ -42,3 +42,5 @@ export const durationRange = {
   min: required<number>(requestField('duration', 'minimum'), 'a minimum duration'),
   max: required<number>(requestField('duration', 'maximum'), 'a maximum duration'),
 } as const;
+
+export { cancelledErrorCode } from '../contract/job-status.js';

@@ -26,8 +26,10 @@ export interface JobRecord {
   processingPolls: number;
   polls: number;
   stepUpdatedMs: number;
-  /** When the job was last polled (for the fast-poll rule), or null. */
+  /** When a poll last answered the job (the fast-poll rule measures from it), or null. */
   lastPollMs: number | null;
+  /** When the job was cancelled (it reads `cancelled` from then on), or null. */
+  cancelledMs: number | null;
   refunded: boolean;
   /** Where to deliver the end of the job, and whether that event was handed out. */
   webhook: { url: string; origin: string; done: boolean } | null;
@@ -77,7 +79,7 @@ export type CreateJobResult =
 export interface JobQuery {
   /** Only this key's jobs. */
   key?: string | null;
-  /** Only jobs meant to fail whose cost has not been refunded yet. */
+  /** Only jobs that will not be charged (meant to fail, or cancelled) whose cost has not been refunded yet. */
   pendingRefund?: boolean;
   /** Only jobs whose webhook event has not been handed out yet. */
   pendingWebhook?: boolean;
@@ -114,7 +116,12 @@ export interface KeyQuery {
   limit?: number;
 }
 
-export type SequenceName = 'request' | 'fault';
+/**
+ * Independent counters: `request` numbers the API's and the control API's requests, `webhook` the
+ * delivery attempts (so that when a delivery happens never shifts the request ids a seed gives),
+ * `fault` the armed faults.
+ */
+export type SequenceName = 'request' | 'webhook' | 'fault';
 
 /**
  * A store that cannot be reached (a shared store's server gone): the simulation answers 503 with
@@ -122,6 +129,14 @@ export type SequenceName = 'request' | 'fault';
  */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
+}
+
+/** What `recordPoll` answers. */
+export interface PollRecord {
+  job: JobRecord;
+  previousPollMs: number | null;
+  /** The poll came sooner than `minIntervalMs` after the last answered one: nothing was counted. */
+  throttled: boolean;
 }
 
 /** Mutable fields of a job that rules other than polling change. */
@@ -145,6 +160,17 @@ export interface Store {
   nextSequence(name: SequenceName): Promise<number>;
 
   /**
+   * The secret that API keys are fingerprinted with (HMAC-SHA256, `src/sim/key-hash.ts`): what scopes
+   * every account, so it is the store's, the same for every process sharing the store, and never
+   * changes once set (`reset` keeps it, and a state file keeps it across restarts). The first call
+   * keeps `proposed` (a fresh random secret) and answers it; every later call answers the kept one
+   * and ignores `proposed`. Atomic: when two processes propose at once, both get the one that was
+   * kept (a shared store sets it only if absent, Redis `SET <secret key> <proposed> NX`, then reads
+   * it back with `GET`). Callers may cache the answer for the life of the store.
+   */
+  fingerprintSecret(proposed: string): Promise<string>;
+
+  /**
    * One request of a key: creates its wallet on first use, counts the request in the key's fixed
    * window (unless over the limit) and takes the key's next decision number.
    */
@@ -162,8 +188,20 @@ export interface Store {
    */
   createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult>;
   getJob(id: string): Promise<JobRecord | null>;
-  /** Counts a poll: `lastPollMs` becomes `nowMs`, and `polls` grows by one when `step`. Answers the job after, and the poll before. */
-  recordPoll(id: string, nowMs: number, step: boolean): Promise<{ job: JobRecord; previousPollMs: number | null } | null>;
+  /**
+   * Counts a poll: `lastPollMs` becomes `nowMs`, and `polls` grows by one when `step`. Answers the job
+   * after, and the poll before. With `minIntervalMs` (the fast-poll rule), a poll sooner than that after
+   * `lastPollMs` changes nothing and answers `throttled: true`; deciding and counting are one atomic step,
+   * so of two simultaneous polls at most one is answered.
+   */
+  recordPoll(id: string, nowMs: number, step: boolean, minIntervalMs?: number | null): Promise<PollRecord | null>;
+  /**
+   * Cancels the job at `nowMs` unless it has ended by then (`hasEnded`: the lifecycle's own rule, a pure
+   * function of the record and the time) or was cancelled already; answers the job after and whether this
+   * call cancelled it. Atomic: a cancel and a poll that steps the job to its end, or two cancels, never both
+   * win. A cancelled job is not refunded yet: it joins the jobs `pendingRefund` finds (the caller refunds it).
+   */
+  cancelJob(id: string, nowMs: number): Promise<{ job: JobRecord; cancelled: boolean } | null>;
   patchJob(id: string, patch: JobPatch): Promise<JobRecord | null>;
   /** Gives the job's cost back to its key, once: null when it was refunded already or is gone. */
   refundJob(id: string, startingCents: number): Promise<WalletRecord | null>;

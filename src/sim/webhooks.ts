@@ -5,7 +5,9 @@ import { mediaUrl } from './job-view.js';
 import { phaseOf } from './lifecycle.js';
 import { resolutionOf } from './resolution.js';
 import { hexAt } from './random.js';
+import { redactKeys } from './redact-keys.js';
 import { failureMessage } from './spec-values.js';
+import { speakEventData } from './dialect-view.js';
 
 export type WebhookEvent = components['schemas']['WebhookEvent'];
 
@@ -43,23 +45,26 @@ export async function takeDueWebhooks(core: Core, nowMs: number): Promise<DueWeb
     const completed = phase.status === 'completed';
     const url = mediaUrl(core.config.publicBaseUrl ?? job.webhook.origin, job.id);
     const code = job.failure ?? 'upstream_error';
+    const outcome =
+      phase.status === 'completed'
+        ? { result_url: url, result: { url, duration: job.duration, resolution: resolutionOf(job.aspectRatio, job.resolution) } }
+        : phase.status === 'failed'
+          ? { error: { code, message: failureMessage(code) } }
+          : {};
+    // The event shows the job as the dialect does: the result where it puts it, its status names, the error's shape.
+    const data = speakEventData(
+      { job_id: job.id, model: job.model, status: phase.status, ...outcome, usage: { cost_cents: completed ? job.costCents : 0 } },
+      core.config.dialect,
+    );
     due.push({
       jobId: job.id,
       key: job.key,
       url: job.webhook.url,
       event: {
         id: `evt_${hexAt(24, core.config.seed, 'event', job.id)}`,
-        type: completed ? 'job.completed' : 'job.failed',
+        type: `job.${String(data['status'])}` as WebhookEvent['type'],
         created: Math.floor(phase.updatedMs / 1000),
-        data: {
-          job_id: job.id,
-          model: job.model,
-          status: completed ? 'completed' : 'failed',
-          ...(completed
-            ? { result_url: url, result: { url, duration: job.duration, resolution: resolutionOf(job.aspectRatio, job.resolution) } }
-            : { error: { code, message: failureMessage(code) } }),
-          usage: { cost_cents: completed ? job.costCents : 0 },
-        },
+        data: data as WebhookEvent['data'],
       },
     });
   }
@@ -74,12 +79,12 @@ export async function journalWebhook(core: Core, attempt: WebhookAttempt, nowMs:
     {
       time: nowMs,
       method: 'POST',
-      path: attempt.url.slice(0, 2048),
+      path: redactKeys(attempt.url.slice(0, 2048)),
       operation: 'webhook',
       status: attempt.status,
       duration_ms: Math.round(attempt.durationMs * 100) / 100,
       key: attempt.key,
-      request_id: `whk_${hexAt(16, config.seed, 'webhook', attempt.jobId, await store.nextSequence('request'))}`,
+      request_id: `whk_${hexAt(16, config.seed, 'webhook', attempt.jobId, await store.nextSequence('webhook'))}`,
       job_id: attempt.jobId,
       fault: attempt.fault,
       headers: {},

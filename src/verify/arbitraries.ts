@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { aspectRatioValues, resolutionTierValues, type SchemaVideoGenerationRequest } from '../generated/api.js';
-import { modelCatalog } from '../generated/fixtures.js';
+import { defaultModels, isVideoModel } from '../contract/model-catalog.js';
 import { documents, getAtPointer } from '../contract/openapi-document.js';
 import { defaultAspectRatio, defaultDuration, defaultResolution } from '../sim/spec-values.js';
 import type { Target } from './target.js';
@@ -21,7 +21,8 @@ export const durationBounds = {
 };
 export { defaultAspectRatio, defaultResolution };
 
-const firstModel = modelCatalog[0];
+const videoModels = defaultModels.filter(isVideoModel);
+const firstModel = videoModels[0];
 if (firstModel === undefined) throw new Error('fixtures/models.json lists no video model');
 export const defaultModel = firstModel.id;
 
@@ -37,18 +38,33 @@ export const promptFor = (target: Pick<Target, 'costFree'>): fc.Arbitrary<string
 export const durationFor = (target: Pick<Target, 'costFree'>): fc.Arbitrary<number> =>
   target.costFree ? fc.integer({ min: durationBounds.min, max: durationBounds.max }) : fc.constant(durationBounds.min);
 
+/**
+ * https URLs: a host of one to three labels under a few TLDs, an optional port, path and query.
+ * (fast-check's webUrl builds its domain grammar on first use, seconds of blocked event loop on a
+ * loaded machine, long enough for a keep-alive socket to be closed under the suite's first request.)
+ */
+const httpsUrl: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.array(fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$/), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('com', 'net', 'org', 'io', 'example'),
+    fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+    fc.array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/), { maxLength: 3 }),
+    fc.option(fc.stringMatching(/^[a-z]{1,8}=[A-Za-z0-9]{0,8}$/), { nil: undefined }),
+  )
+  .map(([labels, tld, port, path, query]) => `https://${labels.join('.')}.${tld}${port === undefined ? '' : `:${port}`}/${path.join('/')}${query === undefined ? '' : `?${query}`}`);
+
 /** Any request the spec accepts, for a model of the catalog. */
 export function validRequest(target: Pick<Target, 'costFree'>): fc.Arbitrary<SchemaVideoGenerationRequest> {
   return fc.record(
     {
-      model: fc.constantFrom(...modelCatalog.map((m) => m.id)),
+      model: fc.constantFrom(...videoModels.map((m) => m.id)),
       prompt: promptFor(target),
       duration: durationFor(target),
       aspect_ratio: fc.constantFrom(...aspectRatioValues),
       resolution: fc.constantFrom(...resolutionTierValues),
-      image_url: fc.webUrl({ validSchemes: ['https'] }),
-      video_url: fc.webUrl({ validSchemes: ['https'] }),
-      webhook_url: fc.webUrl({ validSchemes: ['https'] }),
+      image_url: httpsUrl,
+      video_url: httpsUrl,
+      webhook_url: httpsUrl,
     },
     // Where jobs cost money a duration is always sent: the default (5 s) would cost five times the shortest.
     { requiredKeys: target.costFree ? ['model', 'prompt'] : ['model', 'prompt', 'duration'] },

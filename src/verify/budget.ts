@@ -1,4 +1,4 @@
-import { modelCatalog } from '../generated/fixtures.js';
+import { defaultModels } from '../contract/model-catalog.js';
 
 /** The live gateway charges per video second; the suite never spends more than its budget. */
 export interface Budget {
@@ -35,9 +35,9 @@ export const freeBudget = (): Budget => createBudget(Number.POSITIVE_INFINITY);
 
 /** Price of one video second of a model, in cents, from fixtures/models.json (the model page's $0.100). */
 export function pricePerSecondCents(model: string): number {
-  const entry = modelCatalog.find((m) => m.id === model) ?? modelCatalog[0];
+  const entry = defaultModels.find((m) => m.id === model) ?? defaultModels[0];
   if (entry === undefined) throw new Error('fixtures/models.json lists no video model');
-  return entry.price_per_second_cents;
+  return entry.pricePerSecondCents;
 }
 
 export const formatDollars = (cents: number): string => `$${(cents / 100).toFixed(2)}`;

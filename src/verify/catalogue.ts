@@ -11,6 +11,7 @@ import {
   terminalAbsorbing,
   timestampsPlausible,
 } from './checks/job-checks.js';
+import { cancelEndsTheJob, speaksOneDialect } from './checks/dialect-checks.js';
 import { modelLifecycle } from './checks/model-lifecycle.js';
 import {
   contentTypeConformance,
@@ -48,6 +49,9 @@ export const checkCatalogue: readonly Check[] = [
   idStable,
   timestampsPlausible,
   modelLifecycle,
+  cancelEndsTheJob,
+  // Last: it judges what every check before it saw.
+  speaksOneDialect,
 ];
 
 export function findCheck(name: string): Check {

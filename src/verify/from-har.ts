@@ -1,5 +1,5 @@
 import { inferDialect } from '../calibrate/infer-dialect.js';
-import { errorCatalog } from '../contract/error-catalog.js';
+import { errorCatalog, errorCatalogIn } from '../contract/error-catalog.js';
 import { getOperation } from '../contract/openapi-document.js';
 import { validateRequest, validateResponse, type Violation } from '../contract/index.js';
 import { describeExchange, harExchanges, type HarExchange } from '../har/har-exchanges.js';
@@ -13,12 +13,14 @@ import { createDriftRecorder } from './drift.js';
 import type { Exchange } from './exchange.js';
 import { isTerminalStatus } from './jobs.js';
 import type { CheckResult, SuiteReport } from './run-suite.js';
+import { answerViolations, judgingDialect } from './judge-dialect.js';
+import type { Target } from './target.js';
 
 /** A recorded exchange as the suite's checks read exchanges, with what the recording adds. */
 interface Recorded {
   har: HarExchange;
   exchange: Exchange;
-  /** The operation is one of the spec's (not a cancel route, not an unknown path). */
+  /** The operation is one of the video API's (not an unknown path). */
   inSpec: boolean;
 }
 
@@ -27,15 +29,17 @@ const TARGET_NAME = 'recording';
 
 function asExchange(e: HarExchange): Exchange {
   return {
-    operationId: e.operationId === 'cancelJob' ? null : e.operationId,
+    operationId: e.operationId,
     request: { method: e.method, url: e.entry.request.url, headers: e.requestHeaders, ...(e.requestBody !== undefined ? { body: e.requestBody } : {}) },
     response: { status: e.status, headers: e.responseHeaders, body: e.responseBody },
     error: null,
   };
 }
 
+// A recording is of a gateway whose dialect it is there to show: each answer is judged in the one it shows.
+const RECORDED: Pick<Target, 'dialect'> = { dialect: null };
 const violations = (r: Recorded, kinds: readonly Violation['in'][]): Violation[] =>
-  validateResponse(r.har.operationId as string, r.har.status, r.har.responseHeaders, r.har.responseBody).filter((v) => kinds.includes(v.in));
+  answerViolations(RECORDED, r.exchange, r.har.operationId as string).filter((v) => kinds.includes(v.in));
 const describe = (vs: readonly Violation[]): string => vs.map((v) => `${v.param}: ${v.message}`).join('; ');
 const at = (r: Recorded): string => `entry ${r.har.index} (${describeExchange(r.har)})`;
 
@@ -153,7 +157,7 @@ function offlineJudges(recorded: readonly Recorded[], traces: readonly JobTrace[
       }, ex),
     error_type_matches_status: () =>
       judgeEach(spec.filter((r) => r.har.status >= 400 && errorCatalog.has(r.har.status)), 'no error answer', (r) => {
-        const entry = errorCatalog.get(r.har.status);
+        const entry = errorCatalogIn(judgingDialect(RECORDED, r.exchange)).get(r.har.status);
         const body = r.har.responseBody;
         const error = isObject(body) && isObject(body['error']) ? body['error'] : null;
         expectThat(error !== null, `${at(r)}: a ${r.har.status} without the error envelope {error: {message, type}}`, r.exchange);
@@ -214,7 +218,7 @@ export function verifyHar(har: Har, options: HarVerifyOptions = {}): SuiteReport
   validateHar(har, options.source);
   const exchanges = harExchanges(har).filter((e) => !e.proxyError);
   const recorded: Recorded[] = exchanges.map((e) => {
-    const inSpec = e.operationId !== null && e.operationId !== 'cancelJob' && getOperationSafe(e.operationId)?.document === 'video';
+    const inSpec = e.operationId !== null && getOperationSafe(e.operationId)?.document === 'video';
     return { har: e, exchange: asExchange(e), inSpec };
   });
   const drift = createDriftRecorder();

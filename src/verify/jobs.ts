@@ -57,8 +57,17 @@ export async function sendCreate(
   return exchange;
 }
 
-export async function getJob(ctx: CheckContext, key: string | null, id: string, headers: Record<string, string> = {}): Promise<Exchange> {
+/** Polls a job; `soon`: sent right after a poll that answered it (the fast-poll probe: a 304, or the job, tells the dialect). */
+export async function getJob(ctx: CheckContext, key: string | null, id: string, headers: Record<string, string> = {}, soon = false): Promise<Exchange> {
   const exchange = await send(ctx.target, { method: 'GET', path: `/v1/jobs/${encodeURIComponent(id)}`, key, headers, operationId: 'getJob' });
+  ctx.drift.observeExchange(exchange, { soonAfterAnsweredPoll: soon });
+  return exchange;
+}
+
+/** A cancel by one of the two routes the sources name (`deleteJob`: the Node SDK's, `cancelJob`: the docs pages'). */
+export async function cancelJob(ctx: CheckContext, key: string | null, id: string, route: 'deleteJob' | 'cancelJob'): Promise<Exchange> {
+  const path = `/v1/jobs/${encodeURIComponent(id)}${route === 'cancelJob' ? '/cancel' : ''}`;
+  const exchange = await send(ctx.target, { method: route === 'cancelJob' ? 'POST' : 'DELETE', path, key, operationId: route });
   ctx.drift.observeExchange(exchange);
   return exchange;
 }
@@ -81,7 +90,7 @@ export async function targetNowMs(ctx: CheckContext, exchange: Exchange | null):
 
 export interface WaitResult {
   polls: Exchange[];
-  /** The last poll's job, or null when a poll did not answer 200. */
+  /** The last job a poll answered, or null when a poll answered neither the job nor 304. */
   last: Record<string, unknown> | null;
   ended: boolean;
 }
@@ -104,18 +113,22 @@ export async function waitForEnd(
   const polls: Exchange[] = [];
   let waited = 0;
   let delay = 2000;
+  let last: Record<string, unknown> | null = null;
   for (let i = 0; ; i++) {
     const exchange = await getJob(ctx, key, id);
     polls.push(exchange);
     onPoll(exchange);
-    const job = exchange.response?.status === 200 ? bodyObject(exchange) : null;
-    if (job === null) return { polls, last: null, ended: false };
-    if (isTerminalStatus(job['status'])) return { polls, last: job, ended: true };
+    // A 304 (a gateway that throttles polls, as the docs pages say) is the job as last seen.
+    const notModified = exchange.response?.status === 304;
+    const job: Record<string, unknown> | null = exchange.response?.status === 200 ? bodyObject(exchange) : notModified ? last : null;
+    if (job === null && !notModified) return { polls, last: null, ended: false };
+    last = job;
+    if (job !== null && isTerminalStatus(job['status'])) return { polls, last: job, ended: true };
     if (ctx.target.isMock) {
-      if (i >= MOCK_MAX_POLLS) return { polls, last: job, ended: false };
+      if (i >= MOCK_MAX_POLLS) return { polls, last, ended: false };
       await advanceClock(ctx, MOCK_STEP_MS);
     } else {
-      if (waited + delay > ctx.target.pollBudgetMs) return { polls, last: job, ended: false };
+      if (waited + delay > ctx.target.pollBudgetMs) return { polls, last, ended: false };
       await ctx.target.sleep(delay);
       waited += delay;
       delay = Math.min(30_000, delay * 1.5);

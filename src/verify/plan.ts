@@ -31,12 +31,13 @@ export function planSuite(target: Target, options: SuiteOptions = {}): SuitePlan
     const runs = runsFor(check, target, options);
     return { name: check.name, runs, jobs: skipped === null ? runs * check.createsPerRun : 0, skipped };
   });
-  // The async-job checks follow the same jobs (one per run); positive_data_acceptance creates its own,
-  // and each model_lifecycle sequence creates up to its limit.
+  // The async-job checks follow the same jobs (one per run); positive_data_acceptance and
+  // cancel_ends_the_job create their own, and each model_lifecycle sequence creates up to its limit.
+  const own = ['model_lifecycle', 'positive_data_acceptance', 'cancel_ends_the_job'];
   const jobsOf = (name: string): number => checks.find((c) => c.name === name)?.jobs ?? 0;
-  const shared = checks.filter((c) => c.jobs > 0 && c.name !== 'model_lifecycle' && c.name !== 'positive_data_acceptance').reduce((max, c) => Math.max(max, c.jobs), 0);
+  const shared = checks.filter((c) => c.jobs > 0 && !own.includes(c.name)).reduce((max, c) => Math.max(max, c.jobs), 0);
   const lifecycle = jobsOf('model_lifecycle') * lifecycleJobLimit(target.costFree);
-  const jobs = shared + jobsOf('positive_data_acceptance') + lifecycle;
+  const jobs = shared + jobsOf('positive_data_acceptance') + jobsOf('cancel_ends_the_job') + lifecycle;
   for (const check of checks) if (check.name === 'model_lifecycle') check.jobs = lifecycle;
   return { checks, jobs, costCents: jobs * perJob, maxSpendCents: target.budget.maxSpendCents };
 }

@@ -58,15 +58,19 @@ export function formatReport(report: SuiteReport, secrets: readonly string[] = [
   }
   lines.push('');
   lines.push('Drift: which variant of the disagreeing sources this target follows');
-  for (const row of report.drift) lines.push(`  ${row.point.padEnd(24)} ${row.follows}`);
+  for (const row of report.drift) lines.push(`  ${row.id.padEnd(16)} ${row.follows}`);
   if (report.dialect !== undefined) {
+    const { dialect } = report;
     lines.push('');
-    lines.push(`Dialect: ${report.dialect.name}`);
-    for (const p of report.dialect.points) {
+    lines.push(`Dialect: ${dialect.name}`);
+    for (const p of dialect.points) {
       const first = p.evidence[0];
-      const shown = !p.observed ? `not observed (${p.note ?? ''})` : first === undefined ? '' : `entry ${first.entry}: ${first.request}, ${first.shows}`;
+      const where = first === undefined ? '' : `${first.entry === undefined ? '' : `entry ${first.entry}: `}${first.request}, ${first.shows}`;
+      const shown = !p.observed ? `not observed (${p.note ?? ''})` : [where, p.note].filter((x) => x !== undefined && x !== '').join('; ');
       lines.push(`  ${p.point.padEnd(24)} ${p.choice.padEnd(22)} ${shown}`);
     }
+    if (dialect.declared !== undefined && dialect.declared !== null && dialect.declared !== dialect.name) lines.push(`  (the target declares ${dialect.declared})`);
+    lines.push(`  aigw-video serve --dialect ${dialect.name} plays it.`);
   }
   lines.push('');
   return redact(lines.join('\n'), secrets);

@@ -1,9 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { checkCatalogue } from './catalogue.js';
 import { outcomeOfError, type Check, type CheckContext, type CheckOutcome, type Precondition } from './check.js';
-import type { InferredDialect } from '../calibrate/infer-dialect.js';
 import { createDriftRecorder, type DriftRecorder, type DriftRow } from './drift.js';
-import { send, type Exchange } from './exchange.js';
 import type { Target } from './target.js';
 
 export interface SuiteOptions {
@@ -23,6 +21,23 @@ export interface SuiteOptions {
   onResult?: (result: CheckResult) => void;
 }
 
+/** One point of the dialect a run found, and what showed it (a HAR's entry number, when judged from one). */
+export interface SuiteDialectPoint {
+  point: string;
+  choice: string;
+  observed: boolean;
+  conflicting?: boolean;
+  note?: string;
+  evidence: ReadonlyArray<{ entry?: number; request: string; shows: string }>;
+}
+
+export interface SuiteDialect {
+  name: string;
+  choices: Readonly<Record<string, string>>;
+  points: readonly SuiteDialectPoint[];
+  declared?: string | null;
+}
+
 export type CheckResult = CheckOutcome & { name: string; sentence: string; durationMs: number; runs: number };
 
 export interface SuiteReport {
@@ -30,13 +45,18 @@ export interface SuiteReport {
   seed: number;
   results: CheckResult[];
   drift: DriftRow[];
+
   spentCents: number;
   maxSpendCents: number;
   durationMs: number;
   /** Set when the run stopped because the target could not be judged (its wallet is empty): nothing was judged. */
   precondition?: { kind: Precondition; message: string };
-  /** The dialect the exchanges show, each point with its evidence (verify --from-har). */
-  dialect?: InferredDialect;
+  /**
+   * The dialect the answers showed, named as `--dialect` takes it (`docs`, `docs,fast-poll=none`), each
+   * point with its evidence, and the one the target declared (a mock's `/__mock/health`, `verify
+   * --dialect`), if any. Absent only from a run stopped before it judged anything.
+   */
+  dialect?: SuiteDialect;
 }
 
 export const DEFAULT_RUNS = 50;
@@ -75,34 +95,6 @@ export async function runCheck(check: Check, target: Target, options: SuiteOptio
   return { ...base, ...outcome, durationMs: Math.round(performance.now() - started) };
 }
 
-/** How a target answers the two cancel calls the sources disagree on (probed with an unknown job: free). */
-async function probeCancel(target: Target, drift: DriftRecorder): Promise<void> {
-  const key = target.keyFor('drift-cancel');
-  const probes: [string, string, string][] = [
-    ['DELETE', '/v1/jobs/job_doesnotexist', 'DELETE /v1/jobs/{id} (Node SDK)'],
-    ['POST', '/v1/jobs/job_doesnotexist/cancel', 'POST /v1/jobs/{id}/cancel (docs pages)'],
-  ];
-  const supported: string[] = [];
-  const unclear: string[] = [];
-  const evidence: string[] = [];
-  for (const [method, path, name] of probes) {
-    const exchange: Exchange = await send(target, { method, path, key });
-    const response = exchange.response;
-    if (response === null) continue;
-    const body = response.body as { error?: { code?: unknown } } | undefined;
-    const unknownEndpoint = response.status === 405 || response.headers['allow'] !== undefined || body?.error?.code === 'unknown_endpoint';
-    evidence.push(`${method} ${path} -> ${response.status}`);
-    if ((response.status >= 200 && response.status < 300) || response.status === 409 || (response.status === 404 && !unknownEndpoint)) {
-      if (response.status === 404) unclear.push(name);
-      else supported.push(name);
-    }
-  }
-  const shown = evidence.join(', ');
-  if (supported.length > 0) drift.observe('cancel', supported.join(' and '), supported.map((s) => s.replace(/^.*\((.*)\)$/, '$1')).join(', '), shown);
-  else if (unclear.length > 0) drift.observe('cancel', `404 for an unknown job on ${unclear.join(' and ')} (cannot tell a missing job from a missing endpoint)`, 'unclear', shown);
-  else if (shown !== '') drift.observe('cancel', 'none', 'model page, published spec', shown);
-}
-
 /** Runs the catalogue (or `only`) against a target, then the drift probes; never throws. */
 export async function runSuite(target: Target, options: SuiteOptions = {}): Promise<SuiteReport> {
   const started = performance.now();
@@ -121,7 +113,6 @@ export async function runSuite(target: Target, options: SuiteOptions = {}): Prom
     }
     if (options.stopOnFailure === true && result.status === 'failed') break;
   }
-  if (options.only === undefined) await probeCancel(target, drift);
   return reportBase(target, seed, results, drift, started);
 }
 
@@ -131,6 +122,7 @@ function reportBase(target: Target, seed: number, results: CheckResult[], drift:
     seed,
     results,
     drift: drift.rows(),
+    dialect: dialectSummary(drift, target),
     spentCents: target.budget.spentCents,
     maxSpendCents: target.budget.maxSpendCents,
     durationMs: Math.round(performance.now() - started),
@@ -142,3 +134,25 @@ export const suitePassed = (report: SuiteReport): boolean => report.precondition
 /** `verify`'s exit status: 0 every check passed, 1 a contract failure, 3 nothing judged (the wallet is empty). 2 is a usage error. */
 export const EXIT_PRECONDITION = 3;
 export const suiteExitCode = (report: SuiteReport): number => (report.precondition !== undefined ? EXIT_PRECONDITION : suitePassed(report) ? 0 : 1);
+
+/** The dialect the drift recorder's observations add up to, each point with its first evidence, and the one the target declares. */
+export function dialectSummary(drift: DriftRecorder, target: Pick<Target, 'dialect'>): SuiteDialect {
+  const inferred = drift.dialect();
+  const rows = drift.rows();
+  return {
+    name: inferred.name,
+    choices: inferred.choices,
+    points: inferred.points.map((p) => {
+      const seen = rows.find((r) => r.id === p.point)?.observed ?? [];
+      return {
+        point: p.point,
+        choice: p.choice,
+        observed: p.observed,
+        conflicting: p.conflicting,
+        ...(p.note !== undefined ? { note: p.note } : {}),
+        evidence: seen.slice(0, 3).map((o) => ({ request: o.evidence, shows: o.variant })),
+      };
+    }),
+    declared: target.dialect?.name ?? null,
+  };
+}

@@ -1,4 +1,5 @@
 import { createBudget, freeBudget, type Budget } from './budget.js';
+import { toDialect, type Dialect } from '../contract/dialects.js';
 import type { Exchange } from './exchange.js';
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -35,6 +36,13 @@ export interface Target {
   keyFor(scope: string): string;
   /** Sees every exchange (the Prism proxy's `sl-violations` are counted this way). */
   observe?: (exchange: Exchange) => void;
+  /**
+   * The dialect the target promises (a mock tells its own in `/__mock/health`; `verify --dialect`
+   * names one): every answer is judged against it. Null: each answer is judged in the dialect it
+   * shows, and `speaks_one_dialect` checks that they all agree (the live gateway, whose dialect is
+   * what the run finds out).
+   */
+  dialect: Dialect | null;
 }
 
 export interface TargetOptions {
@@ -57,6 +65,8 @@ export interface TargetOptions {
   pollBudgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
   observe?: (exchange: Exchange) => void;
+  /** Judge every answer in this dialect (default: the one a mock declares, else each answer's own); null to detect even on a mock. */
+  dialect?: string | Dialect | null;
 }
 
 export const DEFAULT_MAX_SPEND_USD = 0.5;
@@ -71,16 +81,27 @@ export function normalizeBaseUrl(raw: string): string {
   return `${url.origin}${path === '' ? '/v1' : path}`;
 }
 
-/** Asks `GET <origin>/__mock/health` (without the API key): only the aigw-video-kit mock answers it. */
-export async function detectMock(origin: string, fetchFn: FetchFunction = fetch): Promise<boolean> {
+/** What `GET <origin>/__mock/health` says of an aigw-video-kit mock, or null where none answers. */
+async function readHealth(origin: string, fetchFn: FetchFunction): Promise<{ dialect?: { name?: unknown; choices?: unknown } } | null> {
   try {
     const response = await fetchFn(`${origin}/__mock/health`, { signal: AbortSignal.timeout(5000) });
-    if (response.status !== 200) return false;
-    const body = (await response.json()) as { mock?: unknown };
-    return body.mock === 'aigw-video-kit';
+    if (response.status !== 200) return null;
+    const body = (await response.json()) as { mock?: unknown; dialect?: { name?: unknown; choices?: unknown } };
+    return body.mock === 'aigw-video-kit' ? body : null;
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** Asks `GET <origin>/__mock/health` (without the API key): only the aigw-video-kit mock answers it. */
+export async function detectMock(origin: string, fetchFn: FetchFunction = fetch): Promise<boolean> {
+  return (await readHealth(origin, fetchFn)) !== null;
+}
+
+/** The dialect a mock's health declares (older mocks declare none: the spec's own). */
+function declaredDialect(health: { dialect?: { name?: unknown; choices?: unknown } }): Dialect {
+  const { name, choices } = health.dialect ?? {};
+  return typeof name === 'string' ? toDialect(typeof choices === 'object' && choices !== null ? { name, choices: choices as Dialect['choices'] } : name) : toDialect('union');
 }
 
 /**
@@ -92,7 +113,10 @@ export async function createUrlTarget(options: TargetOptions): Promise<Target> {
   const origin = new URL(baseUrl).origin;
   const fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   const controlOrigin = options.controlOrigin ?? origin;
-  const isMock = options.isMock ?? (await detectMock(controlOrigin, fetchFn));
+  const health = options.isMock === false ? null : await readHealth(controlOrigin, fetchFn);
+  const isMock = options.isMock ?? health !== null;
+  const dialect =
+    options.dialect === null ? null : options.dialect !== undefined ? toDialect(options.dialect) : health !== null ? declaredDialect(health) : null;
   const costFree = options.costFree ?? isMock;
   const budget = costFree ? freeBudget() : createBudget(Math.round((options.maxSpendUsd ?? DEFAULT_MAX_SPEND_USD) * 100));
   const target: Target = {
@@ -112,6 +136,7 @@ export async function createUrlTarget(options: TargetOptions): Promise<Target> {
     pollBudgetMs: options.pollBudgetMs ?? DEFAULT_POLL_BUDGET_MS,
     sleep: options.sleep ?? realSleep,
     keyFor: (scope) => (isMock ? `${options.apiKey}-${scope.replace(/[^A-Za-z0-9_-]/g, '-')}` : options.apiKey),
+    dialect,
   };
   if (options.observe !== undefined) target.observe = options.observe;
   return target;

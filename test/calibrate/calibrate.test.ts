@@ -44,7 +44,7 @@ describe('calibrate', () => {
     const profile = calibrate(syntheticHar(namedDialects.union));
     expect(validateProfile(JSON.parse(JSON.stringify(profile)))).toEqual(profile);
     const { options, dialect } = profileSimulation(profile);
-    expect(options).toEqual({ timing: 'realtime', realtime: { queuedMs: 1500, processingMsPerSecond: 1000 }, rpm: 600 });
+    expect(options).toEqual({ timing: 'realtime', realtime: { queuedMs: 1500, processingMsPerSecond: 1000 }, rpm: 600, dialect: namedDialects.union });
     expect(dialect.name).toBe('union');
   });
 

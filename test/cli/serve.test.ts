@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { namedDialects } from '../../src/contract/dialects.js';
 import { freePort } from '../../src/prism/start-prism.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { main } from '../../src/cli/main.js';
@@ -74,6 +78,78 @@ describe('aigw-video serve', () => {
     expect((await fetch(dashboard as string)).headers.get('content-type')).toBe('text/html; charset=utf-8');
     signals.emit('SIGTERM');
     expect(await done).toBe(0);
+  });
+
+  it('plays the dialect --dialect names, overrides included, and tells it on start', async () => {
+    const io = captureIo();
+    const signals = new EventEmitter();
+    const done = runServe(['--port', '0', '--quiet', '--dialect', 'docs,fast-poll=none'], io, signals);
+    for (let i = 0; i < 200 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(io.stdout()).toContain('dialect docs,fast-poll=none: create-status=202, time-fields=none, result-location=result.file_url');
+    const origin = /at (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(io.stdout())?.[1];
+    const health = (await (await fetch(`${origin}/__mock/health`)).json()) as { dialect: unknown };
+    expect(health.dialect).toEqual({ name: 'docs,fast-poll=none', choices: { ...namedDialects.docs.choices, 'fast-poll': 'none' } });
+    const unauthorized = (await (await fetch(`${origin}/v1/jobs/job_x`)).json()) as { error: { type: string } };
+    expect(unauthorized.error.type).toBe('invalid_key');
+    signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
+  it.each([
+    ['docs,fast-poll=sometimes', "--dialect docs,fast-poll=sometimes: fast-poll=sometimes: 'sometimes' is not a choice of fast-poll; choices: 304, none."],
+    ['docs,speed=fast', "'speed' is not a dialect point; points: create-status, time-fields, result-location, statuses, error-types, cancel, fast-poll, failed-error."],
+    ['klingon', "'klingon' is not a dialect; named dialects: union, model-page, node-sdk, docs, published-spec."],
+  ])('refuses --dialect %j naming the point and the valid choices, with exit code 2', async (dialect, message) => {
+    const io = captureIo();
+    expect(await main(['serve', '--dialect', dialect], io)).toBe(2);
+    expect(io.stderr()).toContain(message);
+  });
+});
+
+describe('aigw-video serve --models', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'aigw-models-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: unknown): string => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  };
+  const veo = { id: 'google/veo-3', object: 'model', owned_by: 'google', modality: 'video', pricing: { per_second_usd: 0.75 } };
+
+  it('serves the models of the file, creates with them at their price, and lists the rest of what it says', async () => {
+    const chat = { id: 'openai/gpt-4o', object: 'model', owned_by: 'openai', modality: 'chat' };
+    const path = file('good.json', { object: 'list', data: [veo, chat] });
+    const io = captureIo();
+    const signals = new EventEmitter();
+    const done = runServe(['--port', '0', '--quiet', '--models', path], io, signals);
+    for (let i = 0; i < 200 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(io.stdout()).toContain('models: google/veo-3 ($0.750/s)');
+    const url = /at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(io.stdout())?.[1] ?? '';
+    const auth = { authorization: 'Bearer sk-aig-models' };
+    const models = (await (await fetch(`${url}/models`, { headers: auth })).json()) as { data: unknown[] };
+    expect(models.data).toEqual([veo, chat]);
+    const created = await fetch(`${url}/videos/generations`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'google/veo-3', prompt: 'p', duration: 4 }) });
+    expect(created.status).toBe(202);
+    const wallet = (await (await fetch(`${url.replace(/\/v1$/, '')}/__mock/wallet`, { headers: auth })).json()) as { spent_cents: number };
+    expect(wallet.spent_cents).toBe(300);
+    const chatCreate = await fetch(`${url}/videos/generations`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'openai/gpt-4o', prompt: 'p' }) });
+    expect(chatCreate.status).toBe(404);
+    signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
+  it.each([
+    ['a file that is not there', () => join(dir, 'missing.json'), /--models .*missing\.json: cannot be read \(ENOENT\)/],
+    ['a file that is not JSON', () => file('broken.json', '{"object": "list", data'), /--models .*broken\.json: is not JSON/],
+    ['an entry without an id', () => file('no-id.json', { object: 'list', data: [{ object: 'model', owned_by: 'x' }] }), /--models .*no-id\.json: data\[0\]: id: is required/],
+    ['a video model without a price', () => file('no-price.json', [{ ...veo, pricing: {} }]), /--models .*no-price\.json: data\[0\] \(google\/veo-3\): pricing\.per_second_usd: is required for a video model/],
+    ['a negative price', () => file('negative.json', [{ ...veo, pricing: { per_second_usd: -1 } }]), /data\[0\] \(google\/veo-3\): pricing\.per_second_usd: must be >= 0/],
+    ['the same id twice', () => file('twice.json', [veo, veo]), /data\[1\] \(google\/veo-3\): id: is listed twice/],
+    ['no video model at all', () => file('chat-only.json', [{ id: 'a/b', object: 'model', owned_by: 'a', modality: 'chat' }]), /chat-only\.json: data: lists no video model/],
+  ])('refuses %s, naming the file, the entry and the field, with exit code 2', async (_what, path, message) => {
+    const io = captureIo();
+    expect(await main(['serve', '--models', path()], io)).toBe(2);
+    expect(io.stderr()).toMatch(message);
   });
 });
 

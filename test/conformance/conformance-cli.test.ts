@@ -104,4 +104,27 @@ describe('aigw-video conformance', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<failure message="401-not-retried: createVideo requests: \d \(needs exactly 1\): #1 createVideo 401, #2 createVideo 401[^"]*" type="RuleFailed">/);
   }, 60_000);
+
+  it('runs the reference client against the mock in every named dialect with --dialect all, reporting per dialect', async () => {
+    const io = captureIo();
+    const junit = join(dir, 'dialects.xml');
+    // The scenarios where a dialect point shows: the result's place and the status names (happy-path),
+    // the failed job's error (failed-job), the 401 and 429 types, the 304 to polls under 3 s (slow-job, happy-path).
+    const only = 'happy-path,failed-job,unauthorized,rate-limited-poll,slow-job';
+    const code = await main(['conformance', '--adapter', 'reference', '--dialect', 'all', '--only', only, '--concurrency', '5', '--junit', junit], io);
+    expect(code, io.stdout()).toBe(0);
+    for (const name of ['union', 'model-page', 'node-sdk', 'docs', 'published-spec']) {
+      expect(io.stdout()).toContain(`the mock in the ${name} dialect`);
+      expect(io.stdout()).toMatch(new RegExp(`PASS  ${name}\\s+5 of 5 scenarios passed`));
+    }
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toContain('<testsuites name="aigw-video conformance" tests="25" failures="0"');
+    expect(xml).toContain('<testsuite name="conformance: reference (docs)"');
+  }, 240_000);
+
+  it('refuses a --dialect it cannot read, naming the point and its choices', async () => {
+    const io = captureIo();
+    expect(await main(['conformance', '--adapter', 'reference', '--dialect', 'docs,fast-poll=never'], io)).toBe(2);
+    expect(io.stderr()).toContain("--dialect docs,fast-poll=never: fast-poll=never: 'never' is not a choice of fast-poll; choices: 304, none");
+  });
 });

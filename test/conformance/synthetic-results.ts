@@ -14,6 +14,7 @@ export function scenarioResult(options: {
   const { fired } = options.fault;
   return {
     name: options.name,
+    dialect: 'union',
     title: `${options.name} title`,
     description: 'written in the test',
     passed: fired && options.failed.length === 0,
@@ -38,6 +39,7 @@ export const conformanceReport = (scenarios: ScenarioResult[], repeat = 1): Conf
   adapter: 'node a.mjs',
   command: 'node a.mjs',
   repeat,
+  dialect: 'union',
   passed: scenarios.filter((s) => s.passed).length,
   failed: scenarios.filter((s) => !s.passed).length,
   durationMs: 4000,

@@ -37,6 +37,8 @@ export function expectPassed(result: CheckResult, target: Target, skip: (note: s
 export interface SuiteExpectations {
   /** Drift points every run on this target must observe. */
   observes: DriftPointId[];
+  /** The dialect the drift summary must name at the end (a mock in a known dialect). */
+  names?: string;
   /** Print the drift summary after the checks (the live run, where it is the point). */
   printDrift?: boolean;
   /** Runs per property when not TEST_RUNS (Prism answers slowly). */
@@ -57,8 +59,8 @@ export function describeContractSuite(name: string, start: () => Promise<Running
     afterAll(async () => {
       await running?.close();
       if (expectations.printDrift === true) {
-        const rows = drift.rows().map((row) => `  ${row.point.padEnd(24)} ${row.follows}`);
-        process.stdout.write(`Drift on ${name}: which variant of the disagreeing sources it follows\n${rows.join('\n')}\n`);
+        const rows = drift.rows().map((row) => `  ${row.id.padEnd(16)} ${row.follows}`);
+        process.stdout.write(`Drift on ${name}: which variant of the disagreeing sources it follows\n${rows.join('\n')}\nDialect: ${drift.dialect().name}\n`);
         if (Number.isFinite(running?.target.budget.maxSpendCents)) {
           process.stdout.write(`spent at most $${((running?.target.budget.spentCents ?? 0) / 100).toFixed(2)} of $${((running?.target.budget.maxSpendCents ?? 0) / 100).toFixed(2)}\n`);
         }
@@ -77,6 +79,7 @@ export function describeContractSuite(name: string, start: () => Promise<Running
       for (const id of expectations.observes) {
         expect(rows.find((r) => r.id === id)?.observed.length, `drift point ${id} was not observed`).toBeGreaterThan(0);
       }
+      if (expectations.names !== undefined) expect(drift.dialect().name).toBe(expectations.names);
     });
   });
 }

@@ -4,7 +4,7 @@ import { prismTarget } from './targets.js';
 // Prism's static mock of openapi/aigateway-video.yaml: an independent implementation of the spec.
 // It keeps no state, so only the stateless checks run; the others report why they are skipped.
 describeContractSuite('prism', () => prismTarget(), {
-  observes: ['create_status', 'creation_time_field', 'status_values', 'auth_error_type'],
+  observes: ['create-status', 'time-fields', 'error-types'],
   // Prism answers slowly; its static answers do not get more interesting with more runs.
   runs: Math.min(10, Number(process.env['AIGW_RUNS'] ?? 10)),
 });

@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +49,44 @@ describe('API keys', () => {
       expect(wallet).toContain('key_');
     } finally {
       await server.close();
+    }
+    expect(readFileSync(stateFile, 'utf8')).not.toContain(NEEDLE);
+  });
+
+  it('never appear there either when escaped, cut by a semicolon or hidden in a webhook_url', async () => {
+    const hooks: string[] = [];
+    const receiver = createServer((req, res) => {
+      hooks.push(req.url ?? '');
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((ready) => receiver.listen(0, '127.0.0.1', ready));
+    const hookBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    const lines: string[] = [];
+    const stateFile = join(dir, 'escaped.jsonl');
+    const server = await startMockServer({ port: 0, timing: 'steps', stateFile, log: (line) => lines.push(line) });
+    const base = `http://127.0.0.1:${server.port}`;
+    const escaped = `sk%2Daig%2D${NEEDLE}`;
+    try {
+      const created = await fetch(`${server.url}/videos/generations`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-aig-webhook-owner', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai/sora-2-video-to-video-remix', prompt: 'a lake', duration: 1, webhook_url: `${hookBase}/hook?token=${KEY}` }),
+      });
+      expect(created.status).toBe(202);
+      const { id } = (await created.json()) as { id: string };
+      await fetch(`${server.url}/jobs/${escaped}`, { headers: { authorization: 'Bearer sk-aig-webhook-owner' } });
+      await fetch(`${server.url}/jobs/job_x?api_key=${escaped}`, { headers: { authorization: 'Bearer sk-aig-webhook-owner' } });
+      await fetch(`${server.url}/jobs/job_x?api_key=sk-aig-a;${NEEDLE}`, { headers: { 'x-api-key': `sk-aig-a;${NEEDLE}`, cookie: `k=sk-aig-b;${NEEDLE}` } });
+      // Two polls end the job (steps timing); the event then goes out with the key in its query.
+      for (let i = 0; i < 2; i++) await fetch(`${server.url}/jobs/${id}`, { headers: { authorization: 'Bearer sk-aig-webhook-owner' } });
+      for (let i = 0; i < 500 && !(await server.simulation.journal()).some((e) => e.operation === 'webhook'); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(hooks).toEqual([`/hook?token=${KEY}`]);
+      const journal = await (await fetch(`${base}/__mock/journal`)).text();
+      expect(JSON.parse(journal).entries.some((e: { operation: string }) => e.operation === 'webhook')).toBe(true);
+      expect({ log: lines.filter((line) => line.includes(NEEDLE)), journal: journal.includes(NEEDLE) ? journal : null }).toEqual({ log: [], journal: null });
+    } finally {
+      await server.close();
+      await new Promise((done) => receiver.close(done));
     }
     expect(readFileSync(stateFile, 'utf8')).not.toContain(NEEDLE);
   });

@@ -92,7 +92,7 @@ describe('the Express mock over real HTTP', () => {
       ['POST', '/v1/videos/generations', 202, 'createVideo'],
       ['GET', '/v1/jobs/job_nope', 404, 'getJob'],
     ]);
-    expect(entries[0].key).toMatch(/^key_[0-9a-f]{12}$/);
+    expect(entries[0].key).toMatch(/^key_[0-9a-f]{32}$/);
     expect(entries[0].job_id).toMatch(/^job_/);
     expect(entries[0].headers.authorization).toBeUndefined();
     expect(entries[0].duration_ms).toBeGreaterThan(0);

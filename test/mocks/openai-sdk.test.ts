@@ -3,7 +3,6 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type RunningMockServer } from '../../mocks/express.js';
 import { createHandlers } from '../../mocks/msw.js';
-import { keyFingerprint } from '../../src/sim/accounts.js';
 import { MODEL } from '../support/sim-call.js';
 
 type Job = { id: string; status: string; result?: { url: string; duration: number; resolution: string }; error?: { code: string } };
@@ -75,7 +74,8 @@ describe('the official openai SDK against the Express mock', () => {
     await arm({ operation: 'createVideo', status: 429, count: 1, retry_after: 1 });
     const job = await client(key).post<Job>('/videos/generations', { body: { model: MODEL, prompt: 'p' } });
     expect(job.status).toBe('queued');
-    const tries = (await server.simulation.journal()).filter((e) => e.key === keyFingerprint(key) && e.operation === 'createVideo');
+    const fingerprint = await server.simulation.fingerprint(key);
+    const tries = (await server.simulation.journal()).filter((e) => e.key === fingerprint && e.operation === 'createVideo');
     const statuses = tries.map((e) => e.status);
     expect(statuses).toEqual([503, 429, 202]);
     const gaps = tries.slice(1).map((e, i) => e.time - (tries[i]?.time ?? 0));

@@ -27,7 +27,8 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       deliveries.push({ path: req.url ?? '', headers: req.headers, body });
-      res.writeHead(script.shift() ?? 204).end();
+      if (req.url === '/redirect') res.writeHead(307, { location: `${hookBase}/landed` }).end();
+      else res.writeHead(script.shift() ?? 204).end();
     });
   });
   await new Promise<void>((ready) => receiver.listen(0, '127.0.0.1', ready));
@@ -120,6 +121,41 @@ describe('webhook delivery', () => {
       await server.close();
     }
   });
+
+  it('follows no redirect: the signed event goes only where webhook_url says', async () => {
+    const server = await startNodeHttpMockServer({ port: 0, timing: 'steps', webhooks: { retryDelaysMs: [] } });
+    try {
+      const id = await createWithHook(server.url, `${hookBase}/redirect`);
+      await fetch(`${server.url}/jobs/${id}`, { headers: auth });
+      await fetch(`${server.url}/jobs/${id}`, { headers: auth });
+      await deliveredTo('/redirect');
+      const entry = async () => (await server.simulation.journal()).find((e) => e.operation === 'webhook');
+      for (let i = 0; i < 200 && (await entry()) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await entry()).toMatchObject({ job_id: id, status: 307, fault: 'webhook-redirect-not-followed' });
+      expect(deliveries.filter((d) => d.path === '/landed')).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each(['/__mock/reset', '/v1/../__mock/reset', '/__mock/./reset?x=1'])(
+    "never calls the mock's own control API (webhook_url %s)",
+    async (path) => {
+      const server = await startNodeHttpMockServer({ port: 0, timing: 'steps' });
+      try {
+        const other = await createWithHook(server.url, `${hookBase}/other`);
+        const id = await createWithHook(server.url, `${server.origin}${path}`);
+        await fetch(`${server.url}/jobs/${id}`, { headers: auth });
+        await fetch(`${server.url}/jobs/${id}`, { headers: auth });
+        const entry = async () => (await server.simulation.journal()).find((e) => e.operation === 'webhook' && e.job_id === id);
+        for (let i = 0; i < 200 && (await entry()) === undefined; i++) await new Promise((r) => setTimeout(r, 10));
+        expect(await entry()).toMatchObject({ status: 0, fault: 'webhook-to-control-api' });
+        expect((await fetch(`${server.url}/jobs/${other}`, { headers: auth })).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 
   describe('from the MSW handlers', () => {
     const handlers = createHandlers({ timing: 'steps' });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { validateResponse } from '../../src/contract/validate-response.js';
-import { keyFingerprint } from '../../src/sim/accounts.js';
+import { createKeyHasher } from '../../src/sim/key-hash.js';
 import { createSimulation, type Simulation } from '../../src/sim/simulation.js';
 import { call, create, inSeries, poll, virtualClock } from '../support/sim-call.js';
 
-const fingerprint = keyFingerprint('sk-aig-test');
-const other = keyFingerprint('sk-aig-other');
+// One fingerprint secret for every simulation here, so that the fingerprints below are theirs.
+const SECRET = 'fingerprints-known-to-the-test';
+const keys = createKeyHasher(SECRET);
+const fingerprint = keys.fingerprint('sk-aig-test');
+const other = keys.fingerprint('sk-aig-other');
 
 /** A control call with no key in Authorization: the dashboard's way. */
 const control = (sim: Simulation, method: string, url: string, body?: unknown) =>
@@ -21,7 +24,7 @@ async function checked(sim: Simulation, operationId: string, method: string, url
 describe('GET /__mock/jobs', () => {
   it('lists every key\'s jobs newest first, each with its status now, and counts every status', async () => {
     const clock = virtualClock();
-    const sim = createSimulation({ now: clock.now });
+    const sim = createSimulation({ keySecret: SECRET, now: clock.now });
     const first = (await create(sim, { duration: 2 })).json.id;
     clock.tick(1500);
     const second = (await create(sim, { duration: 20 }, { key: 'sk-aig-other' })).json.id;
@@ -30,13 +33,13 @@ describe('GET /__mock/jobs', () => {
     expect(page.jobs[1]).toMatchObject({ status: 'processing', key: fingerprint, duration: 2, cost_cents: 20, timing: 'realtime' });
     expect(page.jobs[1].progress_rate).toBeCloseTo(125);
     expect(page.jobs[0]).toMatchObject({ status: 'queued', key: other, progress_rate: null, result: null });
-    expect(page.counts).toEqual({ queued: 1, processing: 1, completed: 0, failed: 0 });
+    expect(page.counts).toEqual({ queued: 1, processing: 1, completed: 0, failed: 0, cancelled: 0 });
     expect(page).toMatchObject({ total: 2, offset: 0, limit: 50, now: clock.now() });
   });
 
   it('selects by key fingerprint and status, and pages through the selection', async () => {
     const clock = virtualClock();
-    const sim = createSimulation({ now: clock.now });
+    const sim = createSimulation({ keySecret: SECRET, now: clock.now });
     const mine = await inSeries([1, 2, 3, 4, 5], async () => (await create(sim, { duration: 1 })).json.id);
     await create(sim, { duration: 1 }, { key: 'sk-aig-other' });
     clock.tick(60_000);
@@ -48,7 +51,7 @@ describe('GET /__mock/jobs', () => {
   });
 
   it('refuses a status no dialect knows, and a malformed key, naming the field', async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     const status = await checked(sim, 'mockListJobs', 'GET', '/__mock/jobs?status=done');
     expect(status.status).toBe(400);
     expect(status.json.error).toMatchObject({ param: 'status', code: 'invalid_value' });
@@ -59,7 +62,7 @@ describe('GET /__mock/jobs', () => {
   });
 
   it('answers one job by id, and 404 for an id it does not hold', async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     const id = (await create(sim, { webhook_url: 'http://127.0.0.1:9/hook?token=sk-aig-leak' })).json.id;
     const job = (await checked(sim, 'mockGetJob', 'GET', `/__mock/jobs/${id}`)).json;
     expect(job).toMatchObject({ id, status: 'queued', webhook: { delivered: false } });
@@ -73,7 +76,7 @@ describe('GET /__mock/jobs', () => {
 describe('GET /__mock/keys', () => {
   it('lists keys most recently used first, with wallet, rate-limit meter and armed faults, never the key itself', async () => {
     const clock = virtualClock();
-    const sim = createSimulation({ now: clock.now, rpm: 10, creditsCents: 1000 });
+    const sim = createSimulation({ keySecret: SECRET, now: clock.now, rpm: 10, creditsCents: 1000 });
     await create(sim, { duration: 3 });
     clock.tick(1000);
     await create(sim, { duration: 1 }, { key: 'sk-aig-other' });
@@ -91,7 +94,7 @@ describe('GET /__mock/keys', () => {
   });
 
   it('shows a key known only by its armed faults with the wallet it will get, creating none', async () => {
-    const sim = createSimulation({ now: virtualClock().now, creditsCents: 500 });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now, creditsCents: 500 });
     await call(sim, 'POST', '/__mock/faults', { key: 'sk-aig-test', body: { operation: 'createVideo', status: 500 } });
     const page = (await checked(sim, 'mockListKeys', 'GET', '/__mock/keys?limit=10')).json;
     expect(page.keys).toEqual([
@@ -103,7 +106,7 @@ describe('GET /__mock/keys', () => {
 
   it('settles the refund of a failed job before showing the wallet', async () => {
     const clock = virtualClock();
-    const sim = createSimulation({ now: clock.now, creditsCents: 1000 });
+    const sim = createSimulation({ keySecret: SECRET, now: clock.now, creditsCents: 1000 });
     await create(sim, { duration: 4 }, { headers: { prefer: 'outcome=failed' } });
     clock.tick(60_000);
     expect((await control(sim, 'GET', `/__mock/keys/${fingerprint}`)).json.wallet).toMatchObject({ balance_cents: 1000, refunded_cents: 40 });
@@ -112,7 +115,7 @@ describe('GET /__mock/keys', () => {
 
 describe('keys steered by fingerprint', () => {
   it('sets the wallet, arms a fault that breaks the next poll, disarms, and resets the key', async () => {
-    const sim = createSimulation({ now: virtualClock().now, creditsCents: 1000 });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now, creditsCents: 1000 });
     const id = (await create(sim, { duration: 1 })).json.id;
     const wallet = await checked(sim, 'mockSetKeyWallet', 'PUT', `/__mock/keys/${fingerprint}/wallet`, { balance_cents: 5 });
     expect(wallet.json).toMatchObject({ key: fingerprint, balance_cents: 5 });
@@ -135,7 +138,7 @@ describe('keys steered by fingerprint', () => {
   });
 
   it('answers 404 for a fingerprint the mock has not seen, and 400 naming the field for a malformed one', async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     const unseen = await checked(sim, 'mockAddKeyFault', 'POST', `/__mock/keys/${fingerprint}/faults`, { operation: 'getJob', status: 503 });
     expect(unseen.status).toBe(404);
     expect(unseen.json.error).toMatchObject({ code: 'unknown_key', param: 'key' });
@@ -151,7 +154,7 @@ describe('keys steered by fingerprint', () => {
 
 describe('GET /__mock/journal filters', () => {
   it('selects by operation, status class, job and fingerprint, and pages with before and after', async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     const id = (await create(sim, { duration: 1 })).json.id;
     await poll(sim, id);
     await poll(sim, id, { headers: { prefer: 'code=503' } });
@@ -167,7 +170,7 @@ describe('GET /__mock/journal filters', () => {
   });
 
   it('refuses a key named two different ways', async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     const r = await call(sim, 'GET', `/__mock/journal?key=${other}`, { key: 'sk-aig-test' });
     expect(r.status).toBe(400);
     expect(r.json.error.param).toBe('key');

@@ -105,9 +105,9 @@ describe('not found', () => {
   });
 
   it('answers 404 in the envelope, with Allow, for a method the path does not support', async () => {
-    const r = await call(sim(), 'DELETE', '/v1/jobs/job_1');
+    const r = await call(sim(), 'PUT', '/v1/jobs/job_1');
     expect(r.status).toBe(404);
-    expect(r.headers['allow']).toBe('GET');
+    expect(r.headers['allow']).toBe('GET, DELETE');
     expect(r.json.error.type).toBe('not_found');
   });
 
@@ -124,7 +124,7 @@ describe('the model list', () => {
     expect(r.status).toBe(200);
     expect(r.json).toEqual({
       object: 'list',
-      data: [{ id: MODEL, object: 'model', owned_by: 'openai', modality: 'video', pricing: { per_second_usd: 0.1 } }],
+      data: [{ id: MODEL, object: 'model', owned_by: 'openai', modality: 'video', name: 'Sora 2 Video To Video Remix', pricing: { per_second_usd: 0.1 } }],
     });
     expect(validateResponse('listModels', 200, r.headers, r.json)).toEqual([]);
   });
@@ -144,17 +144,11 @@ describe('forced statuses (Prefer: code=NNN and ?__code=NNN)', () => {
   const cases = operations
     .filter((op) => op.document === 'video')
     .flatMap((op) => op.responses.map((r) => ({ operationId: op.operationId, status: Number(r.status), op })));
-  const urlOf = (operationId: string) =>
-    operationId === 'createVideo'
-      ? '/v1/videos/generations'
-      : operationId === 'getJob'
-        ? '/v1/jobs/job_x'
-        : operationId === 'listModels'
-          ? '/v1/models'
-          : '/v1/files/jobs/job_x/video.mp4';
+  // Each operation's own path, its parameters filled in.
+  const urlOf = (op: (typeof cases)[number]['op']) => op.pathTemplate.replace('{filename}', 'video.mp4').replace(/\{[^}]+\}/g, 'job_x');
 
-  it.each(cases.filter((c) => c.status >= 400))('answers $operationId with a spec-valid $status on request', async ({ operationId, status }) => {
-    const r = await call(sim(), operationId === 'createVideo' ? 'POST' : 'GET', urlOf(operationId), {
+  it.each(cases.filter((c) => c.status >= 400))('answers $operationId with a spec-valid $status on request', async ({ operationId, status, op }) => {
+    const r = await call(sim(), op.method.toUpperCase(), urlOf(op), {
       headers: { prefer: `code=${status}` },
       ...(operationId === 'createVideo' ? { body: { model: MODEL, prompt: 'p' } } : {}),
     });
@@ -173,11 +167,10 @@ describe('forced statuses (Prefer: code=NNN and ?__code=NNN)', () => {
     expect((await call(sim(), 'GET', '/v1/jobs/job_x?__code=500')).status).toBe(500);
   });
 
-  it('answers 400 listing the documented codes for an undocumented one', async () => {
+  it('ignores an undocumented code, naming the documented ones in x-aigw-preference-ignored (decision 017)', async () => {
     const r = await poll(sim(), 'job_x', { headers: { prefer: 'code=402' } });
-    expect(r.status).toBe(400);
-    expect(r.json.error).toMatchObject({ param: 'Prefer', code: 'undocumented_status' });
-    expect(r.json.error.message).toContain('documented codes: 200, 401, 404, 429, 500, 503');
+    expect(r.status).toBe(404);
+    expect(r.headers['x-aigw-preference-ignored']).toBe('code=402 (getJob documents 200, 401, 404, 429, 500, 503)');
   });
 
   it('creates the job and answers 200 when a create asks for code=200', async () => {

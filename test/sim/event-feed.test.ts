@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { keyFingerprint } from '../../src/sim/accounts.js';
+import { createKeyHasher } from '../../src/sim/key-hash.js';
 import type { EventFeed, FeedEvent } from '../../src/sim/event-feed.js';
 import { MAX_BATCH, MAX_FEEDS } from '../../src/sim/event-feed.js';
 import { createMemoryStore } from '../../src/sim/memory-store.js';
 import { createSimulation, type Simulation } from '../../src/sim/simulation.js';
 import { call, create, inSeries, poll, virtualClock } from '../support/sim-call.js';
 
-const fingerprint = keyFingerprint('sk-aig-test');
+// One fingerprint secret for every simulation here, so that the fingerprints below are theirs.
+const SECRET = 'fingerprints-known-to-the-test';
+const keys = createKeyHasher(SECRET);
+const fingerprint = keys.fingerprint('sk-aig-test');
 
 /** Opens the event stream as an adapter would, and answers its feed. */
 async function openFeed(sim: Simulation, headers: Record<string, string> = {}): Promise<EventFeed> {
@@ -22,7 +25,7 @@ const named = <N extends FeedEvent['event']>(events: FeedEvent[], name: N) =>
 
 describe('the event stream', () => {
   it('starts with ready at the newest journal entry, then sends new requests, new jobs and the keys they touched', async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     await create(sim);
     const feed = await openFeed(sim);
     const [ready, ...rest] = await feed.next();
@@ -39,7 +42,7 @@ describe('the event stream', () => {
 
   it('tells a status moved by the clock alone, with no request, and only once', async () => {
     const clock = virtualClock();
-    const sim = createSimulation({ now: clock.now });
+    const sim = createSimulation({ keySecret: SECRET, now: clock.now });
     const id = (await create(sim, { duration: 2 })).json.id;
     const feed = await openFeed(sim);
     await feed.next();
@@ -55,7 +58,7 @@ describe('the event stream', () => {
   });
 
   it('tells at once what this process\'s control calls changed: a fault armed, a wallet set, the clock moved, a reset', async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     await create(sim);
     const feed = await openFeed(sim);
     await feed.next();
@@ -65,13 +68,14 @@ describe('the event stream', () => {
     expect(keys).toMatchObject({ key: fingerprint, wallet: { balance_cents: 7 }, faults: [{ status: 503, remaining: 1 }] });
     await call(sim, 'POST', '/__mock/clock', { key: null, body: { advance_ms: 5000 } });
     expect(named(await feed.next(), 'clock')).toEqual([{ event: 'clock', data: expect.objectContaining({ offset_ms: 5000 }) }]);
-    await call(sim, 'POST', '/__mock/reset', { key: null });
+    // The control API takes a POST only as JSON, body or not.
+    await call(sim, 'POST', '/__mock/reset', { key: null, headers: { 'content-type': 'application/json' } });
     expect(named(await feed.next(), 'resync')).toEqual([{ event: 'resync', data: { reason: 'reset' } }]);
     expect(await feed.next()).toEqual([]);
   });
 
   it('tells jobs and keys that are gone after a key is reset', async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     const id = (await create(sim)).json.id;
     const feed = await openFeed(sim);
     await feed.next();
@@ -89,8 +93,8 @@ describe('the event stream', () => {
   it('sees what another process changed in a shared store: its requests, its jobs', async () => {
     const clock = virtualClock();
     const store = createMemoryStore();
-    const dashboardSide = createSimulation({ now: clock.now, store });
-    const apiSide = createSimulation({ now: clock.now, store });
+    const dashboardSide = createSimulation({ keySecret: SECRET, now: clock.now, store });
+    const apiSide = createSimulation({ keySecret: SECRET, now: clock.now, store });
     const feed = await openFeed(dashboardSide);
     await feed.next();
     const id = (await create(apiSide)).json.id;
@@ -101,7 +105,7 @@ describe('the event stream', () => {
   });
 
   it('resumes after Last-Event-ID with the entries after it, and says resync when it cannot place it', async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     await inSeries([1, 2, 3], () => create(sim));
     const resumed = await openFeed(sim, { 'last-event-id': '1' });
     const events = await resumed.next();
@@ -115,7 +119,7 @@ describe('the event stream', () => {
   });
 
   it('counts what it leaves out when more arrived than one event carries, or the journal no longer holds', async () => {
-    const sim = createSimulation({ now: virtualClock().now, journalLimit: MAX_BATCH + 50, rpm: 100_000 });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now, journalLimit: MAX_BATCH + 50, rpm: 100_000 });
     const feed = await openFeed(sim);
     await feed.next();
     await inSeries(Array.from({ length: MAX_BATCH + 100 }), () => call(sim, 'GET', '/v1/models'));
@@ -126,7 +130,7 @@ describe('the event stream', () => {
   });
 
   it(`serves at most ${MAX_FEEDS} streams at once, and answers 429 with Retry-After beyond`, async () => {
-    const sim = createSimulation({ now: virtualClock().now });
+    const sim = createSimulation({ keySecret: SECRET, now: virtualClock().now });
     const feeds = await inSeries(Array.from({ length: MAX_FEEDS }), () => openFeed(sim));
     const refused = await call(sim, 'GET', '/__mock/events', { key: null });
     expect(refused.status).toBe(429);

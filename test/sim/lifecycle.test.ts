@@ -66,25 +66,45 @@ describe('the job lifecycle in realtime timing', () => {
   });
 
   test.prop([
-    fc.array(fc.oneof(fc.constant<'poll'>('poll'), fc.integer({ min: 0, max: 4000 })), { minLength: 1, maxLength: 40 }),
+    // Small steps through the job's life and large jumps far past its end: both are walked.
+    fc.array(fc.oneof(fc.constant<'poll'>('poll'), fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 4000, max: 600_000 })), { minLength: 1, maxLength: 40 }),
+    // Then polls at least 30 s after the job ended, up to hours later (within its 24 h time to live).
+    fc.array(fc.integer({ min: 30_000, max: 6 * 3600_000 }), { minLength: 1, maxLength: 5 }),
     fc.boolean(),
     fc.integer({ min: 1, max: 20 }),
-  ])('never moves a job backwards and never lowers its progress, whatever the polls and clock moves', async (moves, fail, duration) => {
+  ])('never moves a job backwards and never lowers its progress, whatever the polls and clock moves, long after it ended too', async (moves, after, fail, duration) => {
     const clock = virtualClock();
     const sim = createSimulation({ now: clock.now });
     const id = (await create(sim, { duration }, fail ? { headers: { prefer: 'outcome=failed' } } : {})).json.id;
     let last = { rank: 0, progress: 0, status: 'queued' };
-    for (const move of moves) {
-      if (move !== 'poll') {
-        clock.tick(move);
-        continue;
-      }
+    const check = async (): Promise<void> => {
       const job = (await poll(sim, id)).json;
       expect(order(job.status)).toBeGreaterThanOrEqual(last.rank);
       expect(job.progress).toBeGreaterThanOrEqual(last.progress);
       if (last.status === 'completed' || last.status === 'failed') expect(job.status).toBe(last.status);
       expect(job.status).not.toBe(fail ? 'completed' : 'failed');
       last = { rank: order(job.status), progress: job.progress, status: job.status };
+    };
+    // Time since the create: the later polls stay within the job's 24 h time to live.
+    let age = 0;
+    const tick = (ms: number): void => {
+      age += ms;
+      clock.tick(ms);
+    };
+    for (const move of moves) {
+      if (move === 'poll') await check();
+      else tick(move);
+    }
+    // The job has ended by now (queued 1 s, then 400 ms per second of video); poll it much later.
+    tick(1000 + duration * 400);
+    await check();
+    const ended = last.status;
+    expect(['completed', 'failed']).toContain(ended);
+    for (const wait of after) {
+      if (age + wait >= 24 * 3600_000) break;
+      tick(wait);
+      await check();
+      expect(last.status).toBe(ended);
     }
   });
 
@@ -146,7 +166,7 @@ describe('nextChangeMs', () => {
   const record = (queuedMs: number, processingMs: number, outcome: 'completed' | 'failed'): JobRecord => ({
     id: 'job_1', key: 'key_1', model: 'm', duration: 5, aspectRatio: '16:9', resolution: '1080p', createdMs: 1_000_000, costCents: 50, outcome,
     failure: outcome === 'failed' ? 'upstream_error' : null, timing: 'realtime', queuedMs, processingMs, processingPolls: 1, polls: 0,
-    stepUpdatedMs: 1_000_000, lastPollMs: null, refunded: false, webhook: null,
+    stepUpdatedMs: 1_000_000, lastPollMs: null, cancelledMs: null, refunded: false, webhook: null,
   });
 
   test.prop([fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 10_000 }), fc.constantFrom('completed' as const, 'failed' as const), fc.integer({ min: 0, max: 20_000 })])(

@@ -41,6 +41,25 @@ describe('the wallet', () => {
     expect((await create(sim, { duration: 5 }, { key: 'sk-aig-b' })).status).toBe(202);
   });
 
+  it('refunds a failed job even when the store evicted it before anyone polled it', async () => {
+    const clock = virtualClock();
+    const sim = createSimulation({ creditsCents: 1000, maxJobs: 2, now: clock.now });
+    await create(sim, { duration: 10 }, { headers: { prefer: 'outcome=failed' } });
+    clock.tick(60_000);
+    // Another key's jobs push the failed one out of the store before a poll or a wallet read settles it.
+    await create(sim, { duration: 1 }, { key: 'sk-aig-other' });
+    await create(sim, { duration: 1 }, { key: 'sk-aig-other' });
+    expect(await sim.jobs()).toHaveLength(2);
+    expect(await wallet(sim)).toMatchObject({ balance_cents: 1000, spent_cents: 100, refunded_cents: 100 });
+  });
+
+  it('refunds a job that was going to fail when the store evicts it before it ends', async () => {
+    const sim = createSimulation({ creditsCents: 1000, maxJobs: 1, timing: 'steps', now: virtualClock().now });
+    await create(sim, { duration: 10 }, { headers: { prefer: 'outcome=failed' } });
+    await create(sim, { duration: 1 }, { key: 'sk-aig-other' });
+    expect(await wallet(sim)).toMatchObject({ balance_cents: 1000, refunded_cents: 100 });
+  });
+
   it('lets a test empty a wallet through the control API', async () => {
     const sim = createSimulation({ now: virtualClock().now });
     expect((await call(sim, 'PUT', '/__mock/wallet', { body: { balance_cents: 0 } })).status).toBe(200);
@@ -112,6 +131,29 @@ describe('faults', () => {
     await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', socket } });
     await poll(sim, 'job_x');
     expect((await sim.journal()).at(-1)).toMatchObject({ status, fault: `socket:${socket}` });
+  });
+
+  it('keeps at most 100 armed faults per key, and says so in the envelope when asked for more', async () => {
+    const sim = sim0();
+    for (let i = 0; i < 100; i++) expect((await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', status: 503 } })).status).toBe(201);
+    const over = await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', status: 503 } });
+    expect(over.status).toBe(400);
+    expect(over.json.error).toMatchObject({ type: 'invalid_request_error', code: 'too_many_faults', param: null });
+    expect(over.json.error.message).toContain('100');
+    expect(validateResponse('mockAddFault', 400, over.headers, over.json)).toEqual([]);
+    expect((await call(sim, 'GET', '/__mock/faults')).json.faults).toHaveLength(100);
+    // Another key has its own 100; disarming makes room again.
+    expect((await call(sim, 'POST', '/__mock/faults', { key: 'sk-aig-other', body: { operation: 'getJob', status: 503 } })).status).toBe(201);
+    await call(sim, 'DELETE', '/__mock/faults');
+    expect((await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', status: 503 } })).status).toBe(201);
+  });
+
+  it('keeps at most maxFaultsPerKey armed faults when the simulation sets another bound', async () => {
+    const sim = createSimulation({ maxFaultsPerKey: 2, now: virtualClock().now });
+    for (let i = 0; i < 2; i++) expect((await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', status: 503 } })).status).toBe(201);
+    const over = await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', status: 503 } });
+    expect(over.json.error).toMatchObject({ code: 'too_many_faults' });
+    expect(over.json.error.message).toContain('At most 2 faults');
   });
 
   it('refuses to arm a status the operation does not document', async () => {

@@ -61,4 +61,17 @@ describe('webhook events', () => {
     clock.tick(60_000);
     expect((await b.takeDueWebhooks()).map((d) => d.jobId)).toEqual([id]);
   });
+
+  it('journals delivery attempts without shifting the request ids a seed gives', async () => {
+    const ids = async (attempts: number): Promise<string[]> => {
+      const sim = createSimulation({ seed: 3, now: virtualClock().now });
+      const first = await create(sim, { webhook_url: HOOK });
+      for (let i = 0; i < attempts; i++) {
+        await sim.recordWebhookAttempt({ jobId: first.json.id, key: 'key_x', url: HOOK, status: 0, fault: 'webhook-unreachable', durationMs: 1 });
+      }
+      const second = await poll(sim, 'job_x');
+      return [first.headers['x-request-id'] ?? '', second.headers['x-request-id'] ?? ''];
+    };
+    expect(await ids(3)).toEqual(await ids(0));
+  });
 });

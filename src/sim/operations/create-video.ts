@@ -8,6 +8,7 @@ import { checkRequest } from '../read-body.js';
 import { drawOf, originOf } from '../request-context.js';
 import { defaultAspectRatio, defaultDuration, defaultResolution, failureCodes } from '../spec-values.js';
 import type { JobRecord } from '../store.js';
+import { isVideoModel } from '../../contract/model-catalog.js';
 import type { OperationHandler } from './operation-handler.js';
 
 /** `POST /v1/videos/generations`: checks the request, charges the wallet and keeps the job. */
@@ -18,10 +19,11 @@ export const createVideo: OperationHandler = async (ctx) => {
   const checked = checkRequest('createVideo', ctx.request, {}, config.bodyLimitBytes);
   if (!checked.ok) return checked.response;
   const body = checked.body as SchemaVideoGenerationRequest;
-  const model = config.models.find((m) => m.id === body.model);
+  const videoModels = config.models.filter(isVideoModel);
+  const model = videoModels.find((m) => m.id === body.model);
   if (model === undefined) {
     return errorAnswer(404, {
-      message: `Model '${body.model}' not found. Video models: ${config.models.map((m) => m.id).join(', ')}.`,
+      message: `Model '${body.model}' not found. Video models: ${videoModels.map((m) => m.id).join(', ')}.`,
       code: 'model_not_found',
       param: 'model',
     });
@@ -41,12 +43,15 @@ export const createVideo: OperationHandler = async (ctx) => {
       ? ((prefs.failure as SchemaJobErrorCode | undefined) ?? (failureCodes[Math.floor(draw('failure') * failureCodes.length)] as SchemaJobErrorCode))
       : null;
   const duration = body.duration ?? defaultDuration;
-  const costCents = duration * model.price_per_second_cents;
+  // Wallets hold whole cents; a fractional price per second is rounded once, per job.
+  const costCents = Math.round(duration * model.pricePerSecondCents);
   await settleRefunds(core, key, nowMs, ctx.admission?.refundsPending);
 
   const seq = ctx.admission?.seq ?? 0;
-  let id = `job_${hexAt(24, config.seed, key, seq, 'job')}`;
-  for (let salt = 1; (await store.getJob(id)) !== null; salt++) id = `job_${hexAt(24, config.seed, key, seq, 'job', salt)}`;
+  // From the key's draw stream, not its fingerprint: the same seed gives the same ids whatever the secret.
+  const stream = ctx.drawStream as string;
+  let id = `job_${hexAt(24, config.seed, stream, seq, 'job')}`;
+  for (let salt = 1; (await store.getJob(id)) !== null; salt++) id = `job_${hexAt(24, config.seed, stream, seq, 'job', salt)}`;
   const steps = config.timing === 'steps';
   const job: JobRecord = {
     id,
@@ -66,6 +71,7 @@ export const createVideo: OperationHandler = async (ctx) => {
     polls: 0,
     stepUpdatedMs: nowMs,
     lastPollMs: null,
+    cancelledMs: null,
     refunded: false,
     webhook: body.webhook_url === undefined ? null : { url: body.webhook_url, origin: originOf(ctx), done: false },
   };
@@ -76,5 +82,6 @@ export const createVideo: OperationHandler = async (ctx) => {
     });
   }
   await refundEvicted(core, created.evicted, nowMs);
-  return jsonAnswer(202, jobView(job, nowMs, originOf(ctx)));
+  // The dialect's status of a successful create (202, or 200 where the Node SDK's reading is played).
+  return jsonAnswer(Number(config.dialect.choices['create-status']), jobView(job, nowMs, originOf(ctx), config.dialect));
 };

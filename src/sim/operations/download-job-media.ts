@@ -1,4 +1,5 @@
 import { answer, errorAnswer } from '../answers.js';
+import type { SimRequest } from '../exchange.js';
 import { MEDIA_FILENAME } from '../job-view.js';
 import { phaseOf } from '../lifecycle.js';
 import { parseRange, videoFor } from '../media.js';
@@ -18,7 +19,7 @@ export const downloadJobMedia: OperationHandler = async (ctx, pathParams) => {
   }
   const bytes = videoFor({ duration: job.duration, ...frameSizeOf(job.aspectRatio, job.resolution) });
   const size = bytes.byteLength;
-  const range = parseRange(request.headers['range'], size);
+  const range = parseRange(rangeToServe(ctx.method, request.headers), size);
   const common = { 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=86400' };
   const head = ctx.method === 'HEAD';
   if (range.kind === 'unsatisfiable') {
@@ -34,3 +35,15 @@ export const downloadJobMedia: OperationHandler = async (ctx, pathParams) => {
   }
   return answer(200, head ? { kind: 'none' } : { kind: 'bytes', data: bytes }, { ...common, 'content-length': String(size) });
 };
+
+/**
+ * The Range header a media request should be served by, or undefined to send the whole file
+ * (RFC 9110 section 14.2: a server MUST ignore Range for a method other than GET, so HEAD answers
+ * 200; section 13.1.5: when If-Range does not match the representation, it MUST ignore Range).
+ * The mock's files carry no validator (no ETag, no Last-Modified), so no If-Range ever matches.
+ */
+function rangeToServe(method: string, headers: SimRequest['headers']): string | undefined {
+  if (method !== 'GET') return undefined;
+  if (headers['if-range'] !== undefined) return undefined;
+  return headers['range'];
+}

@@ -12,6 +12,6 @@ export const listModels: OperationHandler = async (ctx) => {
   const { modality, provider } = query;
   const data: SchemaModel[] = config.models
     .filter((m) => (modality === undefined || m.modality === modality) && (provider === undefined || m.owned_by === provider))
-    .map((m) => ({ id: m.id, object: 'model', owned_by: m.owned_by, modality: m.modality, pricing: { per_second_usd: m.price_per_second_cents / 100 } }));
+    .map((m) => m.entry);
   return jsonAnswer(200, { object: 'list', data } satisfies SchemaModelList);
 };

@@ -222,6 +222,7 @@ export async function performCall(ctx: CheckContext, call: ApiCall, key: string)
     ctx.drift.observeExchange(exchange);
     return exchange;
   } finally {
-    if (call.setup?.wallet !== undefined) await send(ctx.target, { method: 'POST', path: '/__mock/reset', key });
+    // The control API takes a POST only as JSON (no browser may send one unasked), body or not.
+    if (call.setup?.wallet !== undefined) await send(ctx.target, { method: 'POST', path: '/__mock/reset', key, headers: { 'content-type': 'application/json' } });
   }
 }

@@ -1,4 +1,5 @@
-import { jobStatusValues } from '../../generated/api.js';
+import { statusesIn } from '../../contract/job-status.js';
+import { judgingDialect } from '../judge-dialect.js';
 import fc from 'fast-check';
 import type { SchemaVideoGenerationRequest } from '../../generated/api.js';
 import { badCredentials, defect, unknownJobId, validRequest } from '../arbitraries.js';
@@ -91,11 +92,14 @@ class PollExisting implements LifecycleCommand {
     const known = model.jobs.get(id) as ModelJob;
     const exchange = await getJob(real.ctx, real.key, id);
     const status = responseOf(exchange).status;
+    // A gateway that throttles polls answers 304 Not Modified: the job as last seen, nothing to compare.
+    if (status === 304 && judgingDialect(real.ctx.target, exchange).choices['fast-poll'] === '304') return;
     const job = bodyObject(exchange);
     expectThat(status === 200 && job !== null, `polling the created job ${id} answered ${status}`, exchange);
     expectThat(job['id'] === id, `polling ${id} answered the job ${JSON.stringify(job['id'])}`, exchange);
     const rank = statusRank(job['status']);
-    expectThat((jobStatusValues as readonly unknown[]).includes(job['status']), `status ${JSON.stringify(job['status'])} is outside the spec's enum`, exchange);
+    const statuses = statusesIn(judgingDialect(real.ctx.target, exchange));
+    expectThat(statuses.includes(job['status'] as string), `status ${JSON.stringify(job['status'])} is not one of ${statuses.join(', ')}`, exchange);
     expectThat(rank >= known.rank, `status went back from ${known.status} to ${String(job['status'])}`, exchange);
     if (known.ending !== null) expectThat(endingOf(job) === known.ending, `the ended job changed: was ${known.ending}, now ${endingOf(job)}`, exchange);
     known.rank = rank;

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
-import { validateResponse, type Violation } from '../../contract/index.js';
-import { errorCatalog } from '../../contract/error-catalog.js';
+import type { Violation } from '../../contract/index.js';
+import { errorCatalogIn } from '../../contract/error-catalog.js';
+import { answerViolations, judgingDialect } from '../judge-dialect.js';
+import type { Target } from '../target.js';
 import { validRequest } from '../arbitraries.js';
 import { expectThat, memoized, responseOf, runProperty, type Check, type CheckContext } from '../check.js';
 import { send, type Exchange } from '../exchange.js';
@@ -10,17 +12,17 @@ import { apiCalls, errorExamples, freeCalls, performCall, type ApiCall } from '.
 const describeViolations = (violations: readonly Violation[]): string =>
   violations.map((v) => `${v.param}: ${v.message}`).join('; ');
 
-/** The contract's violations of one exchange, those of one kind (`in`) only. */
-function violationsOf(exchange: Exchange, operationId: string, kinds: readonly Violation['in'][]): Violation[] {
-  const response = responseOf(exchange);
-  return validateResponse(operationId, response.status, response.headers, response.body).filter((v) => kinds.includes(v.in));
+/** The contract's violations of one exchange, in the dialect it is judged in, those of one kind (`in`) only. */
+function violationsOf(target: Target, exchange: Exchange, operationId: string, kinds: readonly Violation['in'][]): Violation[] {
+  responseOf(exchange);
+  return answerViolations(target, exchange, operationId).filter((v) => kinds.includes(v.in));
 }
 
 /** A check over the stateless exploration: every call's exchange must satisfy `verdict`. */
 function explorationCheck(
   name: string,
   sentence: string,
-  verdict: (exchange: Exchange, call: ApiCall) => void,
+  verdict: (exchange: Exchange, call: ApiCall, target: Target) => void,
   noteOffMock?: string,
 ): Check {
   return {
@@ -37,7 +39,7 @@ function explorationCheck(
         async (call) => {
           // The exploration checks judge the same calls: each call is sent once per suite run.
           const exchange = await memoized(ctx, `call:${JSON.stringify(call)}`, () => performCall(ctx, call, ctx.target.keyFor('exploration')));
-          verdict(exchange, call);
+          verdict(exchange, call, ctx.target);
         },
         { examples: errorExamples(ctx.target) },
       );
@@ -58,8 +60,8 @@ export const notAServerError = explorationCheck(
 export const statusCodeConformance = explorationCheck(
   'status_code_conformance',
   'answers only statuses the spec documents, and the one a request asked for',
-  (exchange, call) => {
-    const violations = violationsOf(exchange, call.operationId, ['status']);
+  (exchange, call, target) => {
+    const violations = violationsOf(target, exchange, call.operationId, ['status']);
     expectThat(violations.length === 0, `${call.kind}: ${describeViolations(violations)}`, exchange);
     const status = responseOf(exchange).status;
     expectThat(call.expectStatus === null || status === call.expectStatus, `${call.kind}: answered ${status}, expected ${call.expectStatus ?? ''}`, exchange);
@@ -68,8 +70,8 @@ export const statusCodeConformance = explorationCheck(
 
 /** A check that a response part (content type, headers, body) breaks no rule of the spec. */
 const violationCheck = (name: string, sentence: string, part: Violation['in']) =>
-  explorationCheck(name, sentence, (exchange, call) => {
-    const violations = violationsOf(exchange, call.operationId, [part]);
+  explorationCheck(name, sentence, (exchange, call, target) => {
+    const violations = violationsOf(target, exchange, call.operationId, [part]);
     expectThat(violations.length === 0, `${call.kind}: ${describeViolations(violations)}`, exchange);
   });
 
@@ -95,10 +97,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export const errorTypeMatchesStatus = explorationCheck(
   'error_type_matches_status',
-  'gives every error the type its status stands for (401 authentication_error, 429 rate_limit_error...)',
-  (exchange, call) => {
+  'gives every error the type its status stands for (401 authentication_error, 429 rate_limit_error..., or the docs pages\' names)',
+  (exchange, call, target) => {
     const response = responseOf(exchange);
-    const entry = errorCatalog.get(response.status);
+    const entry = errorCatalogIn(judgingDialect(target, exchange)).get(response.status);
     if (response.status < 400 || entry === undefined) return;
     const error = isObject(response.body) && isObject(response.body['error']) ? response.body['error'] : null;
     expectThat(error !== null, `${call.kind}: a ${response.status} without the error envelope {error: {message, type}}`, exchange);
