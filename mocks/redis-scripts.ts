@@ -1,4 +1,4 @@
-// The Lua scripts of the Redis store (docs/decisions/017): every operation where a read decides a
+// The Lua scripts of the Redis store (docs/decisions/020-state-shared-on-redis.md): every operation where a read decides a
 // write runs as one script, so Redis executes it whole, with no other client's command in between.
 // Each script takes the key prefix as ARGV[1] and the bound on accounts as ARGV[2], and builds its
 // keys from the prefix (one Redis, not a cluster: see the decision). Numbers go back to the client
@@ -21,6 +21,7 @@
 //   faultkeys               zset: keys with armed faults -> tick of their first fault (bounded)
 //   journal                 zset: entry JSON -> its seq
 //   journal:seq             counter: journal numbers
+//   keysecret               the secret API keys are fingerprinted with (set once, never reset)
 
 const prelude = `
 local P = ARGV[1]
@@ -154,14 +155,49 @@ if ARGV[11] == '1' then redis.call('ZADD', P .. 'webhooks', order, id) end
 return { 1, wallet(key, a), evicted }
 `);
 
-/** ARGV: P, max, id, nowMs, step (0/1) -> { previous lastPollMs (JSON), job hash } or nil */
+/**
+ * ARGV: P, max, id, nowMs, step (0/1), minIntervalMs ('' for none) -> { previous lastPollMs (JSON),
+ * job hash, throttled (0/1) } or nil. A poll sooner than minIntervalMs after the last answered one is
+ * throttled: it changes nothing.
+ */
 const recordPoll = script(`
 local j = P .. 'job:' .. ARGV[3]
 if redis.call('EXISTS', j) == 0 then return false end
 local previous = redis.call('HGET', j, 'p:lastPollMs')
+local last = tonumber(previous)
+if ARGV[6] ~= '' and last ~= nil and tonumber(ARGV[4]) - last < tonumber(ARGV[6]) then
+  return { previous, redis.call('HGETALL', j), 1 }
+end
 redis.call('HSET', j, 'p:lastPollMs', ARGV[4])
 if ARGV[5] == '1' then redis.call('HINCRBY', j, 'p:polls', 1) end
-return { previous or 'null', redis.call('HGETALL', j) }
+return { previous or 'null', redis.call('HGETALL', j), 0 }
+`);
+
+/**
+ * ARGV: P, max, id, nowMs, polls (JSON) -> { 1, job hash } when cancelled; { 0, job hash } when the
+ * job was cancelled already or has been polled since the caller read it (polls moved: the caller
+ * decides again); nil when gone. Whether the job has ended is the caller's to judge (the lifecycle is
+ * JavaScript); this compares and sets, so that a cancel and a poll that ends the job never both win.
+ */
+const cancelJob = script(`
+local id = ARGV[3]
+local j = P .. 'job:' .. id
+if redis.call('EXISTS', j) == 0 then return false end
+local f = redis.call('HMGET', j, 'p:cancelledMs', 'p:polls', 'key', 'p:refunded')
+if (f[1] and f[1] ~= 'null') or f[2] ~= ARGV[5] then return { 0, redis.call('HGETALL', j) } end
+redis.call('HSET', j, 'p:cancelledMs', ARGV[4])
+if f[4] ~= 'true' then
+  local order = redis.call('ZSCORE', P .. 'jobs', id)
+  redis.call('ZADD', P .. 'refunds:' .. f[3], order or 0, id)
+end
+return { 1, redis.call('HGETALL', j) }
+`);
+
+/** ARGV: P, max, proposed secret -> the secret kept (the first proposed, ever) */
+const fingerprintSecret = script(`
+local k = P .. 'keysecret'
+redis.call('SET', k, ARGV[3], 'NX')
+return redis.call('GET', k)
 `);
 
 /** ARGV: P, max, id, then p:<field>, JSON, ... -> job hash or nil */
@@ -273,6 +309,8 @@ export const redisScripts = {
   aigwCredit: credit,
   aigwCreateJob: createJob,
   aigwRecordPoll: recordPoll,
+  aigwCancelJob: cancelJob,
+  aigwFingerprintSecret: fingerprintSecret,
   aigwPatchJob: patchJob,
   aigwRefundJob: refundJob,
   aigwClaimWebhook: claimWebhook,

@@ -13,10 +13,12 @@ import {
   type JournalQuery,
   type KeyQuery,
   type KeyRecord,
+  type PollRecord,
   type SequenceName,
   type Store,
   type WalletRecord,
 } from '../src/sim/store.js';
+import { hasEnded } from '../src/sim/lifecycle.js';
 import { redisScripts, type RedisScriptName } from './redis-scripts.js';
 import { redactRedisUrl, redisUrlProblem } from './redis-url.js';
 
@@ -88,7 +90,7 @@ type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
  * The simulation's state in Redis, shared by every process that names the same server and prefix
- * (docs/decisions/017). Each operation is one Lua script or one command, so it is atomic across
+ * (docs/decisions/020-state-shared-on-redis.md). Each operation is one Lua script or one command, so it is atomic across
  * replicas; reads that decide writes never leave Redis. When Redis cannot be reached, operations
  * fail at once (no offline queue) or after `commandTimeoutMs`, with `StoreUnavailableError`, which
  * the simulation answers as a 503 with Retry-After; the client reconnects by itself.
@@ -202,11 +204,32 @@ export class RedisStore implements Store {
     return jobFrom(await this.run(() => this.redis.hgetall(this.key(`job:${id}`))));
   }
 
-  async recordPoll(id: string, nowMs: number, step: boolean): Promise<{ job: JobRecord; previousPollMs: number | null } | null> {
-    const reply = (await this.script('aigwRecordPoll', id, JSON.stringify(nowMs), step ? 1 : 0)) as [string, unknown] | null;
+  async recordPoll(id: string, nowMs: number, step: boolean, minIntervalMs: number | null = null): Promise<PollRecord | null> {
+    const reply = (await this.script('aigwRecordPoll', id, JSON.stringify(nowMs), step ? 1 : 0, minIntervalMs === null ? '' : minIntervalMs)) as [string, unknown, number] | null;
     if (reply === null) return null;
     const job = jobFrom(reply[1]);
-    return job === null ? null : { job, previousPollMs: JSON.parse(reply[0]) as number | null };
+    return job === null ? null : { job, previousPollMs: JSON.parse(reply[0]) as number | null, throttled: reply[2] === 1 };
+  }
+
+  async cancelJob(id: string, nowMs: number): Promise<{ job: JobRecord; cancelled: boolean } | null> {
+    let job = await this.getJob(id);
+    // Compare and set: a poll between the read and the script moves the job's polls, and the
+    // lifecycle is judged again on the record it left.
+    for (let attempt = 0; job !== null; attempt++) {
+      if (job.cancelledMs !== null || hasEnded(job, nowMs)) return { job, cancelled: false };
+      const reply = (await this.script('aigwCancelJob', id, nowMs, JSON.stringify(job.polls))) as [number, unknown] | null;
+      if (reply === null) return null;
+      const after = jobFrom(reply[1]);
+      if (after === null) return null;
+      if (reply[0] === 1) return { job: after, cancelled: true };
+      if (attempt >= 100) throw new StoreUnavailableError(`job ${id} kept changing while it was being cancelled`);
+      job = after;
+    }
+    return null;
+  }
+
+  async fingerprintSecret(proposed: string): Promise<string> {
+    return String(await this.script('aigwFingerprintSecret', proposed));
   }
 
   async patchJob(id: string, patch: JobPatch): Promise<JobRecord | null> {
@@ -230,7 +253,7 @@ export class RedisStore implements Store {
     if (query.pendingRefund === true && key !== null) ids = await this.range(`refunds:${key}`);
     else if (query.pendingRefund === true) {
       ids = await this.range('jobs');
-      filter = (job) => job.outcome === 'failed' && !job.refunded;
+      filter = (job) => (job.outcome === 'failed' || job.cancelledMs !== null) && !job.refunded;
     } else if (query.pendingWebhook === true) {
       ids = await this.range('webhooks');
       if (key !== null) filter = (job) => job.key === key;

@@ -23,7 +23,7 @@ const setup = { seed: 11, failureRate: 0.3, rpm: 12, creditsCents: 300, keySecre
 let express: RunningMockServer;
 let nodeHttp: RunningMockServer;
 // The fourth party: the node:http adapter over the Redis store (a redis-server of the test's own).
-let redis: TestRedis | undefined;
+let redis: TestRedis;
 let overRedis: RunningMockServer | undefined;
 const msw = setupServer();
 beforeAll(async () => {
@@ -39,7 +39,7 @@ afterAll(async () => {
 async function startAdapters(dialect: Dialect, run: number): Promise<void> {
   express = await startMockServer({ port: 0, ...setup, dialect, now: () => clocks.express });
   nodeHttp = await startNodeHttpMockServer({ port: 0, ...setup, dialect, now: () => clocks.nodeHttp });
-  overRedis = await startNodeHttpMockServer({ port: 0, ...setup, dialect, store: redis?.url, storePrefix: `parity${run}:`, now: () => clocks.redis });
+  overRedis = await startNodeHttpMockServer({ port: 0, ...setup, dialect, store: redis.url, storePrefix: `parity${run}:`, now: () => clocks.redis });
   msw.resetHandlers(...createHandlers({ ...setup, dialect, now: () => clocks.msw }));
 }
 

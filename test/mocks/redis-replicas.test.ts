@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeHttpMockServer, type MockServerOptions, type RunningMockServer } from '../../mocks/node-http.js';
 import { createRedisStore, type RedisStore } from '../../mocks/redis-store.js';
-import { keyFingerprint } from '../../src/sim/accounts.js';
 import { startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { MODEL } from '../support/sim-call.js';
 
@@ -115,7 +114,7 @@ describe('three replicas over one Redis', () => {
     const seen = await spread(servers, 12, async (origin) => (await poll(origin, key, id as string)).body.status);
     expect(seen.filter((s) => s === 'processing')).toHaveLength(3);
     expect(seen.filter((s) => s === 'completed')).toHaveLength(9);
-    const [job] = await servers[2]!.simulation.jobs({ key: keyFingerprint(key) });
+    const [job] = await servers[2]!.simulation.jobs({ key: await servers[2]!.simulation.fingerprint(key) });
     expect(job?.polls).toBeGreaterThanOrEqual(4);
   });
 

@@ -28,9 +28,11 @@ type Op =
   | { op: 'admit'; key: string; dt: number }
   | { op: 'wallet' | 'resetKey' | 'faults' | 'clearFaults' | 'clearJournal'; key: string }
   | { op: 'setBalance' | 'credit'; key: string; cents: number }
-  | { op: 'create'; slot: number; key: string; cost: number; failed: boolean; hook: boolean; dt: number }
+  | { op: 'create'; slot: number; key: string; cost: number; failed: boolean; hook: boolean; steps: boolean; dt: number }
   | { op: 'get' | 'refund' | 'claim'; slot: number }
-  | { op: 'poll'; slot: number; step: boolean; dt: number }
+  | { op: 'poll'; slot: number; step: boolean; dt: number; interval: number | null }
+  | { op: 'cancel'; slot: number; dt: number }
+  | { op: 'secret'; proposed: string }
   | { op: 'patch'; slot: number; at: number }
   | { op: 'jobs'; key: string | null; pendingRefund: boolean; pendingWebhook: boolean; limit: number | null }
   | { op: 'arm'; key: string; operation: Fault['operation']; count: number }
@@ -45,9 +47,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('admit' as const), key: keyArb, dt: fc.integer({ min: 0, max: 40_000 }) }) },
   fc.record({ op: fc.constantFrom('wallet' as const, 'resetKey' as const, 'faults' as const, 'clearFaults' as const, 'clearJournal' as const), key: keyArb }),
   fc.record({ op: fc.constantFrom('setBalance' as const, 'credit' as const), key: keyArb, cents: fc.integer({ min: 0, max: 150 }) }),
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('create' as const), slot: jobSlot, key: keyArb, cost: fc.integer({ min: 0, max: 60 }), failed: fc.boolean(), hook: fc.boolean(), dt: fc.integer({ min: 0, max: 8_000 }) }) },
+  { weight: 5, arbitrary: fc.record({ op: fc.constant('create' as const), slot: jobSlot, key: keyArb, cost: fc.integer({ min: 0, max: 60 }), failed: fc.boolean(), hook: fc.boolean(), steps: fc.boolean(), dt: fc.integer({ min: 0, max: 8_000 }) }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constantFrom('get' as const, 'refund' as const, 'claim' as const), slot: jobSlot }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('poll' as const), slot: jobSlot, step: fc.boolean(), dt: fc.integer({ min: 0, max: 3_000 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('poll' as const), slot: jobSlot, step: fc.boolean(), dt: fc.integer({ min: 0, max: 3_000 }), interval: fc.option(fc.constantFrom(1_000, 3_000), { nil: null }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('cancel' as const), slot: jobSlot, dt: fc.integer({ min: 0, max: 3_000 }) }) },
+  fc.record({ op: fc.constant('secret' as const), proposed: fc.constantFrom('s1', 's2') }),
   fc.record({ op: fc.constant('patch' as const), slot: jobSlot, at: fc.nat(100_000) }),
   { weight: 2, arbitrary: fc.record({ op: fc.constant('jobs' as const), key: fc.option(keyArb, { nil: null }), pendingRefund: fc.boolean(), pendingWebhook: fc.boolean(), limit: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('arm' as const), key: keyArb, operation: fc.constantFrom<Fault['operation']>('getJob', 'createVideo', '*'), count: fc.integer({ min: 1, max: 3 }) }) },
@@ -106,6 +110,7 @@ async function play(store: Store, ops: readonly Op[]): Promise<unknown[]> {
           createdMs: now,
           outcome: o.failed ? 'failed' : 'completed',
           failure: o.failed ? 'upstream_error' : null,
+          ...(o.steps ? { timing: 'steps' as const, processingPolls: 2 } : {}),
           webhook: o.hook ? { url: 'http://127.0.0.1:9/h', origin: 'http://o', done: false } : null,
         });
         answers.push(await store.createJob(job, { startingCents: 100, maxJobs: 4, ttlMs: 30_000, nowMs: now }));
@@ -122,7 +127,14 @@ async function play(store: Store, ops: readonly Op[]): Promise<unknown[]> {
         break;
       case 'poll':
         now += o.dt;
-        answers.push(await store.recordPoll(idOf(o.slot), now, o.step));
+        answers.push(await store.recordPoll(idOf(o.slot), now, o.step, o.interval));
+        break;
+      case 'cancel':
+        now += o.dt;
+        answers.push(await store.cancelJob(idOf(o.slot), now));
+        break;
+      case 'secret':
+        answers.push(await store.fingerprintSecret(o.proposed));
         break;
       case 'patch':
         answers.push(await store.patchJob(idOf(o.slot), { stepUpdatedMs: o.at }));
@@ -168,7 +180,7 @@ async function play(store: Store, ops: readonly Op[]): Promise<unknown[]> {
 
 describe('the in-memory and Redis stores', () => {
   test.prop([fc.array(opArb, { minLength: 1, maxLength: 60 })], { numRuns: 100 })(
-    'give the same answers to any sequence of operations (wallets, jobs, evictions, refunds, webhooks, faults, keys, journal, resets)',
+    'give the same answers to any sequence of operations (wallets, jobs, polls, cancels, evictions, refunds, webhooks, faults, keys, journal, resets, the key secret)',
     async (ops) => {
       const memory = createMemoryStore({ maxAccounts: 3 });
       const shared = await redisStore({ maxAccounts: 3 });

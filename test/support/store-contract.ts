@@ -28,6 +28,7 @@ export function jobRecord(overrides: Partial<JobRecord> = {}): JobRecord {
     processingPolls: 0,
     polls: 0,
     stepUpdatedMs: 1_000,
+    cancelledMs: null,
     lastPollMs: null,
     refunded: false,
     webhook: null,
@@ -141,6 +142,58 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(second?.previousPollMs).toBe(2_000);
       expect(second?.job).toMatchObject({ polls: 1, lastPollMs: 2_500 });
       expect(await store.recordPoll('job_unknown', 1, true)).toBeNull();
+    });
+
+    it('throttles a poll sooner than the interval after the last answered one: it changes nothing', async () => {
+      const store = await fresh();
+      const job = jobRecord({ timing: 'steps', processingPolls: 2 });
+      await store.createJob(job, JOB_LIMITS);
+      expect(await store.recordPoll(job.id, 2_000, true, 3_000)).toMatchObject({ previousPollMs: null, throttled: false, job: { polls: 1, lastPollMs: 2_000 } });
+      expect(await store.recordPoll(job.id, 4_999, true, 3_000)).toMatchObject({ previousPollMs: 2_000, throttled: true, job: { polls: 1, lastPollMs: 2_000 } });
+      expect(await store.recordPoll(job.id, 5_000, true, 3_000)).toMatchObject({ previousPollMs: 2_000, throttled: false, job: { polls: 2, lastPollMs: 5_000 } });
+      expect(await store.getJob(job.id)).toMatchObject({ polls: 2, lastPollMs: 5_000 });
+    });
+
+    it('cancels a running job once, leaves an ended one as it ended, and marks the cancelled job for its refund', async () => {
+      const store = await fresh();
+      const running = jobRecord({ costCents: 30 });
+      const ended = jobRecord({ costCents: 20 });
+      await store.createJob(running, JOB_LIMITS);
+      await store.createJob(ended, JOB_LIMITS);
+      // Realtime: queued until 2 000, processing until 3 600.
+      const first = await store.cancelJob(running.id, 1_500);
+      expect(first).toEqual({ cancelled: true, job: { ...running, cancelledMs: 1_500 } });
+      expect(await store.cancelJob(running.id, 1_600)).toEqual({ cancelled: false, job: { ...running, cancelledMs: 1_500 } });
+      expect(await store.cancelJob(ended.id, 4_000)).toEqual({ cancelled: false, job: ended });
+      expect(await store.cancelJob('job_unknown', 1_000)).toBeNull();
+      expect((await store.admit('key_a', 1_700, LIMITS)).refundsPending).toBe(true);
+      expect((await store.jobs({ pendingRefund: true })).map((j) => j.id)).toEqual([running.id]);
+      expect(await store.refundJob(running.id, 100)).toEqual({ key: 'key_a', balanceCents: 80, spentCents: 50, refundedCents: 30 });
+      expect(await store.jobs({ key: 'key_a', pendingRefund: true })).toEqual([]);
+    });
+
+    it('cancels a stepped job only while its polls leave it running, also when a poll comes between', async () => {
+      const store = await fresh();
+      const job = jobRecord({ timing: 'steps', processingPolls: 1 });
+      await store.createJob(job, JOB_LIMITS);
+      await store.recordPoll(job.id, 2_000, true);
+      await store.recordPoll(job.id, 2_100, true);
+      // Two polls: processing, then completed.
+      expect(await store.cancelJob(job.id, 2_200)).toMatchObject({ cancelled: false, job: { polls: 2, cancelledMs: null } });
+      const other = jobRecord({ timing: 'steps', processingPolls: 1 });
+      await store.createJob(other, JOB_LIMITS);
+      const [cancel] = await Promise.all([store.cancelJob(other.id, 2_300), store.recordPoll(other.id, 2_300, true)]);
+      // Whichever came first, the job is cancelled with its one poll or was cancelled before it.
+      expect(cancel?.cancelled).toBe(true);
+      expect((await store.getJob(other.id))?.cancelledMs).toBe(2_300);
+    });
+
+    it('keeps the first fingerprint secret proposed, through a reset', async () => {
+      const store = await fresh();
+      expect(await store.fingerprintSecret('first')).toBe('first');
+      expect(await store.fingerprintSecret('second')).toBe('first');
+      await store.reset(null);
+      expect(await store.fingerprintSecret('third')).toBe('first');
     });
 
     it('patches a job and answers it after, and answers null for a job that is not there', async () => {
