@@ -4,6 +4,7 @@ import type { EventFeed, FeedEvent } from '../../src/sim/event-feed.js';
 import { MAX_BATCH, MAX_FEEDS } from '../../src/sim/event-feed.js';
 import { createMemoryStore } from '../../src/sim/memory-store.js';
 import { createSimulation, type Simulation } from '../../src/sim/simulation.js';
+import { schemaValidator } from '../../src/contract/schema-validator.js';
 import { call, create, inSeries, poll, virtualClock } from '../support/sim-call.js';
 
 // One fingerprint secret for every simulation here, so that the fingerprints below are theirs.
@@ -138,5 +139,57 @@ describe('the event stream', () => {
     expect(refused.json.error.code).toBe('too_many_streams');
     feeds[0]?.close();
     await openFeed(sim);
+  });
+});
+
+describe('the events it sends', () => {
+  const schemaOf: Record<FeedEvent['event'], string> = {
+    ready: 'ReadyEvent',
+    requests: 'RequestsEvent',
+    jobs: 'JobsEvent',
+    'jobs-removed': 'JobsRemovedEvent',
+    keys: 'KeysEvent',
+    'keys-removed': 'KeysRemovedEvent',
+    clock: 'Clock',
+    resync: 'ResyncEvent',
+  };
+
+  it('are each valid against the control API spec schema their name gives, through a whole session', async () => {
+    const clock = virtualClock();
+    const sim = createSimulation({ keySecret: SECRET, now: clock.now, dialect: 'union', failureRate: 0.5, seed: 3 });
+    const feed = await openFeed(sim);
+    const seen: FeedEvent[] = [...(await feed.next())];
+    const admin = { key: null, headers: { 'content-type': 'application/json' } };
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await create(sim, { duration: 2 + i })).json.id as string);
+    seen.push(...(await feed.next()));
+    await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', status: 503, count: 1, retry_after: 2 } });
+    await poll(sim, ids[0] as string);
+    await call(sim, 'DELETE', `/v1/jobs/${ids[1] as string}`);
+    await call(sim, 'PUT', '/__mock/wallet', { body: { balance_cents: 55 } });
+    seen.push(...(await feed.next()));
+    clock.tick(1_500);
+    seen.push(...(await feed.next()));
+    await call(sim, 'POST', '/__mock/clock', { ...admin, body: { advance_ms: 60_000 } });
+    seen.push(...(await feed.next()));
+    await inSeries(ids, (id) => poll(sim, id));
+    await call(sim, 'DELETE', `/__mock/keys/${fingerprint}`, { key: null });
+    // The rescan that finds removed jobs runs at most once a second after a control call asks for it.
+    for (let i = 0; i < 200 && !seen.some((e) => e.event === 'jobs-removed'); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      seen.push(...(await feed.next()));
+    }
+    await create(sim);
+    await call(sim, 'POST', '/__mock/reset', admin);
+    seen.push(...(await feed.next()));
+    feed.close();
+
+    const names = new Set(seen.map((e) => e.event));
+    for (const name of Object.keys(schemaOf) as FeedEvent['event'][]) expect(names, `no ${name} event`).toContain(name);
+    const invalid = seen.flatMap((e) => {
+      const validate = schemaValidator('admin', `#/components/schemas/${schemaOf[e.event]}`);
+      return validate(e.data) ? [] : [`${e.event}: ${JSON.stringify(validate.errors?.slice(0, 2))}`];
+    });
+    expect(invalid).toEqual([]);
   });
 });
