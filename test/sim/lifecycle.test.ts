@@ -4,7 +4,8 @@ import { jobStatusValues } from '../../src/generated/api.js';
 import { validateResponse } from '../../src/contract/validate-response.js';
 import { nextChangeMs, phaseOf } from '../../src/sim/lifecycle.js';
 import { createSimulation } from '../../src/sim/simulation.js';
-import type { JobRecord } from '../../src/sim/store.js';
+import { createMemoryStore } from '../../src/sim/memory-store.js';
+import type { JobPatch, JobRecord, Store } from '../../src/sim/store.js';
 import { create, inSeries, poll, virtualClock } from '../support/sim-call.js';
 
 const order = (status: string): number => {
@@ -152,6 +153,23 @@ describe('the job lifecycle in steps timing', () => {
     const seen = await inSeries([1, 2, 3, 4], async () => (await poll(sim, id)).json);
     expect(seen.map((j) => j.status)).toEqual(['processing', 'processing', 'processing', 'completed']);
     expect(seen.map((j) => j.progress)).toEqual([25, 50, 75, 100]);
+  });
+
+  it("answers the status of its own poll when another process's poll counts between its poll and its patch", async () => {
+    // A store shared with another replica: that replica polls the job just as this one writes the
+    // time of its step. This poll (the first) must still answer processing, not the record after it.
+    const shared = createMemoryStore();
+    const store: Store = Object.assign(Object.create(shared) as Store, {
+      patchJob: async (id: string, patch: JobPatch) => {
+        await shared.recordPoll(id, 0, true);
+        return shared.patchJob(id, patch);
+      },
+    });
+    const sim = createSimulation({ timing: 'steps', steps: { processingPolls: 1 }, now: virtualClock().now, store });
+    const id = (await create(sim)).json.id;
+    const first = (await poll(sim, id)).json;
+    expect(first).toMatchObject({ status: 'processing' });
+    expect((await sim.job(id))?.polls).toBe(2);
   });
 
   it('does not move a job on a poll that was answered with an error', async () => {

@@ -50,7 +50,9 @@ export const getJob: OperationHandler = async (ctx, pathParams) => {
     // This poll's own step, from its count less one: another process sharing the store may poll the
     // job meanwhile, so neither the record read before nor the one after the patch is this poll's.
     if (step && phaseOf({ ...job, polls: job.polls - 1 }, nowMs).status !== phaseOf(job, nowMs).status) {
-      job = (await core.store.patchJob(id, { stepUpdatedMs: nowMs })) ?? { ...job, stepUpdatedMs: nowMs };
+      // Not the record the patch answers: other polls may have counted since this one.
+      await core.store.patchJob(id, { stepUpdatedMs: nowMs });
+      job = { ...job, stepUpdatedMs: nowMs };
     }
   } else {
     await settleRefunds(core, found.key, nowMs, ctx.admission?.refundsPending);
