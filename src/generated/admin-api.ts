@@ -457,14 +457,18 @@ export interface components {
             socket?: components["schemas"]["SocketFault"];
             /** @default 1 */
             count?: number;
-            /** @description The `Retry-After` to send with a 429 or 503. */
-            retry_after?: number;
+            /** @description The `Retry-After` (seconds) to send with a 429 or 503; left out, the mock's default (`retryAfterSeconds`, 2).
+             *     `null` sends a 503 without `Retry-After`, as the spec allows (a client must then choose its
+             *     own backoff); a 429 always carries one, so `null` with any other status is refused.
+             *      */
+            retry_after?: number | null;
         } & (unknown | unknown);
         Fault: {
             id: string;
             operation: components["schemas"]["FaultOperation"];
             status: number | null;
             socket: components["schemas"]["SocketFault"] | null;
+            /** @description The `Retry-After` the fault sends (a 429 or 503), or null when it sends none. */
             retry_after: number | null;
             remaining: number;
         };

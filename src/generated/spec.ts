@@ -4411,10 +4411,13 @@ export const adminSpec: Record<string, unknown> = {
             "default": 1
           },
           "retry_after": {
-            "type": "integer",
+            "type": [
+              "integer",
+              "null"
+            ],
             "minimum": 1,
             "maximum": 86400,
-            "description": "The `Retry-After` to send with a 429 or 503."
+            "description": "The `Retry-After` (seconds) to send with a 429 or 503; left out, the mock's default (`retryAfterSeconds`, 2).\n`null` sends a 503 without `Retry-After`, as the spec allows (a client must then choose its\nown backoff); a 429 always carries one, so `null` with any other status is refused.\n"
           }
         },
         "oneOf": [
@@ -4467,7 +4470,8 @@ export const adminSpec: Record<string, unknown> = {
             "type": [
               "integer",
               "null"
-            ]
+            ],
+            "description": "The `Retry-After` the fault sends (a 429 or 503), or null when it sends none."
           },
           "remaining": {
             "type": "integer",

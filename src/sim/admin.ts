@@ -194,12 +194,21 @@ async function armFault(ctx: RequestContext, key: string, request: Schemas['Faul
       });
     }
   }
+  if (request.retry_after === null && request.status !== 503) {
+    return errorAnswer(400, {
+      message: `retry_after: null (no Retry-After) is for a 503 only; ${request.socket !== undefined ? 'a socket fault sends no answer' : `a ${String(request.status)} ${request.status === 429 ? 'always carries Retry-After' : 'sends none anyway'}`}.`,
+      code: 'invalid_value',
+      param: 'retry_after',
+    });
+  }
+  const status = request.socket !== undefined ? null : (request.status ?? null);
   const fault: Fault = {
     id: `fault_${await store.nextSequence('fault')}`,
     operation: request.operation,
-    status: request.socket !== undefined ? null : (request.status ?? null),
+    status,
     socket: request.socket ?? null,
-    retry_after: request.retry_after ?? null,
+    // What the fault will send: the mock's default unless given; null for none.
+    retry_after: request.retry_after !== undefined ? request.retry_after : status === 429 || status === 503 ? config.retryAfterSeconds : null,
     remaining: request.count ?? 1,
   };
   // Bounded, so that memory stays bounded (30,000 faults once grew it by 44 MB).

@@ -7,9 +7,11 @@ import { defaultDuration } from './spec-values.js';
 /**
  * An answer with the status a caller asked for (Prefer, `?__code`, an armed fault, the fault rate):
  * the spec's body and required headers, with the real numbers where the message names some (a 402
- * names the price of the job asked for and the key's balance).
+ * names the price of the job asked for and the key's balance). `retryAfter`: the seconds a 429 or a
+ * 503 says (the mock's default when undefined); null sends a 503 without Retry-After, which the spec
+ * allows (a 429 always carries one).
  */
-export async function forcedError(ctx: RequestContext, operationId: string, status: number, retryAfter: number | undefined): Promise<SimResponse> {
+export async function forcedError(ctx: RequestContext, operationId: string, status: number, retryAfter: number | null | undefined): Promise<SimResponse> {
   const { config, store } = ctx.core;
   const seconds = String(retryAfter ?? config.retryAfterSeconds);
   const headers: Record<string, string> =
@@ -20,7 +22,7 @@ export async function forcedError(ctx: RequestContext, operationId: string, stat
           'x-ratelimit-remaining-requests': '0',
           'x-ratelimit-reset-requests': seconds,
         }
-      : status === 503
+      : status === 503 && retryAfter !== null
         ? { 'retry-after': seconds }
         : {};
   const price = status === 402 && operationId === 'createVideo' ? priceOf(ctx) : 0;

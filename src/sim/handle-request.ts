@@ -101,6 +101,7 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
     limits = readRateLimit(ctx.admission, config.rpm, ctx.nowMs);
   }
   if (forcedCode !== undefined && forcedCode >= 400) {
+    if (forcedCode === 429 && prefs.retryAfter === null) ctx.preferenceIgnored ??= 'retry-after=none (a 429 always carries Retry-After)';
     const forced = await forcedError(ctx, operationId, forcedCode, prefs.retryAfter);
     if (limits !== null && forcedCode !== 429) Object.assign(forced.headers, rateLimitHeaders(limits));
     return recordExchange(ctx, forced, operationId, 'prefer');
@@ -124,7 +125,7 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
     response.socketFault = armed.socket;
     fault = `socket:${armed.socket}`;
   } else if (armed !== null && armed.status !== null) {
-    response = await forcedError(ctx, operationId, armed.status, armed.retry_after ?? undefined);
+    response = await forcedError(ctx, operationId, armed.status, armed.retry_after);
     fault = 'armed';
   } else if (draw !== null && config.faultRate > 0 && draw('fault') < config.faultRate) {
     response = await forcedError(ctx, operationId, draw('fault-kind') < 0.5 ? 500 : 503, undefined);

@@ -6,8 +6,8 @@ export interface Preferences {
   outcome?: 'completed' | 'failed';
   /** `failure=content_policy_violation`: which failure, with outcome=failed. */
   failure?: string;
-  /** `retry-after=5`: the Retry-After of a forced 429 or 503. */
-  retryAfter?: number;
+  /** `retry-after=5`: the Retry-After of a forced 429 or 503; `retry-after=none` (null): a 503 without one. */
+  retryAfter?: number | null;
   /** The raw `name=value` pairs, for `Preference-Applied` and error messages. */
   raw: Record<string, string>;
 }
@@ -33,6 +33,7 @@ export function parsePrefer(header: string | undefined): Preferences {
     else if (name === 'outcome' && (value === 'failed' || value === 'completed')) prefs.outcome = value;
     else if (name === 'failure' && value !== '') prefs.failure = value;
     else if (name === 'retry-after' && /^\d{1,6}$/.test(value) && Number(value) >= 1) prefs.retryAfter = Number(value);
+    else if (name === 'retry-after' && value.toLowerCase() === 'none') prefs.retryAfter = null;
   }
   return prefs;
 }

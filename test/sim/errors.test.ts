@@ -163,6 +163,16 @@ describe('forced statuses (Prefer: code=NNN and ?__code=NNN)', () => {
     expect((await poll(sim(), 'job_x', { headers: { prefer: 'code=503' } })).headers['retry-after']).toBe('2');
   });
 
+  it('answers a forced 503 without Retry-After on retry-after=none, and keeps it on a 429, saying so', async () => {
+    const bare = await poll(sim(), 'job_x', { headers: { prefer: 'code=503, retry-after=none' } });
+    expect(bare.status).toBe(503);
+    expect(bare.headers).not.toHaveProperty('retry-after');
+    expect(validateResponse('getJob', 503, bare.headers, bare.json)).toEqual([]);
+    const limited = await poll(sim(), 'job_x', { headers: { prefer: 'code=429, retry-after=none' } });
+    expect(limited.headers['retry-after']).toBe('2');
+    expect(limited.headers['x-aigw-preference-ignored']).toBe('retry-after=none (a 429 always carries Retry-After)');
+  });
+
   it('takes the forced status from ?__code= as well', async () => {
     expect((await call(sim(), 'GET', '/v1/jobs/job_x?__code=500')).status).toBe(500);
   });

@@ -113,6 +113,27 @@ describe('faults', () => {
     expect((await poll(sim, id)).json.status).toBe('processing');
   });
 
+  it('arms a 503 without Retry-After on request, lists what each fault sends, and refuses none for a 429', async () => {
+    const sim = createSimulation({ timing: 'steps', now: virtualClock().now });
+    const id = (await create(sim)).json.id;
+    const bare = await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', status: 503, retry_after: null } });
+    expect(bare.json).toMatchObject({ status: 503, retry_after: null });
+    const plain = await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', status: 503 } });
+    expect(plain.json).toMatchObject({ status: 503, retry_after: 2 });
+    const first = await poll(sim, id);
+    expect(first.status).toBe(503);
+    expect(first.headers).not.toHaveProperty('retry-after');
+    expect(validateResponse('getJob', 503, first.headers, first.json)).toEqual([]);
+    expect((await poll(sim, id)).headers['retry-after']).toBe('2');
+    for (const status of [429, 500]) {
+      const refused = await call(sim, 'POST', '/__mock/faults', { body: { operation: 'getJob', status, retry_after: null } });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toMatchObject({ code: 'invalid_value', param: 'retry_after' });
+      expect(validateResponse('mockAddFault', 400, refused.headers, refused.json)).toEqual([]);
+    }
+    expect((await call(sim, 'GET', '/__mock/faults')).json.faults).toEqual([]);
+  });
+
   it('breaks the socket on request, for the adapter to play', async () => {
     const sim = createSimulation({ now: virtualClock().now });
     await call(sim, 'POST', '/__mock/faults', { body: { operation: '*', socket: 'reset' } });
