@@ -44,7 +44,7 @@ export function scenarioFaults(scenario: Scenario): ScenarioFault[] {
     if (socket !== undefined) {
       faults.push({ says: `${who}: the connection breaks (${socket}), ${times(count)}`, firedBy: { ...selector, fault: `socket:${socket}` } });
     } else {
-      const wait = retryAfter === undefined ? '' : ` with Retry-After: ${retryAfter}`;
+      const wait = retryAfter === undefined ? '' : retryAfter === null ? ' without Retry-After' : ` with Retry-After: ${retryAfter}`;
       faults.push({ says: `${who} answers ${String(status)}${wait}, ${times(count)}`, firedBy: { ...selector, status: status as number, fault: 'armed' } });
     }
   }

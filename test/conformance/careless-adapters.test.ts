@@ -19,6 +19,7 @@ const careless: Array<{ file: string; breaks: string; only?: string[] }> = [
   { file: 'never-gives-up.mjs', breaks: 'gives-up-on-endless-errors' },
   { file: 'never-retries.mjs', breaks: 'retries-transient-errors' },
   { file: 'no-backoff.mjs', breaks: 'backs-off' },
+  { file: 'waits-only-when-told.mjs', breaks: 'backs-off', only: ['unavailable-without-retry-after'] },
   { file: 'recreates-on-poll-failure.mjs', breaks: 'one-create-per-job' },
   { file: 'tight-poll-loop.mjs', breaks: 'polls-no-faster-than-floor' },
   { file: 'swallows-failed-job.mjs', breaks: 'surfaces-failed-job' },

@@ -26,6 +26,7 @@ describe('the shipped scenarios', () => {
         'connection-reset-on-create',
         'invalid-request',
         'separate-media-host',
+        'unavailable-without-retry-after',
       ]),
     );
     expect(new Set(scenarios.map((s) => s.name)).size).toBe(scenarios.length);
@@ -55,7 +56,7 @@ describe('the shipped scenarios', () => {
   it('keep real waiting short: no Retry-After the client must sit through is longer than 2 s', () => {
     for (const scenario of scenarios) {
       for (const step of scenario.arrange ?? []) {
-        if (!('fault' in step) || step.fault.retry_after === undefined) continue;
+        if (!('fault' in step) || step.fault.retry_after === undefined || step.fault.retry_after === null) continue;
         // An hour-long Retry-After is there to be refused, not waited for.
         if (scenario.name === 'rate-limited-beyond-patience') continue;
         expect(step.fault.retry_after, scenario.name).toBeLessThanOrEqual(2);
@@ -70,16 +71,20 @@ describe('the shipped scenarios', () => {
     for (const scenario of faultsPolls) expect(scenario.rules.map((r) => r.rule), scenario.name).toContain('one-create-per-job');
   });
 
-  it('judge the backoff wherever a retry has no Retry-After to follow: a 500, or a broken create', () => {
+  it('judge the backoff wherever a retry has no Retry-After to follow: a 500, a 503 without one, or a broken create', () => {
     const noRetryAfter = scenarios.filter((s) =>
-      (s.arrange ?? []).some((step) => 'fault' in step && (step.fault.status === 500 || (step.fault.operation === 'createVideo' && step.fault.socket !== undefined))),
+      (s.arrange ?? []).some(
+        (step) =>
+          'fault' in step &&
+          (step.fault.status === 500 || (step.fault.status === 503 && step.fault.retry_after === null) || (step.fault.operation === 'createVideo' && step.fault.socket !== undefined)),
+      ),
     );
-    expect(noRetryAfter.map((s) => s.name).sort()).toEqual(['connection-reset-on-create', 'server-error-on-create', 'server-error-then-success']);
+    expect(noRetryAfter.map((s) => s.name).sort()).toEqual(['connection-reset-on-create', 'server-error-on-create', 'server-error-then-success', 'unavailable-without-retry-after']);
     for (const scenario of noRetryAfter) expect(scenario.rules.map((r) => r.rule), scenario.name).toContain('backs-off');
   });
 
   it('ask a client on a poll for a Retry-After longer than the 1 s poll floor, so that the floor cannot hide it', () => {
-    const pollRetryAfters = scenarios.flatMap((s) => (s.arrange ?? []).flatMap((step) => ('fault' in step && step.fault.operation === 'getJob' && step.fault.retry_after !== undefined ? [step.fault.retry_after] : [])));
+    const pollRetryAfters = scenarios.flatMap((s) => (s.arrange ?? []).flatMap((step) => ('fault' in step && step.fault.operation === 'getJob' && step.fault.retry_after !== undefined && step.fault.retry_after !== null ? [step.fault.retry_after] : [])));
     expect(pollRetryAfters.length).toBeGreaterThan(0);
     for (const seconds of pollRetryAfters) expect(seconds).toBeGreaterThan(1);
   });

@@ -14,7 +14,7 @@ const BACKOFF_MS = 300;
  *           ignoresRetryAfterOnPolls?: boolean, neverGivesUp?: boolean, neverRetries?: boolean,
  *           noBackoff?: boolean, tightPollLoop?: boolean, swallowsFailedJob?: boolean,
  *           recreatesOnPollFailure?: boolean, trustsMalformedPoll?: boolean,
- *           sendsKeyToMediaHost?: boolean, noKeyOnPolls?: boolean }} defects
+ *           sendsKeyToMediaHost?: boolean, noKeyOnPolls?: boolean, waitsOnlyWhenTold?: boolean }} defects
  */
 export async function runCarefulAdapter(defects = {}) {
   const env = process.env;
@@ -91,6 +91,8 @@ export async function runCarefulAdapter(defects = {}) {
       } else if (askedMs !== null) {
         if (askedMs > MAX_RETRY_AFTER_MS) throw new Failure({ ...error, message: `${error.message} (the server asks to wait ${askedMs} ms)` });
         await sleep(askedMs);
+      } else if ((response.status === 429 || response.status === 503) && defects.waitsOnlyWhenTold === true) {
+        // The defect: no Retry-After read as "no need to wait".
       } else {
         await sleep(backoff(attempt));
       }
