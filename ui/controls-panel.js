@@ -31,6 +31,7 @@ function FaultForm({ keys }) {
   const [kind, setKind] = useState(/** @type {'status' | 'socket'} */ ('status'));
   const [status, setStatus] = useState('503');
   const [retryAfter, setRetryAfter] = useState('2');
+  const [noRetryAfter, setNoRetryAfter] = useState(false);
   const [socket, setSocket] = useState('reset');
   const [count, setCount] = useState('1');
   const [message, setMessage] = useState('');
@@ -45,7 +46,13 @@ function FaultForm({ keys }) {
     /** @type {import('./control-api.js').Schemas['FaultRequest']} */
     const fault =
       kind === 'status'
-        ? { operation: /** @type {any} */ (operation), status: Number(status), count: Number(count), ...(retryAfter === '' ? {} : { retry_after: Number(retryAfter) }) }
+        ? {
+            operation: /** @type {any} */ (operation),
+            status: Number(status),
+            count: Number(count),
+            // A 503 may come without Retry-After (the spec's choice); a 429 always has one.
+            ...(status === '503' && noRetryAfter ? { retry_after: null } : retryAfter === '' ? {} : { retry_after: Number(retryAfter) }),
+          }
         : { operation: /** @type {any} */ (operation), socket: /** @type {any} */ (socket), count: Number(count) };
     try {
       const armed = await controlApi.armFault(chosenKey, fault);
@@ -82,8 +89,10 @@ function FaultForm({ keys }) {
               </select>
             </label>
             <label>Retry-After, seconds (429 and 503)
-              <input name="retry_after" type="number" min="1" max="86400" value=${retryAfter} onInput=${(/** @type {any} */ e) => setRetryAfter(e.currentTarget.value)} />
+              <input name="retry_after" type="number" min="1" max="86400" value=${retryAfter} disabled=${status === '503' && noRetryAfter} onInput=${(/** @type {any} */ e) => setRetryAfter(e.currentTarget.value)} />
             </label>
+            ${status === '503' &&
+            html`<label class="check"><input type="checkbox" name="no_retry_after" checked=${noRetryAfter} onChange=${(/** @type {any} */ e) => setNoRetryAfter(e.currentTarget.checked)} /> send no Retry-After (the client picks its own backoff)</label>`}
           `
         : html`
             <label>Socket fault

@@ -89,15 +89,25 @@ describe.skipIf(!haveChromium)(`the dashboard in a browser${haveChromium ? '' : 
     expect(broken.status).toBe(503);
     expect(broken.headers.get('retry-after')).toBe('2');
     expect((await poll(job.id)).status).toBe(200);
+    // And a 503 that names no wait, for a client that must choose its own backoff.
+    await controls.getByRole('checkbox', { name: /send no Retry-After/ }).check();
+    await controls.getByRole('button', { name: 'Arm fault' }).click();
+    await controls.getByText(/^Armed fault_\d+/).waitFor();
+    const bare = await poll(job.id);
+    expect(bare.status).toBe(503);
+    expect(bare.headers.get('retry-after')).toBeNull();
+    expect((await poll(job.id)).status).toBe(200);
 
-    // Open the job's timeline from the keyboard and see its polls: the 503 among them.
+    // Open the job's timeline from the keyboard and see its polls: the two 503s among them.
     await row.getByRole('button', { name: `Open the timeline of ${job.id}` }).focus();
     await page.keyboard.press('Enter');
     const timeline = page.locator('#timeline');
     await timeline.waitFor();
     const polls = timeline.locator('table.polls tr[data-operation="getJob"]');
-    await expect.poll(() => polls.count(), { timeout: 10_000 }).toBe(2);
-    await expect(timeline.locator('table.polls tr[data-operation="getJob"][data-status="503"]').textContent()).resolves.toContain('armed');
+    await expect.poll(() => polls.count(), { timeout: 10_000 }).toBe(4);
+    const faulted = timeline.locator('table.polls tr[data-operation="getJob"][data-status="503"]');
+    expect(await faulted.count()).toBe(2);
+    await expect(faulted.first().textContent()).resolves.toContain('armed');
     await expect(timeline.locator('table.polls tr[data-operation="createVideo"]').textContent()).resolves.toContain('queued');
 
     // The result plays inline, as long as the job says.
