@@ -210,6 +210,14 @@ describe('aigw-video serve and Redis', () => {
     expect(io.stderr()).toContain(`Redis at ${nobody} did not answer within`);
   });
 
+  it('never shows the password of a --store URL, not even when Redis does not answer', async () => {
+    const io = captureIo();
+    const port = await freePort();
+    expect(await main(['serve', '--port', '0', '--quiet', '--store', `redis://:s3cret-pass@127.0.0.1:${port}/0`], io)).toBe(1);
+    expect(io.stderr()).toContain(`Redis at redis://:***@127.0.0.1:${port}/0 did not answer within`);
+    expect(io.stdout() + io.stderr()).not.toContain('s3cret-pass');
+  });
+
   it('never loads the Redis client (and loads it when --store names Redis)', async () => {
     expect(await ioredisModulesLoaded(['--port', '0', '--quiet'])).toBe(0);
     expect(await ioredisModulesLoaded(['--port', '0', '--quiet', '--store', redis.url])).toBeGreaterThan(0);
