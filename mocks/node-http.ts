@@ -151,7 +151,8 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
 
   const listener = ((req, res) => {
     const started = performance.now();
-    if ((req.method === 'GET' || req.method === 'HEAD') && simulation.config.adminEnabled && isDashboardPath((req.url ?? '/').split('?')[0] as string)) {
+    // A replay has no simulation state to show: its own answer (404) says so.
+    if (replay === null && (req.method === 'GET' || req.method === 'HEAD') && simulation.config.adminEnabled && isDashboardPath((req.url ?? '/').split('?')[0] as string)) {
       serveDashboard(req, res, simulation.config.publicBaseUrl, log);
       return;
     }

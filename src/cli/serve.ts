@@ -242,8 +242,16 @@ function bannerLines(server: ServedBy, options: ServeSettings, workers: number, 
           `  models: ${server.models}`,
         ]
       : []),
-    server.adminEnabled ? `  dashboard:   ${server.origin}/__mock/ui/` : '  dashboard:   off (bound to a public address without --admin-token)',
-    server.adminEnabled ? `  control API: ${server.origin}/__mock/health` : '  control API: off (bound to a public address without --admin-token)',
+    !server.adminEnabled
+      ? '  dashboard:   off (bound to a public address without --admin-token)'
+      : simulating
+        ? `  dashboard:   ${server.origin}/__mock/ui/`
+        : "  dashboard:   off while replaying (it shows a simulation's jobs, keys and journal; a replay answers as recorded)",
+    !server.adminEnabled
+      ? '  control API: off (bound to a public address without --admin-token)'
+      : simulating
+        ? `  control API: ${server.origin}/__mock/health`
+        : `  control API: POST ${server.origin}/__mock/reset rewinds the recording`,
     `  webhooks: signed with ${options.webhooks?.secret === undefined ? 'the default secret (--webhook-secret to set one)' : 'the --webhook-secret'}, delivered to ${options.webhooks?.anyHost === true ? 'any host' : 'loopback hosts only (--webhooks-any-host to allow others)'}`,
     '',
     'Try it:',

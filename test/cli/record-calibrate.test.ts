@@ -60,6 +60,12 @@ describe('aigw-video record, calibrate and the replay flags of serve', () => {
       const answer = await fetch(`${url}/models`, { headers: { authorization: 'Bearer sk-aig-x' } });
       expect(answer.status).toBe(401);
       expect(answer.headers.get('x-aigw-replay')).toMatch(/^entry \d+$/);
+      // The dashboard shows a simulation's state, which a replay has not: it says so instead of a broken page.
+      expect(io.stdout()).toContain('dashboard:   off while replaying');
+      expect(io.stdout()).toContain('control API: POST ');
+      const page = await fetch(`${url.replace(/\/v1$/, '')}/__mock/ui/`);
+      expect(page.status).toBe(404);
+      expect(((await page.json()) as { error: { message: string } }).error.message).toContain('not available while replaying');
       signals.emit('SIGTERM');
       expect(await done).toBe(0);
     } finally {
