@@ -78,7 +78,7 @@ function jobObservations(job: Record<string, unknown>, see: (point: DialectPoint
 }
 
 /** Whether an answer to a cancel route says the route does not exist (rather than the job). */
-const unknownEndpoint = (answer: ObservedAnswer): boolean => {
+export const unknownEndpoint = (answer: Pick<ObservedAnswer, 'status' | 'headers' | 'body'>): boolean => {
   const error = isObject(answer.body) && isObject(answer.body['error']) ? answer.body['error'] : null;
   return answer.status === 405 || answer.headers?.['allow'] !== undefined || error?.['code'] === 'unknown_endpoint';
 };

@@ -1,4 +1,5 @@
-import { inferDialect } from '../calibrate/infer-dialect.js';
+import { FAST_POLL_MS, inferDialect } from '../calibrate/infer-dialect.js';
+import { unknownEndpoint } from '../contract/dialect-evidence.js';
 import { errorCatalog, errorCatalogIn } from '../contract/error-catalog.js';
 import { getOperation } from '../contract/openapi-document.js';
 import { validateRequest, validateResponse, type Violation } from '../contract/index.js';
@@ -20,9 +21,16 @@ import type { Target } from './target.js';
 interface Recorded {
   har: HarExchange;
   exchange: Exchange;
-  /** The operation is one of the video API's (not an unknown path). */
+  /** The operation is one of the video API's (not an unknown path, nor a cancel route the gateway does not serve). */
   inSpec: boolean;
+  /** A cancel route the recorded gateway answered as no endpoint (404 `unknown_endpoint`, 405): its dialect has no such route. */
+  unserved: boolean;
 }
+
+const CANCEL_ROUTES = new Set(['deleteJob', 'cancelJob']);
+/** A cancel route answered as an unknown endpoint: in the gateway's dialect it is one, judged as any unknown endpoint is. */
+const unservedRoute = (e: HarExchange): boolean =>
+  e.operationId !== null && CANCEL_ROUTES.has(e.operationId) && e.forcedStatus === null && unknownEndpoint({ status: e.status, headers: e.responseHeaders, body: e.responseBody });
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const TARGET_NAME = 'recording';
@@ -152,7 +160,7 @@ function offlineJudges(recorded: readonly Recorded[], traces: readonly JobTrace[
         expectThat(r.har.status === 401, `${at(r)}: a request without a Bearer key answered ${r.har.status}, not 401`, r.exchange);
       }, ex),
     unsupported_method: () =>
-      judgeEach(recorded.filter((r) => r.har.operationId === null && r.har.path.startsWith('/v1/')), 'no request to an unknown endpoint', (r) => {
+      judgeEach(recorded.filter((r) => (r.har.operationId === null && r.har.path.startsWith('/v1/')) || r.unserved), 'no request to an unknown endpoint', (r) => {
         expectThat(r.har.status === 404 || r.har.status === 405, `${at(r)}: an unknown endpoint answered ${r.har.status}, not 404 or 405`, r.exchange);
       }, ex),
     error_type_matches_status: () =>
@@ -218,11 +226,21 @@ export function verifyHar(har: Har, options: HarVerifyOptions = {}): SuiteReport
   validateHar(har, options.source);
   const exchanges = harExchanges(har).filter((e) => !e.proxyError);
   const recorded: Recorded[] = exchanges.map((e) => {
-    const inSpec = e.operationId !== null && getOperationSafe(e.operationId)?.document === 'video';
-    return { har: e, exchange: asExchange(e), inSpec };
+    const unserved = unservedRoute(e);
+    const inSpec = !unserved && e.operationId !== null && getOperationSafe(e.operationId)?.document === 'video';
+    return { har: e, exchange: asExchange(e), inSpec, unserved };
   });
   const drift = createDriftRecorder();
-  for (const r of recorded) drift.observeExchange(r.exchange);
+  // A poll sooner than 3 s after the last one that answered its job shows the fast-poll point, as the
+  // live suite's probe does: 304 (throttled) or the job (not).
+  const lastAnswered = new Map<string, number>();
+  for (const r of recorded) {
+    const { operationId, jobId, status, startedMs, forcedStatus } = r.har;
+    const previous = jobId === null ? undefined : lastAnswered.get(jobId);
+    const soon = operationId === 'getJob' && forcedStatus === null && previous !== undefined && startedMs - previous < FAST_POLL_MS;
+    drift.observeExchange(r.exchange, { soonAfterAnsweredPoll: soon });
+    if (operationId === 'getJob' && jobId !== null && status === 200 && forcedStatus === null) lastAnswered.set(jobId, startedMs);
+  }
   const judges = offlineJudges(recorded, tracesOf(recorded));
   const results: CheckResult[] = [];
   const base: SuiteReport = {

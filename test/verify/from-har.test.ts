@@ -56,6 +56,18 @@ describe('verify --from-har', () => {
     expect(resultOf(report, 'model_lifecycle')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('needs new requests') });
   });
 
+  it.each(Object.values(namedDialects))('judges a recording in the $name dialect: a cancel route it lacks as an unknown endpoint, and its fast polls as showing the fast-poll point', (dialect) => {
+    const report = verifyHar(syntheticHar(dialect));
+    for (const check of ['status_code_conformance', 'response_schema_conformance', 'error_type_matches_status']) expect(resultOf(report, check)?.status, check).toBe('passed');
+    const lacksARoute = dialect.choices.cancel !== 'both';
+    expect(resultOf(report, 'unsupported_method')?.status).toBe(lacksARoute ? 'passed' : 'skipped');
+    expect(report.dialect?.name).toBe(dialect.name);
+    // fast-poll is shown by polls sooner than 3 s after an answered one: a 304, or the job answered.
+    const fastPoll = report.drift.find((r) => r.id === 'fast-poll');
+    expect(fastPoll?.observed.length).toBeGreaterThan(0);
+    expect(fastPoll?.choice).toBe(dialect.choices['fast-poll']);
+  });
+
   it('stops on a recording whose wallet was empty: nothing judged, exit 3', async () => {
     const har = syntheticHar(namedDialects.union);
     const create = har.log.entries[0] as (typeof har.log.entries)[number];
