@@ -97,12 +97,18 @@ export interface WaitResult {
 
 /** Steps the mock's clock by this much between polls: small enough to see `processing`. */
 const MOCK_STEP_MS = 2000;
-const MOCK_MAX_POLLS = 60;
+/**
+ * Polls at that step before the step grows as the live schedule's does (x1.5 up to 30 s): a mock
+ * with the default timings ends every job well within them, a mock playing a slower gateway
+ * (`serve --profile` of one whose jobs take minutes) still ends its jobs, within the target's poll
+ * budget of mock time.
+ */
+const MOCK_STEADY_POLLS = 60;
 
 /**
  * Polls a job until it ends. On a mock "waiting" is advancing its clock (and, in steps timing, the
- * poll itself); elsewhere it is real waiting, 2 s then x1.5 up to 30 s (the gateway SDK's schedule),
- * within the target's poll budget.
+ * poll itself): 2 s steps, growing after 60 of them; elsewhere it is real waiting, 2 s then x1.5 up
+ * to 30 s (the gateway SDK's schedule). Either is held within the target's poll budget.
  */
 export async function waitForEnd(
   ctx: CheckContext,
@@ -125,8 +131,10 @@ export async function waitForEnd(
     last = job;
     if (job !== null && isTerminalStatus(job['status'])) return { polls, last: job, ended: true };
     if (ctx.target.isMock) {
-      if (i >= MOCK_MAX_POLLS) return { polls, last, ended: false };
-      await advanceClock(ctx, MOCK_STEP_MS);
+      const step = i < MOCK_STEADY_POLLS ? MOCK_STEP_MS : Math.min(30_000, MOCK_STEP_MS * 1.5 ** (i - MOCK_STEADY_POLLS + 1));
+      if (waited + step > Math.max(ctx.target.pollBudgetMs, MOCK_STEP_MS * MOCK_STEADY_POLLS)) return { polls, last, ended: false };
+      await advanceClock(ctx, Math.round(step));
+      waited += step;
     } else {
       if (waited + delay > ctx.target.pollBudgetMs) return { polls, last, ended: false };
       await ctx.target.sleep(delay);
