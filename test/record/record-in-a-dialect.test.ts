@@ -63,7 +63,7 @@ async function serveCli(args: string[]): Promise<{ url: string; banner: string; 
   const done = runServe([...args, '--port', '0', '--quiet'], io, signals);
   let failed: unknown = null;
   done.catch((error: unknown) => void (failed = error));
-  for (let i = 0; i < 500 && !io.stdout().includes('curl') && failed === null; i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 3000 && !io.stdout().includes('curl') && failed === null; i++) await new Promise((r) => setTimeout(r, 10));
   if (failed !== null) throw failed;
   const url = /at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(io.stdout())?.[1];
   if (url === undefined) throw new Error(`serve ${args.join(' ')} printed no URL: ${io.stdout()}${io.stderr()}`);
