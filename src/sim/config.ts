@@ -4,20 +4,34 @@ import { defaultModels, parseModelCatalog, type CatalogModel, type ModelCatalogI
 
 export type Timing = AdminComponents['schemas']['Timing'];
 
-/** How long a request waits before it is answered (sampled per request, deterministically). */
-export type LatencyProfile =
-  | { kind: 'none' }
+/**
+ * A duration in milliseconds, drawn from the seed each time it is needed: always `ms`; anywhere in
+ * `minMs..maxMs`; or lognormal around `medianMs` (half the draws below it) with `sigma` the standard
+ * deviation of its logarithm (0.25: most draws within about x/1.3..x1.3 of the median).
+ */
+export type Distribution =
   | { kind: 'fixed'; ms: number }
   | { kind: 'uniform'; minMs: number; maxMs: number }
   | { kind: 'lognormal'; medianMs: number; sigma: number };
+
+/** How long a request waits before it is answered (sampled per request, deterministically). */
+export type LatencyProfile = { kind: 'none' } | Distribution;
+
+/** A realtime duration: the same for every job (a number of ms), or drawn per job from a distribution. */
+export type JobTiming = number | Distribution;
 
 export interface SimulationOptions {
   /** Seeds every random decision (ids, failures, faults, latency). Default 1. */
   seed?: number;
   /** `realtime`: jobs move with the clock. `steps`: one status per poll. Default `realtime`. */
   timing?: Timing;
-  /** Realtime schedule: queued for `queuedMs`, then processing for `processingMsPerSecond` x duration. */
-  realtime?: { queuedMs?: number; processingMsPerSecond?: number };
+  /**
+   * Realtime schedule: queued for `queuedMs`, then processing for `processingMsPerSecond` x duration.
+   * Defaults 1000 and 400. A number holds for every job; a distribution is sampled once per job, at
+   * its create, from the seed (docs/profile.md: the spread of a calibrated gateway). See `sampleJobTimings`
+   * for how a draw is kept sane.
+   */
+  realtime?: { queuedMs?: JobTiming; processingMsPerSecond?: JobTiming };
   /** Steps schedule: how many polls see `processing` before the job ends. Default 1. */
   steps?: { processingPolls?: number };
   /** Starting credit of every key's wallet, in cents. Default 10000 ($100). */
@@ -85,7 +99,8 @@ export interface SimulationOptions {
 export type SimConfig = Required<Omit<SimulationOptions, 'realtime' | 'steps' | 'latency' | 'models' | 'dialect'>> & {
   models: readonly CatalogModel[];
   dialect: Dialect;
-  realtime: { queuedMs: number; processingMsPerSecond: number };
+  /** Each as a distribution (a number given becomes `fixed`). */
+  realtime: { queuedMs: Distribution; processingMsPerSecond: Distribution };
   steps: { processingPolls: number };
   latency: Record<string, LatencyProfile>;
 };
@@ -106,6 +121,37 @@ const nonEmpty = (name: string, value: string | null): string | null => {
   return value;
 };
 
+/** The largest `sigma` of a lognormal timing: its draws already span median x/e^16 at 4 sigma. */
+export const MAX_SIGMA = 4;
+
+/**
+ * A realtime timing checked and made a distribution: every number finite and at least `min` (a
+ * queued time of at least 1 ms, so a create always answers `queued`), a uniform's `minMs <= maxMs`,
+ * a lognormal's `sigma` within 0..MAX_SIGMA. The message names the field.
+ */
+export function jobTiming(name: string, value: JobTiming, min: number): Distribution {
+  if (typeof value === 'number') return { kind: 'fixed', ms: positive(name, value, min) };
+  if (typeof value !== 'object' || value === null) throw new RangeError(`${name} must be a number of ms or a distribution ({ kind: 'fixed' | 'uniform' | 'lognormal', ... }), not ${String(value)}`);
+  switch (value.kind) {
+    case 'fixed':
+      return { kind: 'fixed', ms: positive(`${name}.ms`, value.ms, min) };
+    case 'uniform': {
+      const minMs = positive(`${name}.minMs`, value.minMs, min);
+      const maxMs = positive(`${name}.maxMs`, value.maxMs, minMs);
+      return { kind: 'uniform', minMs, maxMs };
+    }
+    case 'lognormal': {
+      const medianMs = positive(`${name}.medianMs`, value.medianMs, min);
+      if (!(Number.isFinite(value.sigma) && value.sigma >= 0 && value.sigma <= MAX_SIGMA)) {
+        throw new RangeError(`${name}.sigma must be a number from 0 to ${MAX_SIGMA}, not ${value.sigma}`);
+      }
+      return { kind: 'lognormal', medianMs, sigma: value.sigma };
+    }
+    default:
+      throw new RangeError(`${name}.kind must be fixed, uniform or lognormal, not ${String((value as { kind?: unknown }).kind)}`);
+  }
+}
+
 export function resolveConfig(options: SimulationOptions = {}): SimConfig {
   const latency =
     options.latency === undefined
@@ -117,8 +163,8 @@ export function resolveConfig(options: SimulationOptions = {}): SimConfig {
     seed: Math.trunc(options.seed ?? 1),
     timing: options.timing ?? 'realtime',
     realtime: {
-      queuedMs: positive('realtime.queuedMs', options.realtime?.queuedMs ?? 1000, 1),
-      processingMsPerSecond: positive('realtime.processingMsPerSecond', options.realtime?.processingMsPerSecond ?? 400, 0),
+      queuedMs: jobTiming('realtime.queuedMs', options.realtime?.queuedMs ?? 1000, 1),
+      processingMsPerSecond: jobTiming('realtime.processingMsPerSecond', options.realtime?.processingMsPerSecond ?? 400, 0),
     },
     steps: { processingPolls: positive('steps.processingPolls', options.steps?.processingPolls ?? 1) },
     creditsCents: positive('creditsCents', options.creditsCents ?? 10_000, 0),

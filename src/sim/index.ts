@@ -17,7 +17,7 @@ export type {
   JobPatch,
   SequenceName,
 } from './store.js';
-export type { SimulationOptions, LatencyProfile, Timing, SimConfig } from './config.js';
+export type { SimulationOptions, LatencyProfile, Distribution, JobTiming, Timing, SimConfig } from './config.js';
 export type { SimRequest, SimResponse, SimBody, SocketFault } from './exchange.js';
 export type { DueWebhook, WebhookAttempt, WebhookEvent } from './webhooks.js';
 export { parsePrefer, type Preferences } from './prefer.js';

@@ -4,6 +4,7 @@ import { errorAnswer, jsonAnswer } from '../answers.js';
 import { jobView } from '../job-view.js';
 import { parsePrefer } from '../prefer.js';
 import { hexAt } from '../random.js';
+import { sampleJobTimings } from '../job-timings.js';
 import { checkRequest } from '../read-body.js';
 import { drawOf, originOf } from '../request-context.js';
 import { defaultAspectRatio, defaultDuration, defaultResolution, failureCodes } from '../spec-values.js';
@@ -65,8 +66,7 @@ export const createVideo: OperationHandler = async (ctx) => {
     outcome,
     failure,
     timing: config.timing,
-    queuedMs: steps ? 0 : config.realtime.queuedMs,
-    processingMs: steps ? 0 : duration * config.realtime.processingMsPerSecond,
+    ...(steps ? { queuedMs: 0, processingMs: 0 } : sampleJobTimings(config, duration, draw)),
     processingPolls: steps ? config.steps.processingPolls : 0,
     polls: 0,
     stepUpdatedMs: nowMs,
