@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { readHarFile } from '../har/read-har-file.js';
 import { createReplay, type Replay } from '../replay/create-replay.js';
 import { UsageError } from './cli-io.js';
-import type { ServeFiles } from './serve.js';
+import { timingText, type ServeFiles } from './serve.js';
 
 /** Reads the files the flags name (a HAR to replay, a profile, a model catalog); a bad file is a UsageError naming the field. */
 export async function loadServeFiles(files: ServeFiles | undefined): Promise<{ replay?: Replay; profile?: GatewayProfile; models?: ModelCatalogInput }> {
@@ -54,13 +54,10 @@ export function withProfile(options: MockServerOptions, profile: GatewayProfile)
 }
 
 export function profileLines(path: string, profile: GatewayProfile): string[] {
-  const { dialect } = profileSimulation(profile);
-  const { queuedMs, processingMsPerVideoSecond } = profile.timings;
-  const lines = [
-    `  simulating the gateway profiled in ${path}: dialect ${dialect.name}; queued ${queuedMs === null ? 'default' : `${Math.round(queuedMs.median)} ms`}, processing ${processingMsPerVideoSecond === null ? 'default' : `${Math.round(processingMsPerVideoSecond.median)} ms per video second`}`,
+  const { dialect, options } = profileSimulation(profile);
+  const { queuedMs, processingMsPerSecond } = options.realtime ?? {};
+  const spread = [queuedMs, processingMsPerSecond].some((t) => t !== undefined && typeof t !== 'number');
+  return [
+    `  simulating the gateway profiled in ${path}: dialect ${dialect.name}; queued ${queuedMs === undefined ? 'default' : `${timingText(queuedMs)} ms`}, processing ${processingMsPerSecond === undefined ? 'default' : `${timingText(processingMsPerSecond)} ms per video second`}${spread ? ' (spread between jobs as recorded)' : ''}`,
   ];
-  const spread = [queuedMs, processingMsPerVideoSecond].some((m) => m !== null && m.stdev > 0);
-  if (spread) lines.push('  note: the recorded spread between jobs is not simulated yet; every job takes the median');
-  return lines;
 }
-

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { MockServerOptions, RunningMockServer } from '../../mocks/node-http.js';
 import { timingValues } from '../generated/admin-api.js';
-import type { Timing } from '../sim/config.js';
+import type { JobTiming, Timing } from '../sim/config.js';
 import { numberFlag, untilStopped, UsageError, type CliIo } from './cli-io.js';
-import { parseLatency } from './parse-latency.js';
+import { parseJobTiming, parseLatency } from './parse-latency.js';
 import { DialectError, parseDialect } from '../contract/dialects.js';
 
 export const SERVE_USAGE = `Usage: aigw-video serve [options]
@@ -23,8 +23,10 @@ Options:
   --failure-rate F         fraction of jobs that fail, 0..1 (default 0)
   --fault-rate F           fraction of requests answered 500/503, 0..1 (default 0)
   --latency PROFILE        fixed:MS | uniform:MIN-MAX | lognormal:MEDIAN,SIGMA, or per operation 'getJob=fixed:200;*=none'
-  --queued-ms MS           realtime: how long a job stays queued (default 1000)
-  --processing-ms MS       realtime: processing time per video second (default 400)
+  --queued-ms MS|DIST      realtime: how long a job stays queued (default 1000), or a distribution each
+                           job draws its own from (seeded): fixed:MS | uniform:MIN-MAX | lognormal:MEDIAN,SIGMA
+  --processing-ms MS|DIST  realtime: processing time per video second (default 400), or a distribution
+                           as for --queued-ms: lognormal:700,0.25 spreads jobs around 700 ms per second
   --dialect DIALECT        the variant of the gateway to play: union (default: every source's fields and
                            routes, the model page where they conflict), model-page, node-sdk, docs,
                            published-spec, and point overrides after it: docs,fast-poll=none. Points:
@@ -115,8 +117,8 @@ export function serveOptions(argv: string[]): ServeSettings | 'help' {
   set('failureRate', numberFlag('failure-rate', values['failure-rate'], { min: 0, max: 1 }));
   set('faultRate', numberFlag('fault-rate', values['fault-rate'], { min: 0, max: 1 }));
   set('latency', values.latency === undefined ? undefined : parseLatency(values.latency));
-  const queuedMs = numberFlag('queued-ms', values['queued-ms'], { min: 1, integer: true });
-  const processingMs = numberFlag('processing-ms', values['processing-ms'], { min: 0 });
+  const queuedMs = parseJobTiming('queued-ms', values['queued-ms'], 1);
+  const processingMs = parseJobTiming('processing-ms', values['processing-ms'], 0);
   if (queuedMs !== undefined || processingMs !== undefined) {
     options.realtime = { ...(queuedMs !== undefined ? { queuedMs } : {}), ...(processingMs !== undefined ? { processingMsPerSecond: processingMs } : {}) };
   }
@@ -200,7 +202,27 @@ interface ServedBy {
   rpm: number;
   dialect: string;
   models: string;
+  /** The realtime schedule, as the flags write it (null in steps timing). */
+  schedule: string | null;
 }
+
+/** A timing as `--queued-ms` / `--processing-ms` take it: `1000`, `uniform:200-600`, `lognormal:1450,0.27`. */
+export function timingText(timing: JobTiming): string {
+  if (typeof timing === 'number') return String(timing);
+  switch (timing.kind) {
+    case 'fixed':
+      return String(timing.ms);
+    case 'uniform':
+      return `uniform:${timing.minMs}-${timing.maxMs}`;
+    case 'lognormal':
+      return `lognormal:${timing.medianMs},${timing.sigma}`;
+  }
+}
+
+const scheduleText = (queued: JobTiming, processing: JobTiming): string => {
+  const spread = [queued, processing].some((t) => typeof t !== 'number' && t.kind !== 'fixed');
+  return `queued ${timingText(queued)} ms, then processing ${timingText(processing)} ms per video second${spread ? ' (each job draws its own, from the seed)' : ''}`;
+};
 
 const servedBy = (server: RunningMockServer): ServedBy => {
   const { config } = server.simulation;
@@ -214,6 +236,7 @@ const servedBy = (server: RunningMockServer): ServedBy => {
     rpm: config.rpm,
     dialect: `${config.dialect.name}: ${Object.entries(config.dialect.choices).map(([point, choice]) => `${point}=${choice}`).join(', ')}`,
     models: config.models.filter((m) => m.modality === null || m.modality === 'video').map((m) => `${m.id} ($${(m.pricePerSecondCents / 100).toFixed(3)}/s)`).join(', '),
+    schedule: config.timing === 'realtime' ? scheduleText(config.realtime.queuedMs, config.realtime.processingMsPerSecond) : null,
   };
 };
 
@@ -237,6 +260,7 @@ function bannerLines(server: ServedBy, options: ServeSettings, workers: number, 
     ...(simulating
       ? [
           `  timing ${server.timing}, seed ${server.seed}, $${(server.creditsCents / 100).toFixed(2)} per key, ${server.rpm} requests/min per key`,
+          ...(server.schedule === null ? [] : [`  jobs: ${server.schedule}`]),
           stateLine(options, workers),
           `  dialect ${server.dialect}`,
           `  models: ${server.models}`,

@@ -42,11 +42,28 @@ describe('aigw-video serve', () => {
     expect(serveOptions(['--store', 'memory', '--workers', '1'])).toEqual({ workers: 1 });
   });
 
+  it('takes --queued-ms and --processing-ms as a number for every job, or a distribution each job draws from', () => {
+    expect(serveOptions(['--queued-ms', '500', '--processing-ms', '12.5'])).toEqual({ realtime: { queuedMs: 500, processingMsPerSecond: 12.5 } });
+    expect(serveOptions(['--queued-ms', 'lognormal:1450,0.3', '--processing-ms', 'uniform:200-600'])).toEqual({
+      realtime: { queuedMs: { kind: 'lognormal', medianMs: 1450, sigma: 0.3 }, processingMsPerSecond: { kind: 'uniform', minMs: 200, maxMs: 600 } },
+    });
+    expect(serveOptions(['--processing-ms', 'fixed:0'])).toEqual({ realtime: { processingMsPerSecond: { kind: 'fixed', ms: 0 } } });
+  });
+
   it.each([
     [['--rpm', 'lots'], "--rpm must be an integer >= 1, not 'lots'."],
     [['--timing', 'fast'], "--timing must be one of realtime, steps, not 'fast'."],
     [['--failure-rate', '2'], "--failure-rate must be a number from 0 to 1, not '2'."],
     [['--latency', 'slow'], "--latency: 'slow' is not a latency profile"],
+    [['--latency', 'fixed:'], "--latency: 'fixed:' is not a latency profile"],
+    [['--queued-ms', '0'], "--queued-ms must be an integer >= 1 (ms), or a distribution fixed:MS, uniform:MIN-MAX or lognormal:MEDIAN,SIGMA; not '0'."],
+    [['--queued-ms', 'soon'], "--queued-ms must be an integer >= 1 (ms), or a distribution"],
+    [['--queued-ms', 'uniform:0-100'], "--queued-ms: 'uniform:0-100' needs MIN >= 1 ms."],
+    [['--queued-ms', 'none'], "--queued-ms must be an integer >= 1 (ms), or a distribution"],
+    [['--processing-ms', 'lognormal:700,9'], "--processing-ms: 'lognormal:700,9' has SIGMA 9; SIGMA must be from 0 to 4"],
+    [['--processing-ms', 'gamma:2,3'], "--processing-ms: 'gamma:2,3' is not a distribution; use MS, fixed:MS, uniform:MIN-MAX or lognormal:MEDIAN,SIGMA."],
+    [['--processing-ms', 'uniform:600-200'], "--processing-ms: 'uniform:600-200' is not a distribution"],
+    [['--processing-ms', 'none:'], "--processing-ms: 'none:' is not a distribution"],
     [['--bogus'], "Unknown option '--bogus'"],
     [['--store', 'http://127.0.0.1:6379'], "--store: 'http://127.0.0.1:6379' is not a redis:// or rediss:// URL"],
     [['--store', 'redis://127.0.0.1:6379/zero'], "the database must be a number (redis://host:6379/0), not 'zero'"],
@@ -76,6 +93,27 @@ describe('aigw-video serve', () => {
     const dashboard = /dashboard: +(http:\/\/\S+)/.exec(io.stdout())?.[1];
     expect(dashboard).toBe(`${url?.replace(/\/v1$/, '')}/__mock/ui/`);
     expect((await fetch(dashboard as string)).headers.get('content-type')).toBe('text/html; charset=utf-8');
+    signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
+  it('tells the realtime schedule on start, and draws each job\'s own from a distribution', async () => {
+    const io = captureIo();
+    const signals = new EventEmitter();
+    const done = runServe(['--port', '0', '--quiet', '--queued-ms', 'lognormal:1200,0.4', '--processing-ms', '300'], io, signals);
+    for (let i = 0; i < 200 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(io.stdout()).toContain('jobs: queued lognormal:1200,0.4 ms, then processing 300 ms per video second (each job draws its own, from the seed)');
+    const origin = /at (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(io.stdout())?.[1];
+    const headers = { authorization: 'Bearer sk-aig-banner', 'content-type': 'application/json' };
+    const body = JSON.stringify({ model: 'openai/sora-2-video-to-video-remix', prompt: 'a lake', duration: 2 });
+    for (let i = 0; i < 4; i++) expect((await fetch(`${origin}/v1/videos/generations`, { method: 'POST', headers, body })).status).toBe(202);
+    // Once done, each job's last change is its own queued time, then 2 x 300 ms, after its create.
+    expect((await fetch(`${origin}/__mock/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_ms: 600_000 }) })).status).toBe(200);
+    const page = (await (await fetch(`${origin}/__mock/jobs`)).json()) as { jobs: { status: string; created: number; updated: number }[] };
+    expect(page.jobs.map((j) => j.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
+    const queued = page.jobs.map((j) => j.updated - j.created - 600);
+    expect(new Set(queued).size).toBe(4);
+    for (const q of queued) expect(q).toBeGreaterThanOrEqual(1);
     signals.emit('SIGTERM');
     expect(await done).toBe(0);
   });
