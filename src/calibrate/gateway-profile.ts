@@ -3,9 +3,9 @@ import addFormatsPlugin from 'ajv-formats';
 import { dialectPoints, parseDialect, type Dialect } from '../contract/dialects.js';
 import { gatewayProfileSchema } from '../generated/schemas.js';
 import { fieldPath } from '../har/validate-har.js';
-import type { SimulationOptions } from '../sim/config.js';
+import { MAX_SIGMA, type JobTiming, type SimulationOptions } from '../sim/config.js';
 import type { InferredDialect } from './infer-dialect.js';
-import type { Timings } from './measure-timings.js';
+import type { Measure, Timings } from './measure-timings.js';
 
 export const PROFILE_FORMAT = 'aigw-video-gateway-profile';
 export const PROFILE_VERSION = 1;
@@ -77,8 +77,33 @@ export function parseProfile(text: string, source = 'the profile'): GatewayProfi
 }
 
 /**
- * The simulation that plays a profiled gateway: its timings as the realtime schedule, its rate
- * limit, and its dialect. This is the one place a profile becomes simulation options.
+ * The spread between jobs of a measured timing, as the sigma of a lognormal around its median (0:
+ * every job the same). The lognormal whose mean and standard deviation are the measured ones has
+ * sigma = sqrt(ln(1 + (stdev / mean)^2)). Two corrections first: the variance between `samples` jobs
+ * is made an estimate of the gateway's (x n/(n-1)), and the polls' own share is taken out: each
+ * sample is a midpoint known within +-resolutionMs, an error of variance resolutionMs^2/3 (uniform),
+ * which a gateway whose jobs all take the same time would show too. Rounded to 3 decimals, at most
+ * MAX_SIGMA.
+ */
+export function spreadSigma(measure: Measure): number {
+  const { stdev, mean, samples, resolutionMs } = measure;
+  if (!(stdev > 0 && mean > 0 && samples >= 2)) return 0;
+  const variance = Math.max(0, (stdev ** 2 * samples) / (samples - 1) - resolutionMs ** 2 / 3);
+  const sigma = Math.round(Math.sqrt(Math.log1p(variance / mean ** 2)) * 1000) / 1000;
+  return Math.min(MAX_SIGMA, sigma);
+}
+
+/** A measured timing as the realtime schedule takes it: the median (at least `min` ms), spread as measured. */
+export function measuredTiming(measure: Measure, min: number): JobTiming {
+  const median = Math.max(min, Math.round(measure.median));
+  const sigma = spreadSigma(measure);
+  return sigma === 0 ? median : { kind: 'lognormal', medianMs: median, sigma };
+}
+
+/**
+ * The simulation that plays a profiled gateway: its timings as the realtime schedule (each job
+ * drawing its own around the median, spread as the jobs of the recording were), its rate limit, and
+ * its dialect. This is the one place a profile becomes simulation options.
  */
 export function profileSimulation(profile: GatewayProfile): { options: SimulationOptions; dialect: Dialect } {
   const dialect = parseDialect(profile.dialect.name);
@@ -86,8 +111,8 @@ export function profileSimulation(profile: GatewayProfile): { options: Simulatio
   const { queuedMs, processingMsPerVideoSecond, rateLimit } = profile.timings;
   if (queuedMs !== null || processingMsPerVideoSecond !== null) {
     options.realtime = {
-      ...(queuedMs !== null ? { queuedMs: Math.max(1, Math.round(queuedMs.median)) } : {}),
-      ...(processingMsPerVideoSecond !== null ? { processingMsPerSecond: Math.round(processingMsPerVideoSecond.median) } : {}),
+      ...(queuedMs !== null ? { queuedMs: measuredTiming(queuedMs, 1) } : {}),
+      ...(processingMsPerVideoSecond !== null ? { processingMsPerSecond: measuredTiming(processingMsPerVideoSecond, 0) } : {}),
     };
   }
   if (rateLimit.limitRequests !== null) options.rpm = rateLimit.limitRequests;

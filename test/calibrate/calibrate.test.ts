@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/calibrate.js';
-import { profileSimulation, validateProfile, ProfileError, parseProfile } from '../../src/calibrate/gateway-profile.js';
+import { profileSimulation, spreadSigma, validateProfile, ProfileError, parseProfile } from '../../src/calibrate/gateway-profile.js';
+import type { Measure } from '../../src/calibrate/measure-timings.js';
+import { profileLines, withProfile } from '../../src/cli/serve-files.js';
 import { dialectNames, namedDialects, parseDialect } from '../../src/contract/dialects.js';
 import { syntheticHar } from '../support/synthetic-har.js';
 
@@ -46,6 +48,39 @@ describe('calibrate', () => {
     const { options, dialect } = profileSimulation(profile);
     expect(options).toEqual({ timing: 'realtime', realtime: { queuedMs: 1500, processingMsPerSecond: 1000 }, rpm: 600, dialect: namedDialects.union });
     expect(dialect.name).toBe('union');
+  });
+
+  const measured = (m: Partial<Measure>): Measure => ({ median: 1450, mean: 1500, min: 900, max: 2600, stdev: 400, samples: 20, resolutionMs: 50, ...m });
+
+  it('maps a measured spread onto a lognormal around the median whose mean and stdev are the measured ones', () => {
+    const profile = calibrate(syntheticHar(namedDialects.union));
+    profile.timings.queuedMs = measured({});
+    profile.timings.processingMsPerVideoSecond = measured({ median: 700.4, mean: 720, stdev: 110, samples: 12, resolutionMs: 12.5 });
+    const { options } = profileSimulation(profile);
+    // sigma = sqrt(ln(1 + var / mean^2)), var = stdev^2 x n/(n-1) - resolution^2/3 (the polls' share).
+    const queuedSigma = Math.sqrt(Math.log1p((400 ** 2 * 20) / 19 / 1500 ** 2 - 50 ** 2 / 3 / 1500 ** 2));
+    expect(options.realtime).toEqual({
+      queuedMs: { kind: 'lognormal', medianMs: 1450, sigma: Math.round(queuedSigma * 1000) / 1000 },
+      processingMsPerSecond: { kind: 'lognormal', medianMs: 700, sigma: 0.158 },
+    });
+    expect(profileLines('p.json', profile).join('\n')).toContain(`queued lognormal:1450,${Math.round(queuedSigma * 1000) / 1000} ms, processing lognormal:700,0.158 ms per video second (spread between jobs as recorded)`);
+    // A flag given as well replaces the profile's timing whole (a number: every job the same).
+    expect(withProfile({ realtime: { queuedMs: 200 } }, profile).realtime).toEqual({ queuedMs: 200, processingMsPerSecond: { kind: 'lognormal', medianMs: 700, sigma: 0.158 } });
+  });
+
+  it.each([
+    ['jobs that all took the same time', { stdev: 0 }],
+    ['a single job', { samples: 1, stdev: 0 }],
+    ['a spread no wider than the polls\' own uncertainty', { stdev: 20, resolutionMs: 50 }],
+  ])('simulates no spread from %s', (_, m) => {
+    expect(spreadSigma(measured(m))).toBe(0);
+    const profile = calibrate(syntheticHar(namedDialects.union));
+    profile.timings.queuedMs = measured(m);
+    expect(profileSimulation(profile).options.realtime?.queuedMs).toBe(1450);
+  });
+
+  it('keeps the simulated spread within what the core takes, however wide the recorded one', () => {
+    expect(spreadSigma(measured({ median: 10, mean: 1e6, stdev: 1e12 }))).toBe(4);
   });
 
   it.each([

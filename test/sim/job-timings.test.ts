@@ -1,11 +1,16 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { calibrate } from '../../src/calibrate/calibrate.js';
+import { profileSimulation, type GatewayProfile } from '../../src/calibrate/gateway-profile.js';
+import type { Measure } from '../../src/calibrate/measure-timings.js';
+import { namedDialects } from '../../src/contract/dialects.js';
 import { MAX_SIGMA, resolveConfig, type Distribution, type SimulationOptions } from '../../src/sim/config.js';
 import type { EventFeed, FeedEvent } from '../../src/sim/event-feed.js';
 import { sampleJobTimings, timingBounds, TIMING_MAX_Z } from '../../src/sim/job-timings.js';
 import { nextChangeMs, phaseOf } from '../../src/sim/lifecycle.js';
 import { createSimulation, type Simulation } from '../../src/sim/simulation.js';
 import type { JobRecord } from '../../src/sim/store.js';
+import { syntheticHar } from '../support/synthetic-har.js';
 import { call, create, inSeries, poll, virtualClock } from '../support/sim-call.js';
 
 type Realtime = NonNullable<SimulationOptions['realtime']>;
@@ -100,6 +105,38 @@ describe('a spread of the realtime timings', () => {
     [{ queuedMs: '1000' }, "realtime.queuedMs must be a number of ms or a distribution"],
   ])('refuses a timing out of bounds, naming the field (%#)', (realtime, message) => {
     expect(() => createSimulation({ realtime: realtime as Realtime })).toThrow(message);
+  });
+});
+
+describe('a profile with a measured spread', () => {
+  const measured = (m: Partial<Measure>): Measure => ({ median: 1000, mean: 1000, min: 1000, max: 1000, stdev: 0, samples: 20, resolutionMs: 50, ...m });
+  const profileWith = (queuedMs: Measure | null, processingMsPerVideoSecond: Measure | null): GatewayProfile => {
+    const profile = calibrate(syntheticHar(namedDialects.union));
+    return { ...profile, timings: { ...profile.timings, queuedMs, processingMsPerVideoSecond } };
+  };
+
+  it('gives jobs whose queued and processing times spread as the recorded jobs did, around the same medians', async () => {
+    const queued = measured({ median: 1450, mean: 1500, min: 900, max: 2600, stdev: 400, samples: 20, resolutionMs: 50 });
+    const processing = measured({ median: 700, mean: 720, min: 520, max: 1010, stdev: 110, samples: 12, resolutionMs: 12.5 });
+    const { options } = profileSimulation(profileWith(queued, processing));
+    const sim = createSimulation({ ...options, seed: 21, rpm: 100_000, creditsCents: 10_000_000, now: virtualClock().now });
+    const duration = 4;
+    const jobs = await createJobs(sim, 600, duration);
+    const queuedTimes = jobs.map((j) => j.queuedMs);
+    const perSecond = jobs.map((j) => j.processingMs / duration);
+    // Around the medians (within 5%), with the measured spread (within 15%: 600 draws, and the polls' own share taken out).
+    expect(Math.abs(median(queuedTimes) / queued.median - 1)).toBeLessThan(0.05);
+    expect(Math.abs(median(perSecond) / processing.median - 1)).toBeLessThan(0.05);
+    expect(Math.abs(stdevOf(queuedTimes) / queued.stdev - 1)).toBeLessThan(0.15);
+    expect(Math.abs(stdevOf(perSecond) / processing.stdev - 1)).toBeLessThan(0.15);
+    expect(Math.abs(meanOf(queuedTimes) / queued.mean - 1)).toBeLessThan(0.05);
+  });
+
+  it('gives every job the median when the recorded jobs did not vary', async () => {
+    const { options } = profileSimulation(profileWith(measured({ median: 1450.4, mean: 1450.4 }), measured({ median: 700, mean: 700, samples: 1 })));
+    expect(options.realtime).toEqual({ queuedMs: 1450, processingMsPerSecond: 700 });
+    const jobs = await createJobs(createSimulation({ ...options, rpm: 10_000, now: virtualClock().now }), 10, 2);
+    expect(new Set(jobs.map((j) => `${j.queuedMs}/${j.processingMs}`))).toEqual(new Set(['1450/1400']));
   });
 });
 
