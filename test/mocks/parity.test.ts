@@ -3,7 +3,9 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type RunningMockServer } from '../../mocks/express.js';
 import { startNodeHttpMockServer } from '../../mocks/node-http.js';
-import { createHandlers } from '../../mocks/msw.js';
+import { createHandlers, type MockHandlers } from '../../mocks/msw.js';
+import type { Simulation } from '../../src/sim/simulation.js';
+import type { SimulationOptions } from '../../src/sim/config.js';
 import { operations } from '../../src/contract/openapi-document.js';
 import { aspectRatioValues } from '../../src/generated/api.js';
 import { dialectFrom, dialectPoints, type Dialect, type DialectChoices } from '../../src/contract/dialects.js';
@@ -18,13 +20,22 @@ const START = 1_776_947_082_000;
 // One clock per adapter, moved identically; it only runs forward across property runs.
 const clocks = { express: START, nodeHttp: START, msw: START, redis: START };
 // One key secret for the four, so that they name keys alike (the wallet answers the fingerprint).
-const setup = { seed: 11, failureRate: 0.3, rpm: 12, creditsCents: 300, keySecret: 'parity' };
+// Each job draws its own queued and processing times (around the defaults' scale): the four must draw alike.
+const setup: SimulationOptions = {
+  seed: 11,
+  failureRate: 0.3,
+  rpm: 12,
+  creditsCents: 300,
+  keySecret: 'parity',
+  realtime: { queuedMs: { kind: 'lognormal', medianMs: 1000, sigma: 0.5 }, processingMsPerSecond: { kind: 'uniform', minMs: 100, maxMs: 700 } },
+};
 
 let express: RunningMockServer;
 let nodeHttp: RunningMockServer;
 // The fourth party: the node:http adapter over the Redis store (a redis-server of the test's own).
 let redis: TestRedis;
 let overRedis: RunningMockServer | undefined;
+let mswHandlers: MockHandlers;
 const msw = setupServer();
 beforeAll(async () => {
   msw.listen({ onUnhandledRequest: 'bypass' });
@@ -40,7 +51,8 @@ async function startAdapters(dialect: Dialect, run: number): Promise<void> {
   express = await startMockServer({ port: 0, ...setup, dialect, now: () => clocks.express });
   nodeHttp = await startNodeHttpMockServer({ port: 0, ...setup, dialect, now: () => clocks.nodeHttp });
   overRedis = await startNodeHttpMockServer({ port: 0, ...setup, dialect, store: redis.url, storePrefix: `parity${run}:`, now: () => clocks.redis });
-  msw.resetHandlers(...createHandlers({ ...setup, dialect, now: () => clocks.msw }));
+  mswHandlers = createHandlers({ ...setup, dialect, now: () => clocks.msw });
+  msw.resetHandlers(...mswHandlers);
 }
 
 // Any dialect: one choice per point of the spec's x-dialects.
@@ -188,6 +200,12 @@ describe('the Express, node:http and MSW adapters, and node:http over the Redis 
         expect(viaNodeHttp).toEqual(viaExpress);
         expect(viaMsw).toEqual(viaExpress);
         expect(viaRedis).toEqual(viaExpress);
+        // Each job's drawn schedule, as its record keeps it (over Redis too).
+        const schedules = async (sim: Simulation) => (await sim.jobs()).map((j) => [j.id, j.queuedMs, j.processingMs]);
+        const scheduled = await schedules(express.simulation);
+        expect(await schedules(nodeHttp.simulation)).toEqual(scheduled);
+        expect(await schedules(mswHandlers.simulation)).toEqual(scheduled);
+        expect(await schedules((overRedis as RunningMockServer).simulation)).toEqual(scheduled);
       } finally {
         await express.close();
         await nodeHttp.close();
