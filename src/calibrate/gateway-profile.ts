@@ -3,7 +3,8 @@ import addFormatsPlugin from 'ajv-formats';
 import { dialectPoints, parseDialect, type Dialect } from '../contract/dialects.js';
 import { gatewayProfileSchema } from '../generated/schemas.js';
 import { fieldPath } from '../har/validate-har.js';
-import { MAX_SIGMA, type JobTiming, type SimulationOptions } from '../sim/config.js';
+import type { JobTiming, SimulationOptions } from '../sim/config.js';
+import { MAX_SIGMA } from '../sim/job-timings.js';
 import type { InferredDialect } from './infer-dialect.js';
 import type { Measure, Timings } from './measure-timings.js';
 

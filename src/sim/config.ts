@@ -1,6 +1,7 @@
 import type { components as AdminComponents } from '../generated/admin-api.js';
 import { defaultDialect, toDialect, type Dialect } from '../contract/dialects.js';
 import { defaultModels, parseModelCatalog, type CatalogModel, type ModelCatalogInput } from '../contract/model-catalog.js';
+import { jobTiming } from './job-timings.js';
 
 export type Timing = AdminComponents['schemas']['Timing'];
 
@@ -120,37 +121,6 @@ const nonEmpty = (name: string, value: string | null): string | null => {
   }
   return value;
 };
-
-/** The largest `sigma` of a lognormal timing: its draws already span median x/e^16 at 4 sigma. */
-export const MAX_SIGMA = 4;
-
-/**
- * A realtime timing checked and made a distribution: every number finite and at least `min` (a
- * queued time of at least 1 ms, so a create always answers `queued`), a uniform's `minMs <= maxMs`,
- * a lognormal's `sigma` within 0..MAX_SIGMA. The message names the field.
- */
-export function jobTiming(name: string, value: JobTiming, min: number): Distribution {
-  if (typeof value === 'number') return { kind: 'fixed', ms: positive(name, value, min) };
-  if (typeof value !== 'object' || value === null) throw new RangeError(`${name} must be a number of ms or a distribution ({ kind: 'fixed' | 'uniform' | 'lognormal', ... }), not ${String(value)}`);
-  switch (value.kind) {
-    case 'fixed':
-      return { kind: 'fixed', ms: positive(`${name}.ms`, value.ms, min) };
-    case 'uniform': {
-      const minMs = positive(`${name}.minMs`, value.minMs, min);
-      const maxMs = positive(`${name}.maxMs`, value.maxMs, minMs);
-      return { kind: 'uniform', minMs, maxMs };
-    }
-    case 'lognormal': {
-      const medianMs = positive(`${name}.medianMs`, value.medianMs, min);
-      if (!(Number.isFinite(value.sigma) && value.sigma >= 0 && value.sigma <= MAX_SIGMA)) {
-        throw new RangeError(`${name}.sigma must be a number from 0 to ${MAX_SIGMA}, not ${value.sigma}`);
-      }
-      return { kind: 'lognormal', medianMs, sigma: value.sigma };
-    }
-    default:
-      throw new RangeError(`${name}.kind must be fixed, uniform or lognormal, not ${String((value as { kind?: unknown }).kind)}`);
-  }
-}
 
 export function resolveConfig(options: SimulationOptions = {}): SimConfig {
   const latency =

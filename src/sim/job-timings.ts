@@ -1,5 +1,42 @@
-import type { Distribution, SimConfig } from './config.js';
+// Loads nothing but the sampler: `serve`'s flag parser checks timings with it before any server module.
+import type { Distribution, JobTiming, SimConfig } from './config.js';
 import { sampleDistribution } from './sample-latency.js';
+
+/** The largest `sigma` of a lognormal timing: its draws already span median x/e^16 at 4 sigma. */
+export const MAX_SIGMA = 4;
+
+const atLeast = (name: string, value: number, min: number): number => {
+  if (!Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a number >= ${min}, not ${value}`);
+  return value;
+};
+
+/**
+ * A realtime timing checked and made a distribution: every number finite and at least `min` (a
+ * queued time of at least 1 ms, so a create always answers `queued`), a uniform's `minMs <= maxMs`,
+ * a lognormal's `sigma` within 0..MAX_SIGMA. The message names the field.
+ */
+export function jobTiming(name: string, value: JobTiming, min: number): Distribution {
+  if (typeof value === 'number') return { kind: 'fixed', ms: atLeast(name, value, min) };
+  if (typeof value !== 'object' || value === null) throw new RangeError(`${name} must be a number of ms or a distribution ({ kind: 'fixed' | 'uniform' | 'lognormal', ... }), not ${String(value)}`);
+  switch (value.kind) {
+    case 'fixed':
+      return { kind: 'fixed', ms: atLeast(`${name}.ms`, value.ms, min) };
+    case 'uniform': {
+      const minMs = atLeast(`${name}.minMs`, value.minMs, min);
+      const maxMs = atLeast(`${name}.maxMs`, value.maxMs, minMs);
+      return { kind: 'uniform', minMs, maxMs };
+    }
+    case 'lognormal': {
+      const medianMs = atLeast(`${name}.medianMs`, value.medianMs, min);
+      if (!(Number.isFinite(value.sigma) && value.sigma >= 0 && value.sigma <= MAX_SIGMA)) {
+        throw new RangeError(`${name}.sigma must be a number from 0 to ${MAX_SIGMA}, not ${value.sigma}`);
+      }
+      return { kind: 'lognormal', medianMs, sigma: value.sigma };
+    }
+    default:
+      throw new RangeError(`${name}.kind must be fixed, uniform or lognormal, not ${String((value as { kind?: unknown }).kind)}`);
+  }
+}
 
 /** A lognormal timing is truncated at this many sigmas from its median (a draw beyond is kept at the bound). */
 export const TIMING_MAX_Z = 4;

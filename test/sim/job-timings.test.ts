@@ -4,11 +4,12 @@ import { calibrate } from '../../src/calibrate/calibrate.js';
 import { profileSimulation, type GatewayProfile } from '../../src/calibrate/gateway-profile.js';
 import type { Measure } from '../../src/calibrate/measure-timings.js';
 import { namedDialects } from '../../src/contract/dialects.js';
-import { MAX_SIGMA, resolveConfig, type Distribution, type SimulationOptions } from '../../src/sim/config.js';
+import { resolveConfig, type Distribution, type JobTiming, type SimulationOptions } from '../../src/sim/config.js';
 import type { EventFeed, FeedEvent } from '../../src/sim/event-feed.js';
-import { sampleJobTimings, timingBounds, TIMING_MAX_Z } from '../../src/sim/job-timings.js';
+import { MAX_SIGMA, sampleJobTimings, timingBounds, TIMING_MAX_Z } from '../../src/sim/job-timings.js';
 import { nextChangeMs, phaseOf } from '../../src/sim/lifecycle.js';
 import { createSimulation, type Simulation } from '../../src/sim/simulation.js';
+import { FLAG_MAX_SIGMA, parseJobTiming } from '../../src/cli/parse-latency.js';
 import type { JobRecord } from '../../src/sim/store.js';
 import { syntheticHar } from '../support/synthetic-har.js';
 import { call, create, inSeries, poll, virtualClock } from '../support/sim-call.js';
@@ -93,6 +94,15 @@ describe('a spread of the realtime timings', () => {
       if (queuedMs.kind === 'lognormal') expect(q.max / queuedMs.medianMs).toBeCloseTo(Math.exp(TIMING_MAX_Z * queuedMs.sigma));
     },
   );
+
+  it('takes from serve\'s flags what the core takes, the sigma bound included', () => {
+    expect(FLAG_MAX_SIGMA).toBe(MAX_SIGMA);
+    for (const raw of ['1', 'fixed:1', 'uniform:1-1', `lognormal:1,${MAX_SIGMA}`, 'lognormal:1000,0']) {
+      const parsed = parseJobTiming('queued-ms', raw, 1);
+      expect(() => resolveConfig({ realtime: { queuedMs: parsed as JobTiming } })).not.toThrow();
+    }
+    expect(() => parseJobTiming('processing-ms', `lognormal:700,${MAX_SIGMA + 0.01}`, 0)).toThrow('SIGMA must be from 0 to 4');
+  });
 
   it.each([
     [{ queuedMs: 0 }, 'realtime.queuedMs must be a number >= 1, not 0'],
