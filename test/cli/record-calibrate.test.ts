@@ -53,7 +53,7 @@ describe('aigw-video record, calibrate and the replay flags of serve', () => {
       const io = captureIo();
       const signals = new EventEmitter();
       const done = runServe(['--replay', path, '--port', '0', '--quiet'], io, signals);
-      for (let i = 0; i < 500 && !io.stdout().includes('Try it'); i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 3000 && !io.stdout().includes('Try it'); i++) await new Promise((r) => setTimeout(r, 10));
       expect(io.stdout()).toContain(`replaying ${path}: `);
       expect(io.stdout()).not.toContain('requests/min per key');
       const url = /at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(io.stdout())?.[1] as string;

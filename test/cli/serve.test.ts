@@ -83,7 +83,7 @@ describe('aigw-video serve', () => {
     const io = captureIo();
     const signals = new EventEmitter();
     const done = runServe(['--port', '0', '--quiet'], io, signals);
-    for (let i = 0; i < 200 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
     const url = /at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(io.stdout())?.[1];
     expect(url).toBeDefined();
     expect(io.stdout()).toContain(`curl -s ${url}/videos/generations`);
@@ -101,7 +101,7 @@ describe('aigw-video serve', () => {
     const io = captureIo();
     const signals = new EventEmitter();
     const done = runServe(['--port', '0', '--quiet', '--queued-ms', 'lognormal:1200,0.4', '--processing-ms', '300'], io, signals);
-    for (let i = 0; i < 200 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(io.stdout()).toContain('jobs: queued lognormal:1200,0.4 ms, then processing 300 ms per video second (each job draws its own, from the seed)');
     const origin = /at (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(io.stdout())?.[1];
     const headers = { authorization: 'Bearer sk-aig-banner', 'content-type': 'application/json' };
@@ -122,7 +122,7 @@ describe('aigw-video serve', () => {
     const io = captureIo();
     const signals = new EventEmitter();
     const done = runServe(['--port', '0', '--quiet', '--dialect', 'docs,fast-poll=none'], io, signals);
-    for (let i = 0; i < 200 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(io.stdout()).toContain('dialect docs,fast-poll=none: create-status=202, time-fields=none, result-location=result.file_url');
     const origin = /at (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(io.stdout())?.[1];
     const health = (await (await fetch(`${origin}/__mock/health`)).json()) as { dialect: unknown };
@@ -160,7 +160,7 @@ describe('aigw-video serve --models', () => {
     const io = captureIo();
     const signals = new EventEmitter();
     const done = runServe(['--port', '0', '--quiet', '--models', path], io, signals);
-    for (let i = 0; i < 200 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(io.stdout()).toContain('models: google/veo-3 ($0.750/s)');
     const url = /at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(io.stdout())?.[1] ?? '';
     const auth = { authorization: 'Bearer sk-aig-models' };
@@ -232,7 +232,7 @@ describe('aigw-video serve and Redis', () => {
     const io = captureIo();
     const signals = new EventEmitter();
     const done = runServe(['--port', '0', '--quiet', '--store', redis.url, '--store-prefix', 'cli:'], io, signals);
-    for (let i = 0; i < 500 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && !io.stdout().includes('curl'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(io.stdout()).toContain(`state: Redis at ${redis.url}, keys under cli:, this process`);
     const origin = /at (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(io.stdout())?.[1] as string;
     const health = (await (await fetch(`${origin}/__mock/health`)).json()) as { status: string };

@@ -212,5 +212,7 @@ describe('the Express, node:http and MSW adapters, and node:http over the Redis 
         await overRedis?.close();
       }
     },
+    // Sixty runs, each starting four servers: a minute is too short on a loaded 2-core machine.
+    240_000,
   );
 });
