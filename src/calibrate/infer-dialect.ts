@@ -1,4 +1,5 @@
 import { defaultDialect, dialectFrom, dialectPoints, namedDialects, type Dialect, type DialectChoices, type DialectPoint } from '../contract/dialects.js';
+import { observeAnswer } from '../contract/dialect-evidence.js';
 import { describeExchange, type HarExchange } from '../har/har-exchanges.js';
 
 /** One piece of evidence: which entry showed what. */
@@ -25,7 +26,6 @@ export interface InferredDialect {
   points: PointFinding[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** Polls of one job closer than this may be answered 304 by a gateway that follows the docs. */
 export const FAST_POLL_MS = 3000;
 const MAX_EVIDENCE = 3;
@@ -37,77 +37,32 @@ interface Observation {
   evidence: Evidence;
 }
 
-function jobObservations(e: HarExchange, job: Record<string, unknown>, see: (point: DialectPoint, compatible: string[], shows: string) => void): void {
-  const hasCreated = 'created' in job;
-  const hasCreatedAt = 'created_at' in job;
-  if (hasCreated && hasCreatedAt) see('time-fields', ['both'], 'a job with created and created_at');
-  else if (hasCreated) see('time-fields', ['created'], 'a job with created only');
-  else if (hasCreatedAt) see('time-fields', ['created_at'], 'a job with created_at, no created');
-  else see('time-fields', ['none'], 'a job without timestamps');
-  const status = job['status'];
-  if (status === 'running') see('statuses', ['docs'], "status 'running'");
-  if (status === 'processing') see('statuses', ['model-page', 'model-page+cancelled'], "status 'processing'");
-  if (status === 'cancelled') see('statuses', ['model-page+cancelled', 'docs'], "status 'cancelled'");
-  if (status === 'completed') {
-    const result = isObject(job['result']) ? job['result'] : null;
-    const url = typeof result?.['url'] === 'string';
-    const fileUrl = typeof result?.['file_url'] === 'string';
-    const topLevel = typeof job['result_url'] === 'string';
-    if (url && topLevel) see('result-location', ['result.url+result_url'], 'a completed job with result.url and result_url');
-    else if (url) see('result-location', ['result.url'], 'a completed job with result.url');
-    else if (fileUrl) see('result-location', ['result.file_url'], 'a completed job with result.file_url');
-    else if (topLevel) see('result-location', ['result_url'], 'a completed job with result_url only');
-  }
-  if (status === 'failed') {
-    const error = job['error'];
-    if (isObject(error)) {
-      see('failed-error', ['object'], 'a failed job whose error is an object');
-      if (error['code'] === 'cancelled') see('statuses', ['model-page'], "a cancelled job that reads 'failed' with code 'cancelled'");
-    } else if (typeof error === 'string') see('failed-error', ['string'], 'a failed job whose error is a string');
-  }
-}
-
-/** What a recorded cancel says about its route: served (any answer but an unknown endpoint), or not. */
-function cancelRouteServed(e: HarExchange): boolean {
-  const body = isObject(e.responseBody) && isObject(e.responseBody['error']) ? e.responseBody['error'] : null;
-  if (e.status === 405 || e.responseHeaders['allow'] !== undefined || body?.['code'] === 'unknown_endpoint') return false;
-  return (e.status >= 200 && e.status < 300) || e.status === 409 || e.status === 404;
-}
-
+/**
+ * What each exchange shows, read by the same observer as the contract suite and the client
+ * (`observeAnswer`), with the entry it came from as evidence. The recording adds what one answer
+ * cannot know: whether a poll came within the fast-poll interval of the last answered poll of its job.
+ */
 function observe(exchanges: readonly HarExchange[]): Observation[] {
   const observations: Observation[] = [];
   const lastPoll = new Map<string, number>();
   for (const e of exchanges) {
     if (e.proxyError) continue;
-    const see = (point: DialectPoint, compatible: string[], shows: string): void => {
-      observations.push({ point, compatible, evidence: { entry: e.index, request: describeExchange(e), shows } });
-    };
-    const body = e.responseBody;
-    if (e.operationId === 'createVideo' && e.status >= 200 && e.status < 300 && e.forcedStatus === null) {
-      see('create-status', [String(e.status)], `a create answered ${e.status}`);
+    const previous = e.operationId === 'getJob' && e.jobId !== null ? lastPoll.get(e.jobId) : undefined;
+    const gapMs = previous === undefined ? null : e.startedMs - previous;
+    const seen = observeAnswer({
+      operationId: e.operationId,
+      status: e.status,
+      headers: e.responseHeaders,
+      body: e.responseBody,
+      forced: e.forcedStatus !== null,
+      soonAfterAnsweredPoll: gapMs !== null && gapMs < FAST_POLL_MS,
+    });
+    for (const { point, compatible, shows } of seen) {
+      const detail = point === 'fast-poll' && gapMs !== null && e.status === 200 ? `a poll ${Math.round(gapMs)} ms after the last answered one answered 200` : shows;
+      observations.push({ point, compatible, evidence: { entry: e.index, request: describeExchange(e), shows: detail } });
     }
-    if ((e.operationId === 'createVideo' || e.operationId === 'getJob') && e.status >= 200 && e.status < 300 && isObject(body) && typeof body['status'] === 'string') {
-      jobObservations(e, body, see);
-    }
-    const errorType = isObject(body) && isObject(body['error']) ? body['error']['type'] : undefined;
-    if (e.status === 429 && errorType === 'rate_limit_error') see('error-types', ['model-page'], "a 429 of type 'rate_limit_error'");
-    if (e.status === 429 && errorType === 'rate_limited') see('error-types', ['docs'], "a 429 of type 'rate_limited'");
-    if (e.status === 401 && errorType === 'authentication_error') see('error-types', ['model-page'], "a 401 of type 'authentication_error'");
-    if (e.status === 401 && errorType === 'invalid_key') see('error-types', ['docs'], "a 401 of type 'invalid_key'");
-    if (e.operationId === 'cancelJob' || e.operationId === 'deleteJob') {
-      const served = cancelRouteServed(e);
-      if (e.method === 'DELETE') see('cancel', served ? ['delete', 'both'] : ['none', 'post'], served ? 'DELETE /v1/jobs/{id} is served' : 'DELETE /v1/jobs/{id} is not an endpoint');
-      else see('cancel', served ? ['post', 'both'] : ['none', 'delete'], served ? 'POST /v1/jobs/{id}/cancel is served' : 'POST /v1/jobs/{id}/cancel is not an endpoint');
-    }
-    if (e.operationId === 'getJob' && e.jobId !== null && e.forcedStatus === null) {
-      const previous = lastPoll.get(e.jobId);
-      if (e.status === 304) see('fast-poll', ['304'], 'a poll answered 304 Not Modified');
-      else if (e.status === 200 && previous !== undefined && e.startedMs - previous < FAST_POLL_MS) {
-        see('fast-poll', ['none'], `a poll ${Math.round(e.startedMs - previous)} ms after the last answered one answered 200`);
-      }
-      // The interval runs from the last poll that answered the job: a 304 does not restart it (docs/dialects.md).
-      if (e.status === 200) lastPoll.set(e.jobId, e.startedMs);
-    }
+    // The interval runs from the last poll that answered the job: a 304 does not restart it (docs/dialects.md).
+    if (e.operationId === 'getJob' && e.jobId !== null && e.forcedStatus === null && e.status === 200) lastPoll.set(e.jobId, e.startedMs);
   }
   return observations;
 }
