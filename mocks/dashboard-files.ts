@@ -37,9 +37,8 @@ function vendor(): Map<string, string> {
     ['vendor/preact-hooks.js', require.resolve('preact/hooks')],
     // htm's `require` entry is CommonJS; its ES module sits beside it.
     ['vendor/htm.js', join(packageDir('htm'), 'htm.mjs')],
+    // Version 3: one self-contained ES module (version 4 needs Node 22, which this package does not).
     ['vendor/eventsource-parser/index.js', join(parser, 'index.js')],
-    ['vendor/eventsource-parser/parse.js', join(parser, 'parse.js')],
-    ['vendor/eventsource-parser/errors.js', join(parser, 'errors.js')],
   ]);
   return vendorFiles;
 }

@@ -151,8 +151,10 @@ describe(`${manifest.name}, packed and installed from the tarball`, { timeout: I
       return cli;
     };
 
-    it('installs without a warning about our scripts, and without the optional peers (msw, express, openai, ...)', () => {
+    it('installs without a warning about our scripts or an engine our dependencies need, and without the optional peers (msw, express, openai, ...)', () => {
       expect(aloneInstall.stdout + aloneInstall.stderr).not.toContain(`${manifest.name}@`);
+      // Every dependency runs on the Node versions the package declares (engines).
+      expect(aloneInstall.stdout + aloneInstall.stderr).not.toContain('EBADENGINE');
       const installed = packagesIn(join(alone, 'node_modules'));
       expect(installed).toContain(manifest.name);
       for (const peer of Object.keys(manifest.peerDependencies)) expect(installed).not.toContain(peer);
