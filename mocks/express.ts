@@ -2,11 +2,8 @@ import express, { type Express } from 'express';
 import type { Simulation } from '../src/sim/simulation.js';
 import type { WebhookDispatcher } from './webhook-dispatcher.js';
 import {
-  closingStore,
   createMockListener,
-  listenMock,
-  openStore,
-  serverPolicy,
+  startServer,
   type MockAppOptions,
   type MockServerOptions,
   type RunningMockServer,
@@ -41,25 +38,9 @@ export function createMockApp(options: MockAppOptions = {}): MockApp {
 }
 
 /** Starts the Express app over HTTP. Binds 127.0.0.1 unless told otherwise. */
-export async function startMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
-  const { port: _port, host: _host, requestTimeoutMs: _timeout, allowedHosts: _hosts, store: _store, storePrefix: _prefix, ...appOptions } = options;
-  const policy = serverPolicy(options);
-  const { store, owned } = await openStore(options);
-  try {
-    const app = createMockApp({
-      ...appOptions,
-      ...(store === undefined ? {} : { store }),
-      adminEnabled: policy.adminEnabled,
-      cors: policy.cors,
-      controlHosts: policy.controlHosts,
-    });
-    return closingStore(
-      await listenMock(app, app.locals.simulation, options, policy.adminEnabled, { webhooks: app.locals.webhooks, close: app.locals.close }),
-      store,
-      owned,
-    );
-  } catch (error) {
-    if (owned) await store?.close();
-    throw error;
-  }
+export function startMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
+  return startServer(options, (appOptions) => {
+    const app = createMockApp(appOptions);
+    return { handler: app, simulation: app.locals.simulation, listener: { webhooks: app.locals.webhooks, close: app.locals.close } };
+  });
 }

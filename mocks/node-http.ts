@@ -70,7 +70,7 @@ export interface RunningMockServer {
  * The store a server's options name: a `Store` as given, a new Redis store for a `redis://` URL
  * (the Redis client is loaded only then), or none (the simulation's in-memory default).
  */
-export async function openStore(options: MockServerOptions): Promise<{ store: Store | undefined; owned: boolean }> {
+async function openStore(options: MockServerOptions): Promise<{ store: Store | undefined; owned: boolean }> {
   const { store, storePrefix } = options;
   if (store === undefined || store === 'memory') return { store: undefined, owned: false };
   if (typeof store !== 'string') return { store, owned: false };
@@ -86,7 +86,7 @@ export async function openStore(options: MockServerOptions): Promise<{ store: St
 }
 
 /** Stops a running server, then closes the store it opened. */
-export function closingStore(server: RunningMockServer, store: Store | undefined, owned: boolean): RunningMockServer {
+function closingStore(server: RunningMockServer, store: Store | undefined, owned: boolean): RunningMockServer {
   if (!owned || store === undefined) return server;
   const close = server.close;
   return { ...server, close: () => close().finally(() => store.close()) };
@@ -321,22 +321,41 @@ export async function listenMock(
   };
 }
 
-/** Starts the mock on node:http alone (what `aigw-video serve` runs). Binds 127.0.0.1 unless told otherwise. */
-export async function startNodeHttpMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
+/** What an adapter serves over HTTP: its request handler, the simulation behind it, and what stops it. */
+export interface ServedMock {
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+  simulation: Simulation;
+  listener: Pick<MockListener, 'webhooks' | 'close'>;
+}
+
+/**
+ * Starts an adapter over HTTP (node:http alone, or Express around the same listener): the store its
+ * options name (a Redis store opened from a URL is closed with the server, or at once if the start
+ * fails), the address policy, then `listenMock`.
+ */
+export async function startServer(options: MockServerOptions, build: (appOptions: MockAppOptions) => ServedMock): Promise<RunningMockServer> {
   const { port: _port, host: _host, requestTimeoutMs: _timeout, allowedHosts: _hosts, store: _store, storePrefix: _prefix, ...appOptions } = options;
   const policy = serverPolicy(options);
   const { store, owned } = await openStore(options);
   try {
-    const listener = createMockListener({
+    const served = build({
       ...appOptions,
       ...(store === undefined ? {} : { store }),
       adminEnabled: policy.adminEnabled,
       cors: policy.cors,
       controlHosts: policy.controlHosts,
     });
-    return closingStore(await listenMock(listener, listener.simulation, options, policy.adminEnabled, listener), store, owned);
+    return closingStore(await listenMock(served.handler, served.simulation, options, policy.adminEnabled, served.listener), store, owned);
   } catch (error) {
     if (owned) await store?.close();
     throw error;
   }
+}
+
+/** Starts the mock on node:http alone (what `aigw-video serve` runs). Binds 127.0.0.1 unless told otherwise. */
+export function startNodeHttpMockServer(options: MockServerOptions = {}): Promise<RunningMockServer> {
+  return startServer(options, (appOptions) => {
+    const listener = createMockListener(appOptions);
+    return { handler: listener, simulation: listener.simulation, listener };
+  });
 }
