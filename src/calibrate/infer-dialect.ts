@@ -1,5 +1,5 @@
-import { defaultDialect, dialectFrom, dialectPoints, namedDialects, type Dialect, type DialectChoices, type DialectPoint } from '../contract/dialects.js';
-import { observeAnswer } from '../contract/dialect-evidence.js';
+import type { DialectChoices, DialectPoint } from '../contract/dialects.js';
+import { inferDialect as inferObserved, observeAnswer, type FindingWords } from '../contract/dialect-evidence.js';
 import { describeExchange, type HarExchange } from '../har/har-exchanges.js';
 
 /** One piece of evidence: which entry showed what. */
@@ -67,44 +67,26 @@ function observe(exchanges: readonly HarExchange[]): Observation[] {
   return observations;
 }
 
+const recordingWords: FindingWords = {
+  disagree: (disagree, total) => `the recording disagrees with itself here: ${disagree} of ${total} observations fit another choice`,
+  allows: (choices, closest) => `the recording allows ${choices.join(' or ')}; ${closest}'s choice`,
+  notObserved: (closest) => `${closest}'s choice`,
+  fitsNone: 'what was recorded fits no choice of the sources',
+};
+
 /**
- * The dialect a recording shows. Each observation is compatible with some choices of one point;
- * a point takes the choice most observations agree with. Among the named dialects, the one that
- * agrees with the most observed points settles what the recording cannot (ties go to the default,
- * `union`), and names the result after `dialectFrom`.
+ * The dialect a recording shows, found as the suite finds a target's (`inferDialect` of the
+ * contract), with the entries that showed each point as its evidence.
  */
 export function inferDialect(exchanges: readonly HarExchange[]): InferredDialect {
   const observations = observe(exchanges);
-  const allowed = new Map<DialectPoint, Set<string>>();
-  const notes = new Map<DialectPoint, string>();
-  for (const { id, choices } of dialectPoints) {
-    const mine = observations.filter((o) => o.point === id);
-    if (mine.length === 0) continue;
-    const votes = new Map<string, number>(choices.map((c) => [c.id, 0]));
-    for (const o of mine) for (const c of o.compatible) votes.set(c, (votes.get(c) ?? 0) + 1);
-    const top = Math.max(...votes.values());
-    allowed.set(id, new Set([...votes].filter(([, n]) => n === top).map(([c]) => c)));
-    if (top < mine.length) notes.set(id, `the recording disagrees with itself here: ${mine.length - top} of ${mine.length} observations fit another choice`);
-  }
-  const fits = (d: Dialect): number => [...allowed].filter(([point, set]) => set.has(d.choices[point])).length;
-  let closest = defaultDialect;
-  for (const d of Object.values(namedDialects)) if (fits(d) > fits(closest)) closest = d;
-
-  const choices = {} as Record<DialectPoint, string>;
-  const points: PointFinding[] = dialectPoints.map(({ id, choices: options }) => {
-    const set = allowed.get(id);
-    const evidence = observations.filter((o) => o.point === id).slice(0, MAX_EVIDENCE).map((o) => o.evidence);
-    const theirs = closest.choices[id] as string;
-    if (set === undefined) {
-      choices[id] = theirs;
-      return { point: id, choice: theirs, observed: false, evidence, note: `${closest.name}'s choice` };
-    }
-    const choice = set.has(theirs) ? theirs : (options.find((o) => set.has(o.id))?.id ?? theirs);
-    choices[id] = choice;
-    const ambiguous = set.size > 1 ? `the recording allows ${[...set].join(' or ')}; ${closest.name}'s choice` : undefined;
-    const note = [notes.get(id), ambiguous].filter((n) => n !== undefined).join('; ');
-    return { point: id, choice, observed: true, evidence, ...(note !== '' ? { note } : {}) };
-  });
-  const dialect = dialectFrom(choices as DialectChoices, closest.name);
-  return { name: dialect.name, choices: dialect.choices, points };
+  const found = inferObserved(
+    observations.map((o) => ({ point: o.point, compatible: o.compatible, shows: o.evidence.shows })),
+    recordingWords,
+  );
+  const points = found.points.map(({ conflicting: _conflicting, ...finding }): PointFinding => ({
+    ...finding,
+    evidence: observations.filter((o) => o.point === finding.point).slice(0, MAX_EVIDENCE).map((o) => o.evidence),
+  }));
+  return { name: found.name, choices: found.choices, points };
 }

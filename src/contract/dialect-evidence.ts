@@ -145,22 +145,41 @@ export interface InferredDialect {
   points: PointFinding[];
 }
 
+/** How `inferDialect` words its notes: the suite speaks of answers, `calibrate` of a recording. */
+export interface FindingWords {
+  /** `disagree` of `total` observations fit another choice than the most agreed one. */
+  disagree(disagree: number, total: number): string;
+  /** The observations allow several choices; the closest named dialect's was taken. */
+  allows(choices: readonly string[], closest: string): string;
+  /** Nothing showed the point. */
+  notObserved(closest: string): string;
+  /** What was seen fits no choice of the sources. */
+  fitsNone: string;
+}
+
+const answerWords: FindingWords = {
+  disagree: () => 'the answers disagree with each other here',
+  allows: (choices, closest) => `the answers allow ${choices.join(' or ')}; ${closest}'s choice`,
+  notObserved: (closest) => `not observed: ${closest}'s choice`,
+  fitsNone: 'what was seen fits no choice of the sources',
+};
+
 /**
  * The dialect many observations show. At each point the choices most observations are compatible
  * with stay in the running; the named dialect that agrees with the most observed points settles a tie
  * and the points nothing showed (ties among named dialects go to the default, `union`), and names the
  * result (`dialectFrom`). So a run that saw every point a dialect makes observable names it exactly.
  */
-export function inferDialect(observations: readonly DialectObservation[]): InferredDialect {
+export function inferDialect(observations: readonly DialectObservation[], words: FindingWords = answerWords): InferredDialect {
   const allowed = new Map<DialectPoint, Set<string>>();
-  const conflicting = new Set<DialectPoint>();
+  const disagreeing = new Map<DialectPoint, string>();
   for (const { id, choices } of dialectPoints) {
     const mine = observations.filter((o) => o.point === id);
     if (mine.length === 0) continue;
     const votes = new Map<string, number>(choices.map((c) => [c.id, 0]));
     for (const o of mine) for (const c of o.compatible) votes.set(c, (votes.get(c) ?? 0) + 1);
     const top = Math.max(...votes.values());
-    if (top < mine.length) conflicting.add(id);
+    if (top < mine.length) disagreeing.set(id, words.disagree(mine.length - top, mine.length));
     if (top > 0) allowed.set(id, new Set([...votes].filter(([, n]) => n === top).map(([c]) => c)));
   }
   const fits = (d: Dialect): number => [...allowed].filter(([point, set]) => set.has(d.choices[point])).length;
@@ -171,18 +190,15 @@ export function inferDialect(observations: readonly DialectObservation[]): Infer
     const set = allowed.get(id);
     const theirs = closest.choices[id] as string;
     const observed = observations.some((o) => o.point === id);
+    const conflicting = disagreeing.has(id);
     if (set === undefined) {
       choices[id] = theirs;
-      const note = observed ? 'what was seen fits no choice of the sources' : `not observed: ${closest.name}'s choice`;
-      return { point: id, choice: theirs, observed, conflicting: conflicting.has(id), note };
+      return { point: id, choice: theirs, observed, conflicting, note: observed ? words.fitsNone : words.notObserved(closest.name) };
     }
     const choice = set.has(theirs) ? theirs : (options.find((o) => set.has(o.id))?.id ?? theirs);
     choices[id] = choice;
-    const notes = [
-      conflicting.has(id) ? 'the answers disagree with each other here' : null,
-      set.size > 1 ? `the answers allow ${[...set].join(' or ')}; ${closest.name}'s choice` : null,
-    ].filter((n): n is string => n !== null);
-    return { point: id, choice, observed: true, conflicting: conflicting.has(id), ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+    const notes = [disagreeing.get(id), set.size > 1 ? words.allows([...set], closest.name) : undefined].filter((n): n is string => n !== undefined);
+    return { point: id, choice, observed: true, conflicting, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
   });
   const dialect = dialectFrom(choices as DialectChoices, closest.name);
   return { name: dialect.name, choices: dialect.choices, points };
