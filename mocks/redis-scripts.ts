@@ -62,6 +62,29 @@ local function credit(key, starting, cents)
   return wallet(key, a)
 end
 
+-- One request of a key (now: the time as a string): counts it in the key's fixed window unless over
+-- the limit, takes its next decision number -> { seq, windowStart, windowCount, limited, faultsArmed, refundsPending }
+local function admitKey(key, now, rpm, windowMs, starting)
+  local a = account(key, starting)
+  local f = redis.call('HMGET', a, 'wstart', 'wcount', 'seq')
+  local wstart = f[1]
+  local wcount = tonumber(f[2])
+  local t = tonumber(now)
+  -- A clock a little behind the window's start (another replica's, or a request that read the clock
+  -- before one counted first) is in that window; only a clock a whole window back starts a new one.
+  if t - tonumber(wstart) >= windowMs or tonumber(wstart) - t >= windowMs then
+    wstart = now
+    wcount = 0
+  end
+  local limited = 0
+  if wcount >= rpm then limited = 1 else wcount = wcount + 1 end
+  redis.call('HSET', a, 'wstart', wstart, 'wcount', wcount, 'seq', tonumber(f[3]) + 1)
+  local armed = redis.call('EXISTS', P .. 'faults:' .. key)
+  local pending = 0
+  if redis.call('ZCARD', P .. 'refunds:' .. key) > 0 then pending = 1 end
+  return { f[3], wstart, tostring(wcount), limited, armed, pending }
+end
+
 local function removeJob(id)
   local j = P .. 'job:' .. id
   local key = redis.call('HGET', j, 'key')
@@ -75,54 +98,57 @@ local function removeJob(id)
 end
 `;
 
-const script = (body: string): string => `${prelude}\n${body}`;
+/** ARGV: P, max -> the clock offset (ms) */
+const clock = `
+return redis.call('GET', P .. 'clock') or '0'
+`;
+
+/** ARGV: P, max, id -> the job's hash (empty when there is none) */
+const getJob = `
+return redis.call('HGETALL', P .. 'job:' .. ARGV[3])
+`;
 
 /** ARGV: P, max, key, nowMs, rpm, windowMs, startingCents -> { seq, windowStart, windowCount, limited, faultsArmed, refundsPending } */
-const admit = script(`
-local key = ARGV[3]
-local now = tonumber(ARGV[4])
-local rpm = tonumber(ARGV[5])
-local a = account(key, ARGV[7])
-local f = redis.call('HMGET', a, 'wstart', 'wcount', 'seq')
-local wstart = f[1]
-local wcount = tonumber(f[2])
--- A clock a little behind the window's start (another replica's, or a request that read the clock
--- before one counted first) is in that window; only a clock a whole window back starts a new one.
-if now - tonumber(wstart) >= tonumber(ARGV[6]) or tonumber(wstart) - now >= tonumber(ARGV[6]) then
-  wstart = ARGV[4]
-  wcount = 0
-end
-local limited = 0
-if wcount >= rpm then limited = 1 else wcount = wcount + 1 end
-redis.call('HSET', a, 'wstart', wstart, 'wcount', wcount, 'seq', tonumber(f[3]) + 1)
-local armed = redis.call('EXISTS', P .. 'faults:' .. key)
-local pending = 0
-if redis.call('ZCARD', P .. 'refunds:' .. key) > 0 then pending = 1 end
-return { f[3], wstart, tostring(wcount), limited, armed, pending }
-`);
+const admit = `
+return admitKey(ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7])
+`;
+
+/**
+ * ARGV: P, max, sourceMs, floorMs, key ('' for none), rpm, windowMs, startingCents, job id ('' for
+ * none) -> { offset, now, admission (as admit answers it) or nil, job hash (empty when none) }
+ */
+const openRequest = `
+local offset = redis.call('GET', P .. 'clock') or '0'
+local now = string.format('%d', math.max(tonumber(ARGV[4]), tonumber(ARGV[3]) + tonumber(offset)))
+local admission = false
+if ARGV[5] ~= '' then admission = admitKey(ARGV[5], now, tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]) end
+local job = {}
+if ARGV[9] ~= '' then job = redis.call('HGETALL', P .. 'job:' .. ARGV[9]) end
+return { offset, now, admission, job }
+`;
 
 /** ARGV: P, max, key, startingCents -> wallet */
-const walletOf = script(`
+const walletOf = `
 return wallet(ARGV[3], account(ARGV[3], ARGV[4]))
-`);
+`;
 
 /** ARGV: P, max, key, startingCents, balanceCents -> wallet */
-const setBalance = script(`
+const setBalance = `
 local a = account(ARGV[3], ARGV[4])
 redis.call('HSET', a, 'balance', ARGV[5])
 return wallet(ARGV[3], a)
-`);
+`;
 
 /** ARGV: P, max, key, startingCents, cents -> wallet */
-const credit = script(`
+const credit = `
 return credit(ARGV[3], ARGV[4], tonumber(ARGV[5]))
-`);
+`;
 
 /**
  * ARGV: P, max, key, startingCents, id, costCents, nowMs, maxJobs, ttlMs, pendingRefund (0/1),
  * pendingWebhook (0/1), then the job's hash as field, value, ... -> { ok (0/1), wallet, evicted jobs (hashes) }
  */
-const createJob = script(`
+const createJob = `
 local key = ARGV[3]
 local id = ARGV[5]
 local cost = tonumber(ARGV[6])
@@ -153,14 +179,14 @@ redis.call('ZADD', P .. 'keyjobs:' .. key, order, id)
 if ARGV[10] == '1' then redis.call('ZADD', P .. 'refunds:' .. key, order, id) end
 if ARGV[11] == '1' then redis.call('ZADD', P .. 'webhooks', order, id) end
 return { 1, wallet(key, a), evicted }
-`);
+`;
 
 /**
  * ARGV: P, max, id, nowMs, step (0/1), minIntervalMs ('' for none) -> { previous lastPollMs (JSON),
  * job hash, throttled (0/1) } or nil. A poll sooner than minIntervalMs after the last answered one is
  * throttled: it changes nothing.
  */
-const recordPoll = script(`
+const recordPoll = `
 local j = P .. 'job:' .. ARGV[3]
 if redis.call('EXISTS', j) == 0 then return false end
 local previous = redis.call('HGET', j, 'p:lastPollMs')
@@ -171,7 +197,7 @@ end
 redis.call('HSET', j, 'p:lastPollMs', ARGV[4])
 if ARGV[5] == '1' then redis.call('HINCRBY', j, 'p:polls', 1) end
 return { previous or 'null', redis.call('HGETALL', j), 0 }
-`);
+`;
 
 /**
  * ARGV: P, max, id, nowMs, polls (JSON) -> { 1, job hash } when cancelled; { 0, job hash } when the
@@ -179,7 +205,7 @@ return { previous or 'null', redis.call('HGETALL', j), 0 }
  * decides again); nil when gone. Whether the job has ended is the caller's to judge (the lifecycle is
  * JavaScript); this compares and sets, so that a cancel and a poll that ends the job never both win.
  */
-const cancelJob = script(`
+const cancelJob = `
 local id = ARGV[3]
 local j = P .. 'job:' .. id
 if redis.call('EXISTS', j) == 0 then return false end
@@ -191,25 +217,25 @@ if f[4] ~= 'true' then
   redis.call('ZADD', P .. 'refunds:' .. f[3], order or 0, id)
 end
 return { 1, redis.call('HGETALL', j) }
-`);
+`;
 
 /** ARGV: P, max, proposed secret -> the secret kept (the first proposed, ever) */
-const fingerprintSecret = script(`
+const fingerprintSecret = `
 local k = P .. 'keysecret'
 redis.call('SET', k, ARGV[3], 'NX')
 return redis.call('GET', k)
-`);
+`;
 
 /** ARGV: P, max, id, then p:<field>, JSON, ... -> job hash or nil */
-const patchJob = script(`
+const patchJob = `
 local j = P .. 'job:' .. ARGV[3]
 if redis.call('EXISTS', j) == 0 then return false end
 if #ARGV > 3 then redis.call('HSET', j, unpack(ARGV, 4)) end
 return redis.call('HGETALL', j)
-`);
+`;
 
 /** ARGV: P, max, id, startingCents -> wallet, or nil when refunded already or gone */
-const refundJob = script(`
+const refundJob = `
 local id = ARGV[3]
 local j = P .. 'job:' .. id
 local f = redis.call('HMGET', j, 'key', 'cost', 'p:refunded')
@@ -217,10 +243,10 @@ if not f[1] or f[3] == 'true' then return false end
 redis.call('HSET', j, 'p:refunded', 'true')
 redis.call('ZREM', P .. 'refunds:' .. f[1], id)
 return credit(f[1], ARGV[4], tonumber(f[2]))
-`);
+`;
 
 /** ARGV: P, max, id -> 1 for the one caller that got the event, else 0 */
-const claimWebhook = script(`
+const claimWebhook = `
 local id = ARGV[3]
 local j = P .. 'job:' .. id
 redis.call('ZREM', P .. 'webhooks', id)
@@ -228,10 +254,10 @@ local f = redis.call('HMGET', j, 'hook', 'wd')
 if f[1] ~= '1' or f[2] == '1' then return 0 end
 redis.call('HSET', j, 'wd', '1')
 return 1
-`);
+`;
 
 /** ARGV: P, max, key, fault JSON, maxPerKey -> 1 when armed, 0 when the key holds maxPerKey already */
-const armFault = script(`
+const armFault = `
 local key = ARGV[3]
 local l = P .. 'faults:' .. key
 local keys = P .. 'faultkeys'
@@ -240,10 +266,10 @@ if redis.call('LLEN', l) >= tonumber(ARGV[5]) then return 0 end
 redis.call('RPUSH', l, ARGV[4])
 redis.call('ZADD', keys, 'NX', redis.call('INCR', P .. 'tick'), key)
 return 1
-`);
+`;
 
 /** ARGV: P, max, key, operationId -> the fault as it was (JSON), or nil */
-const takeFault = script(`
+const takeFault = `
 local key = ARGV[3]
 local l = P .. 'faults:' .. key
 local items = redis.call('LRANGE', l, 0, -1)
@@ -262,10 +288,10 @@ for i, raw in ipairs(items) do
   end
 end
 return false
-`);
+`;
 
 /** ARGV: P, max, entry JSON (without seq), limit -> seq */
-const appendJournal = script(`
+const appendJournal = `
 local seq = redis.call('INCR', P .. 'journal:seq')
 local limit = tonumber(ARGV[4])
 if limit > 0 then
@@ -275,10 +301,10 @@ if limit > 0 then
   if n > limit then redis.call('ZREMRANGEBYRANK', journal, 0, n - limit - 1) end
 end
 return seq
-`);
+`;
 
 /** ARGV: P, max -> jobs removed. Keeps the clock, the sequences and the journal's numbering. */
-const resetAll = script(`
+const resetAll = `
 local jobs = redis.call('ZRANGE', P .. 'jobs', 0, -1)
 for _, id in ipairs(jobs) do
   local key = redis.call('HGET', P .. 'job:' .. id, 'key')
@@ -289,10 +315,10 @@ for _, key in ipairs(redis.call('ZRANGE', P .. 'accounts', 0, -1)) do redis.call
 for _, key in ipairs(redis.call('ZRANGE', P .. 'faultkeys', 0, -1)) do redis.call('DEL', P .. 'faults:' .. key) end
 redis.call('DEL', P .. 'jobs', P .. 'accounts', P .. 'faultkeys', P .. 'webhooks', P .. 'journal')
 return #jobs
-`);
+`;
 
 /** ARGV: P, max, key -> jobs removed (the journal's entries of the key are removed by the client). */
-const resetKey = script(`
+const resetKey = `
 local key = ARGV[3]
 local ids = redis.call('ZRANGE', P .. 'keyjobs:' .. key, 0, -1)
 for _, id in ipairs(ids) do removeJob(id) end
@@ -300,10 +326,14 @@ redis.call('DEL', P .. 'keyjobs:' .. key, P .. 'refunds:' .. key, P .. 'account:
 redis.call('ZREM', P .. 'accounts', key)
 redis.call('ZREM', P .. 'faultkeys', key)
 return #ids
-`);
+`;
 
-export const redisScripts = {
+/** Each operation's body: run with the prelude as a script of its own, or as a step of a batch. */
+const operations = {
+  aigwClock: clock,
+  aigwGetJob: getJob,
   aigwAdmit: admit,
+  aigwOpenRequest: openRequest,
   aigwWallet: walletOf,
   aigwSetBalance: setBalance,
   aigwCredit: credit,
@@ -321,4 +351,41 @@ export const redisScripts = {
   aigwResetKey: resetKey,
 } as const;
 
-export type RedisScriptName = keyof typeof redisScripts;
+export type RedisScriptName = keyof typeof operations;
+
+/**
+ * Several operations in one script (group commit): ARGV: P, max, then per operation its name, the
+ * count of its arguments and the arguments (those after P and max) -> per operation { 1, reply } or
+ * { 0, error message }. Each runs as its own script would, in order, and Redis runs the batch whole,
+ * so every operation keeps its atomicity; one failing (a bug, an out-of-memory Redis) fails only itself.
+ */
+const batch = `${prelude}
+local ops = {
+${Object.entries(operations)
+  .map(([name, body]) => `  ${name} = function(ARGV)\n${body.trim()}\n  end,`)
+  .join('\n')}
+}
+local results = {}
+local i = 3
+while i <= #ARGV do
+  local count = tonumber(ARGV[i + 1])
+  local args = { P, ARGV[2] }
+  for k = 1, count do args[k + 2] = ARGV[i + 1 + k] end
+  local ok, reply = pcall(ops[ARGV[i]], args)
+  if ok then
+    results[#results + 1] = { 1, reply }
+  elseif type(reply) == 'table' and reply.err then
+    results[#results + 1] = { 0, reply.err }
+  else
+    results[#results + 1] = { 0, tostring(reply) }
+  end
+  i = i + 2 + count
+end
+return results
+`;
+
+/** The scripts as the store defines them (ioredis sends each by its SHA, loading it once). */
+export const redisScripts: Record<RedisScriptName | 'aigwBatch', string> = {
+  ...(Object.fromEntries(Object.entries(operations).map(([name, body]) => [name, `${prelude}\n${body}`])) as Record<RedisScriptName, string>),
+  aigwBatch: batch,
+};

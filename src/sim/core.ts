@@ -1,7 +1,7 @@
 import type { components as AdminComponents } from '../generated/admin-api.js';
 import type { SimConfig } from './config.js';
 import { createKeyHasher, newKeySecret, type KeyHasher } from './key-hash.js';
-import type { Store } from './store.js';
+import type { AdmitLimits, OpenedRequest, Store } from './store.js';
 
 /** Whether what the mock answers is also written down (`GET /__mock/health` shows it). */
 export type Persistence = AdminComponents['schemas']['Persistence'];
@@ -58,6 +58,17 @@ export function nowOf(core: Core): number {
 export async function syncedNow(core: Core): Promise<number> {
   core.offsetMs = await core.store.clockOffset();
   return nowOf(core);
+}
+
+/**
+ * The start of an API request in one step of the store: the shared offset read, the request's time,
+ * the key admitted at that time and the job the path names read (`Store.openRequest`).
+ */
+export async function openRequest(core: Core, admit: { key: string; limits: AdmitLimits } | null, jobId: string | null): Promise<OpenedRequest> {
+  const opened = await core.store.openRequest({ sourceMs: Math.floor(core.source()), floorMs: core.lastNowMs, admit, jobId });
+  core.offsetMs = opened.offsetMs;
+  core.lastNowMs = Math.max(core.lastNowMs, opened.nowMs);
+  return opened;
 }
 
 /**

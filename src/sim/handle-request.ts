@@ -4,7 +4,7 @@ import { drawStream, rateLimitHeaders, readRateLimit, WINDOW_MS, type RateLimitR
 import { handleAdmin } from './admin.js';
 import { guardControl } from './control-guard.js';
 import { errorAnswer, jsonAnswer } from './answers.js';
-import { fingerprintOf, syncedNow, type Core } from './core.js';
+import { fingerprintOf, openRequest, syncedNow, type Core } from './core.js';
 import type { SimRequest, SimResponse } from './exchange.js';
 import { sampleLatency } from './sample-latency.js';
 import { forcedError } from './forced-error.js';
@@ -21,7 +21,6 @@ import { videoOperations } from './video-operations.js';
  */
 export async function handleRequest(core: Core, request: SimRequest): Promise<SimResponse> {
   const startedPerfMs = core.perfNow();
-  const nowMs = await syncedNow(core);
   const requestId = `req_${hexAt(16, core.config.seed, 'request', await core.store.nextSequence('request'))}`;
   let url: URL | null = null;
   try {
@@ -29,44 +28,63 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
   } catch {
     // Answered below, once the context exists.
   }
-  const ctx: RequestContext = {
+  const pathname = url?.pathname ?? request.url;
+  const method = request.method.toUpperCase();
+  const contextAt = (nowMs: number): RequestContext => ({
     core,
     request,
     nowMs,
     startedPerfMs,
     requestId,
-    pathname: url?.pathname ?? request.url,
+    pathname,
     query: url?.searchParams ?? new URLSearchParams(),
-    method: request.method.toUpperCase(),
+    method,
     key: null,
     drawStream: null,
     admission: null,
+    namedJob: null,
     preferenceIgnored: null,
-  };
+  });
   if (url === null) {
-    return recordExchange(ctx, errorAnswer(400, { message: 'The request URL is malformed.', code: 'invalid_url', param: 'url' }));
+    return recordExchange(contextAt(await syncedNow(core)), errorAnswer(400, { message: 'The request URL is malformed.', code: 'invalid_url', param: 'url' }));
   }
-  if ((ctx.pathname === '/__mock' || ctx.pathname.startsWith('/__mock/')) && core.config.adminEnabled) {
+  if ((pathname === '/__mock' || pathname.startsWith('/__mock/')) && core.config.adminEnabled) {
     // Who may reach the control API at all is decided before any of its routes (docs/security.md).
-    const response = guardControl(core.config, request, ctx.method) ?? (await handleAdmin(ctx));
+    const response = guardControl(core.config, request, method) ?? (await handleAdmin(contextAt(await syncedNow(core))));
     response.headers['x-request-id'] = requestId;
     return response;
   }
   // The dialect's operations: a cancel route it lacks is an unknown endpoint, as on that gateway.
-  const match = matchOperation(ctx.method === 'HEAD' ? 'GET' : ctx.method, ctx.pathname, core.config.dialect);
+  const match = matchOperation(method === 'HEAD' ? 'GET' : method, pathname, core.config.dialect);
   if (match.operation === null || match.operation.document !== 'video') {
     const allowed = match.operation === null ? match.allowed.map((m) => m.toUpperCase()) : [];
     const supports = allowed.length > 0 ? ` This path supports ${allowed.join(', ')}.` : '';
     return recordExchange(
-      ctx,
+      contextAt(await syncedNow(core)),
       errorAnswer(
         404,
-        { message: `${ctx.method} ${ctx.pathname.slice(0, 300)} is not an endpoint of this API.${supports}`, code: 'unknown_endpoint' },
+        { message: `${method} ${pathname.slice(0, 300)} is not an endpoint of this API.${supports}`, code: 'unknown_endpoint' },
         allowed.length > 0 ? { allow: allowed.join(', ') } : {},
       ),
     );
   }
-  return serveOperation(ctx, match.operation, match.pathParams);
+  // An API operation starts with one step of the store: the clock, the key's admission (a known key
+  // is admitted first, so that every answer to it, forced ones too, counts in its window and carries
+  // its limits) and the job the path names.
+  const { operation, pathParams } = match;
+  const apiKey = operation.needsAuth ? apiKeyOf(core, request.headers['authorization']) : null;
+  const key = apiKey === null ? null : await fingerprintOf(core, apiKey);
+  const jobId = pathParams['id'] ?? pathParams['job_id'] ?? null;
+  const limits = { rpm: core.config.rpm, windowMs: WINDOW_MS, startingCents: core.config.creditsCents };
+  const opened = await openRequest(core, key === null ? null : { key, limits }, jobId);
+  const ctx = contextAt(opened.nowMs);
+  if (apiKey !== null) {
+    ctx.key = key;
+    ctx.drawStream = drawStream(apiKey);
+    ctx.admission = opened.admission;
+  }
+  if (jobId !== null) ctx.namedJob = { id: jobId, job: opened.job };
+  return serveOperation(ctx, operation, pathParams, apiKey !== null);
 }
 
 /**
@@ -74,7 +92,7 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
  * the key, as Prism does), auth, rate limit, faults, then the operation. A known key is admitted
  * first, so that every answer to it, forced ones too, counts in its window and carries its limits.
  */
-async function serveOperation(ctx: RequestContext, operation: Operation, pathParams: Record<string, string>): Promise<SimResponse> {
+async function serveOperation(ctx: RequestContext, operation: Operation, pathParams: Record<string, string>, authenticated: boolean): Promise<SimResponse> {
   const { config, store } = ctx.core;
   const operationId = operation.operationId as VideoOperationId;
   const prefs = parsePrefer(ctx.request.headers['prefer']);
@@ -91,22 +109,14 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
   }
   const successStatus = forcedCode !== undefined && forcedCode < 400 ? forcedCode : null;
 
-  let limits: RateLimitReading | null = null;
-  const apiKey = operation.needsAuth ? apiKeyOf(ctx, ctx.request.headers['authorization']) : null;
-  if (apiKey !== null) {
-    const key = await fingerprintOf(ctx.core, apiKey);
-    ctx.key = key;
-    ctx.drawStream = drawStream(apiKey);
-    ctx.admission = await store.admit(key, ctx.nowMs, { rpm: config.rpm, windowMs: WINDOW_MS, startingCents: config.creditsCents });
-    limits = readRateLimit(ctx.admission, config.rpm, ctx.nowMs);
-  }
+  const limits: RateLimitReading | null = ctx.admission === null ? null : readRateLimit(ctx.admission, config.rpm, ctx.nowMs);
   if (forcedCode !== undefined && forcedCode >= 400) {
     if (forcedCode === 429 && prefs.retryAfter === null) ctx.preferenceIgnored ??= 'retry-after=none (a 429 always carries Retry-After)';
     const forced = await forcedError(ctx, operationId, forcedCode, prefs.retryAfter);
     if (limits !== null && forcedCode !== 429) Object.assign(forced.headers, rateLimitHeaders(limits));
     return recordExchange(ctx, forced, operationId, 'prefer');
   }
-  if (operation.needsAuth && apiKey === null) return recordExchange(ctx, errorAnswer(401, { param: 'Authorization' }), operationId);
+  if (operation.needsAuth && !authenticated) return recordExchange(ctx, errorAnswer(401, { param: 'Authorization' }), operationId);
   if (limits !== null && limits.retryAfter !== null) {
     return recordExchange(
       ctx,
@@ -153,11 +163,11 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
 }
 
 /** The API key the request authenticates with, or null when it has none the mock accepts. */
-function apiKeyOf(ctx: RequestContext, authorization: string | undefined): string | null {
+function apiKeyOf(core: Core, authorization: string | undefined): string | null {
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
   const key = match?.[1];
   if (key === undefined || !apiKeyPattern.test(key)) return null;
-  const { apiKeys } = ctx.core.config;
+  const { apiKeys } = core.config;
   if (apiKeys !== null && !apiKeys.includes(key)) return null;
   return key;
 }

@@ -1,6 +1,8 @@
 import type {
   Admission,
   AdmitLimits,
+  OpenedRequest,
+  RequestOpening,
   CreateJobResult,
   Fault,
   JobLimits,
@@ -93,6 +95,16 @@ export class MemoryStore implements Store {
 
   async clockOffset(): Promise<number> {
     return this.offsetMs;
+  }
+
+  async openRequest(opening: RequestOpening): Promise<OpenedRequest> {
+    const nowMs = Math.max(opening.floorMs, opening.sourceMs + this.offsetMs);
+    return {
+      offsetMs: this.offsetMs,
+      nowMs,
+      admission: opening.admit === null ? null : await this.admit(opening.admit.key, nowMs, opening.admit.limits),
+      job: opening.jobId === null ? null : await this.getJob(opening.jobId),
+    };
   }
 
   async advanceClock(ms: number): Promise<number> {

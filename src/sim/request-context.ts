@@ -1,7 +1,7 @@
 import type { Core } from './core.js';
 import type { SimRequest } from './exchange.js';
 import { randomAt } from './random.js';
-import type { Admission } from './store.js';
+import type { Admission, JobRecord } from './store.js';
 
 /** One request as the rules see it: where it goes, when it came, whose key it carries. */
 export interface RequestContext {
@@ -25,6 +25,8 @@ export interface RequestContext {
   drawStream: string | null;
   /** What the store counted for the key's request, once admitted. */
   admission: Admission | null;
+  /** The job the path names (`{id}`, `{job_id}`) as the store had it when the request was admitted, or null when the path names none. */
+  namedJob: { id: string; job: JobRecord | null } | null;
   /** A preference this request made that was not honoured, and why (a header and the journal say so). */
   preferenceIgnored: string | null;
 }

@@ -63,6 +63,26 @@ export interface AdmitLimits {
   startingCents: number;
 }
 
+/** What an API request reads and counts first, in one operation of the store (`openRequest`). */
+export interface RequestOpening {
+  /** The time source's reading (unix ms) and the latest time this process handed out. */
+  sourceMs: number;
+  floorMs: number;
+  /** The request's key, to admit (`admit`) at the request's time; null when it has none. */
+  admit: { key: string; limits: AdmitLimits } | null;
+  /** A job the request names (its path's id), read as `getJob` reads it; null when it names none. */
+  jobId: string | null;
+}
+
+export interface OpenedRequest {
+  /** The shared clock offset, and the request's time: the later of `floorMs` and `sourceMs` plus the offset. */
+  offsetMs: number;
+  nowMs: number;
+  admission: Admission | null;
+  /** The named job, or null (none named, or none by that id). */
+  job: JobRecord | null;
+}
+
 export interface JobLimits {
   startingCents: number;
   /** At most this many jobs are kept (oldest evicted first). */
@@ -154,6 +174,12 @@ export interface Store {
 
   /** Milliseconds added to the time source (moved by `advanceClock`, shared by every user of the store). */
   clockOffset(): Promise<number>;
+  /**
+   * The start of an API request as one step: reads the clock offset, admits the key at the time that
+   * gives, and reads the job the request names; what `clockOffset`, `admit` and `getJob` in turn would
+   * answer. A shared store makes it one round trip, where the three were three in a row.
+   */
+  openRequest(opening: RequestOpening): Promise<OpenedRequest>;
   /** Adds `ms` to the offset; answers the new offset. */
   advanceClock(ms: number): Promise<number>;
   /** A number never handed out before by this store (request ids, fault ids). */

@@ -26,6 +26,7 @@ const keyArb = fc.constantFrom(...KEYS);
 const jobSlot = fc.nat(7);
 type Op =
   | { op: 'admit'; key: string; dt: number }
+  | { op: 'open'; key: string | null; slot: number | null; dt: number; floor: boolean }
   | { op: 'wallet' | 'resetKey' | 'faults' | 'clearFaults' | 'clearJournal'; key: string }
   | { op: 'setBalance' | 'credit'; key: string; cents: number }
   | { op: 'create'; slot: number; key: string; cost: number; failed: boolean; hook: boolean; steps: boolean; dt: number }
@@ -45,6 +46,7 @@ type Op =
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('admit' as const), key: keyArb, dt: fc.integer({ min: 0, max: 40_000 }) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('open' as const), key: fc.option(keyArb, { nil: null }), slot: fc.option(jobSlot, { nil: null }), dt: fc.integer({ min: 0, max: 40_000 }), floor: fc.boolean() }) },
   fc.record({ op: fc.constantFrom('wallet' as const, 'resetKey' as const, 'faults' as const, 'clearFaults' as const, 'clearJournal' as const), key: keyArb }),
   fc.record({ op: fc.constantFrom('setBalance' as const, 'credit' as const), key: keyArb, cents: fc.integer({ min: 0, max: 150 }) }),
   { weight: 5, arbitrary: fc.record({ op: fc.constant('create' as const), slot: jobSlot, key: keyArb, cost: fc.integer({ min: 0, max: 60 }), failed: fc.boolean(), hook: fc.boolean(), steps: fc.boolean(), dt: fc.integer({ min: 0, max: 8_000 }) }) },
@@ -65,11 +67,23 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 const LIMITS = { rpm: 4, windowMs: 60_000, startingCents: 100 };
 
-/** Plays the operations on one store; the clock and job ids are the test's, the same for both stores. */
-async function play(store: Store, ops: readonly Op[]): Promise<unknown[]> {
+/**
+ * Plays the operations on one store; the clock and job ids are the test's, the same for both stores.
+ * `together`: the operations that are one script each are issued without waiting for the ones before
+ * (the Redis store then sends them in batches); any other operation waits for all before it.
+ */
+async function play(store: Store, ops: readonly Op[], together = false): Promise<unknown[]> {
   let now = 1_000_000;
   let faults = 0;
   const answers: unknown[] = [];
+  const step = async (call: () => Promise<unknown>, oneScript = false): Promise<void> => {
+    if (together && oneScript) {
+      answers.push(call());
+      return;
+    }
+    await Promise.all(answers);
+    answers.push(await call());
+  };
   // The core never reuses an id (it salts a colliding one): every create has a new id, slots name the ones made.
   const made: string[] = [];
   const idOf = (slot: number): string => made[slot % Math.max(made.length, 1)] ?? 'job_none';
@@ -77,28 +91,34 @@ async function play(store: Store, ops: readonly Op[]): Promise<unknown[]> {
     switch (o.op) {
       case 'admit':
         now += o.dt;
-        answers.push(await store.admit(o.key, now, LIMITS));
+        await step(() => store.admit(o.key, now, LIMITS), true);
         break;
+      case 'open': {
+        now += o.dt;
+        const opening = { sourceMs: now, floorMs: o.floor ? now + 1_000 : 0, admit: o.key === null ? null : { key: o.key, limits: LIMITS }, jobId: o.slot === null ? null : idOf(o.slot) };
+        await step(() => store.openRequest(opening), true);
+        break;
+      }
       case 'wallet':
-        answers.push(await store.wallet(o.key, 100));
+        await step(() => store.wallet(o.key, 100), true);
         break;
       case 'resetKey':
-        answers.push(await store.reset(o.key));
+        await step(() => store.reset(o.key));
         break;
       case 'faults':
-        answers.push(await store.faults(o.key));
+        await step(() => store.faults(o.key));
         break;
       case 'clearFaults':
-        answers.push(await store.clearFaults(o.key));
+        await step(() => store.clearFaults(o.key));
         break;
       case 'clearJournal':
-        answers.push(await store.clearJournal(o.key));
+        await step(() => store.clearJournal(o.key));
         break;
       case 'setBalance':
-        answers.push(await store.setBalance(o.key, o.cents, 100));
+        await step(() => store.setBalance(o.key, o.cents, 100), true);
         break;
       case 'credit':
-        answers.push(await store.credit(o.key, o.cents, 100));
+        await step(() => store.credit(o.key, o.cents, 100), true);
         break;
       case 'create': {
         now += o.dt;
@@ -113,69 +133,69 @@ async function play(store: Store, ops: readonly Op[]): Promise<unknown[]> {
           ...(o.steps ? { timing: 'steps' as const, processingPolls: 2 } : {}),
           webhook: o.hook ? { url: 'http://127.0.0.1:9/h', origin: 'http://o', done: false } : null,
         });
-        answers.push(await store.createJob(job, { startingCents: 100, maxJobs: 4, ttlMs: 30_000, nowMs: now }));
+        await step(() => store.createJob(job, { startingCents: 100, maxJobs: 4, ttlMs: 30_000, nowMs: now }), true);
         break;
       }
       case 'get':
-        answers.push(await store.getJob(idOf(o.slot)));
+        await step(() => store.getJob(idOf(o.slot)), true);
         break;
       case 'refund':
-        answers.push(await store.refundJob(idOf(o.slot), 100));
+        await step(() => store.refundJob(idOf(o.slot), 100), true);
         break;
       case 'claim':
-        answers.push(await store.claimWebhook(idOf(o.slot)));
+        await step(() => store.claimWebhook(idOf(o.slot)), true);
         break;
       case 'poll':
         now += o.dt;
-        answers.push(await store.recordPoll(idOf(o.slot), now, o.step, o.interval));
+        await step(() => store.recordPoll(idOf(o.slot), now, o.step, o.interval), true);
         break;
       case 'cancel':
         now += o.dt;
-        answers.push(await store.cancelJob(idOf(o.slot), now));
+        await step(() => store.cancelJob(idOf(o.slot), now));
         break;
       case 'secret':
-        answers.push(await store.fingerprintSecret(o.proposed));
+        await step(() => store.fingerprintSecret(o.proposed), true);
         break;
       case 'patch':
-        answers.push(await store.patchJob(idOf(o.slot), { stepUpdatedMs: o.at }));
+        await step(() => store.patchJob(idOf(o.slot), { stepUpdatedMs: o.at }), true);
         break;
       case 'jobs': {
         if (o.pendingRefund && o.key === null) {
           // Every key's pending refunds: the same jobs, in an order the interface leaves open.
-          answers.push((await store.jobs({ pendingRefund: true })).map((j) => j.id).sort());
+          await step(async () => (await store.jobs({ pendingRefund: true })).map((j) => j.id).sort());
           break;
         }
         const query = { key: o.key, pendingRefund: o.pendingRefund, pendingWebhook: o.pendingWebhook, ...(o.limit === null ? {} : { limit: o.limit }) };
-        answers.push((await store.jobs(query)).map((j) => j.id));
+        await step(async () => (await store.jobs(query)).map((j) => j.id));
         break;
       }
       case 'arm':
-        answers.push(await store.armFault(o.key, fault(`fault_${++faults}`, o.operation, o.count), 3));
+        await step(() => store.armFault(o.key, fault(`fault_${++faults}`, o.operation, o.count), 3), true);
         break;
       case 'take':
-        answers.push(await store.takeFault(o.key, o.operation));
+        await step(() => store.takeFault(o.key, o.operation), true);
         break;
       case 'journal':
-        answers.push(await store.appendJournal(journalEntry(o.key, o.path), 5));
+        await step(() => store.appendJournal(journalEntry(o.key, o.path), 5), true);
         break;
       case 'read':
-        answers.push(await store.journal({ key: o.key, afterSeq: o.afterSeq, ...(o.limit === null ? {} : { limit: o.limit }) }));
+        await step(() => store.journal({ key: o.key, afterSeq: o.afterSeq, ...(o.limit === null ? {} : { limit: o.limit }) }));
         break;
       case 'keys':
-        answers.push(await store.keys(o.key === null ? { offset: o.offset, ...(o.limit === null ? {} : { limit: o.limit }) } : { key: o.key }));
+        await step(() => store.keys(o.key === null ? { offset: o.offset, ...(o.limit === null ? {} : { limit: o.limit }) } : { key: o.key }));
         break;
       case 'advance':
-        answers.push(await store.advanceClock(o.ms));
+        await step(() => store.advanceClock(o.ms));
         break;
       case 'resetAll':
-        answers.push(await store.reset(null));
+        await step(() => store.reset(null));
         break;
       case 'counts':
-        answers.push(await store.counts());
+        await step(() => store.counts());
         break;
     }
   }
-  return answers;
+  return Promise.all(answers);
 }
 
 describe('the in-memory and Redis stores', () => {
@@ -191,4 +211,65 @@ describe('the in-memory and Redis stores', () => {
       }
     },
   );
+
+  test.prop([fc.array(opArb, { minLength: 1, maxLength: 60 })], { numRuns: 60 })(
+    'give the same answers when operations are issued without waiting for each other (the Redis store batches them) as one after another',
+    async (ops) => {
+      const memory = createMemoryStore({ maxAccounts: 3 });
+      const shared = await redisStore({ maxAccounts: 3 });
+      try {
+        expect(await play(shared, ops, true)).toEqual(await play(memory, ops));
+      } finally {
+        await shared.close();
+      }
+    },
+  );
+});
+
+describe('the Redis store', () => {
+  test('sends the operations asked for while one is on its way as one batch, and each answers as it would alone', async () => {
+    const store = await redisStore({ maxAccounts: 10 });
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(redis.url);
+    try {
+      const scriptCalls = async (): Promise<number> => {
+        const stats = await probe.info('commandstats');
+        return [...stats.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      };
+      await store.wallet('key_warm', 100);
+      const before = await scriptCalls();
+      const answers = await Promise.all([
+        store.admit('key_a', 1_000, LIMITS),
+        store.admit('key_a', 1_001, LIMITS),
+        store.credit('key_b', 25, 100),
+        store.wallet('key_b', 100),
+        store.appendJournal(journalEntry('key_a', '/v1/jobs/x'), 10),
+      ]);
+      // The first goes at once, alone; the four asked for while it was on its way, together.
+      expect((await scriptCalls()) - before).toBe(2);
+      expect(answers.slice(0, 2).map((a) => (a as { windowCount: number }).windowCount)).toEqual([1, 2]);
+      expect(answers[3]).toEqual({ key: 'key_b', balanceCents: 125, spentCents: 0, refundedCents: 25 });
+    } finally {
+      probe.disconnect();
+      await store.close();
+    }
+  });
+
+  test('fails only the operation of a batch that fails, and runs the others', async () => {
+    const store = await redisStore({ maxAccounts: 10 });
+    try {
+      const [first, bad, after] = await Promise.allSettled([
+        store.credit('key_a', 10, 100),
+        // Not a number: the script's arithmetic fails in Redis.
+        store.credit('key_a', 'ten' as unknown as number, 100),
+        store.credit('key_a', 5, 100),
+      ]);
+      expect(first.status).toBe('fulfilled');
+      expect(bad.status).toBe('rejected');
+      expect(String((bad as PromiseRejectedResult).reason)).toMatch(/arithmetic|number/i);
+      expect(after).toEqual({ status: 'fulfilled', value: { key: 'key_a', balanceCents: 115, spentCents: 0, refundedCents: 15 } });
+    } finally {
+      await store.close();
+    }
+  });
 });

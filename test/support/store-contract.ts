@@ -81,6 +81,26 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect(first).toMatchObject({ windowStartMs: 100_000, windowCount: 1, limited: false, faultsArmed: false, refundsPending: false });
     });
 
+    it('opens a request in one step: the time from the shared offset (never before the floor), the key admitted at that time, the named job read', async () => {
+      const store = await fresh();
+      const job = jobRecord({ key: 'key_a' });
+      await store.createJob(job, JOB_LIMITS);
+      await store.advanceClock(500);
+      const opened = await store.openRequest({ sourceMs: 100_000, floorMs: 0, admit: { key: 'key_a', limits: LIMITS }, jobId: job.id });
+      expect(opened).toEqual({
+        offsetMs: 500,
+        nowMs: 100_500,
+        admission: { seq: 0, windowStartMs: 100_500, windowCount: 1, limited: false, faultsArmed: false, refundsPending: false },
+        job,
+      });
+      // A floor later than the source plus the offset wins: this process handed out a later time already.
+      const later = await store.openRequest({ sourceMs: 100_000, floorMs: 200_000, admit: { key: 'key_a', limits: LIMITS }, jobId: 'job_none' });
+      expect(later).toMatchObject({ nowMs: 200_000, admission: { seq: 1, windowStartMs: 200_000, windowCount: 1 }, job: null });
+      // No key, no job: only the clock, and no wallet made.
+      expect(await store.openRequest({ sourceMs: 7, floorMs: 0, admit: null, jobId: null })).toEqual({ offsetMs: 500, nowMs: 507, admission: null, job: null });
+      expect((await store.keys()).total).toBe(1);
+    });
+
     it('counts requests in a fixed window, refuses past the limit without counting them, and opens a new window after it', async () => {
       const store = await fresh();
       const seen = [];

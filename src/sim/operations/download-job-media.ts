@@ -13,7 +13,7 @@ export const downloadJobMedia: OperationHandler = async (ctx, pathParams) => {
   // As for getJob, ids the schema rejects name no file: the lookup answers the documented 404.
   const jobId = pathParams['job_id'] ?? '';
   const filename = pathParams['filename'] ?? '';
-  const job = await liveJob(ctx.core, jobId, nowMs);
+  const job = await liveJob(ctx.core, jobId, nowMs, ctx.namedJob);
   if (job === null || filename !== MEDIA_FILENAME || phaseOf(job, nowMs).status !== 'completed') {
     return errorAnswer(404, { vars: { what: `File '${shorten(jobId)}/${shorten(filename)}'` }, code: 'file_not_found', param: job === null ? 'job_id' : 'filename' });
   }

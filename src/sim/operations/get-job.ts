@@ -9,16 +9,16 @@ import { originOf, type RequestContext } from '../request-context.js';
 import type { JobRecord } from '../store.js';
 import { shorten, type OperationHandler } from './operation-handler.js';
 
-/** The job if it exists and has not expired. */
-export async function liveJob(core: Core, id: string, nowMs: number): Promise<JobRecord | null> {
-  const job = await core.store.getJob(id);
+/** The job if it exists and has not expired (`named`: the job the request's path names, read already). */
+export async function liveJob(core: Core, id: string, nowMs: number, named: RequestContext['namedJob'] = null): Promise<JobRecord | null> {
+  const job = named !== null && named.id === id ? named.job : await core.store.getJob(id);
   if (job === null || job.createdMs + core.config.jobTtlMs <= nowMs) return null;
   return job;
 }
 
 /** The request's key's job, or null: another key's job is as unknown as a job that never was (ids must not leak across keys). */
 export async function ownJob(ctx: RequestContext, id: string): Promise<JobRecord | null> {
-  const found = await liveJob(ctx.core, id, ctx.nowMs);
+  const found = await liveJob(ctx.core, id, ctx.nowMs, ctx.namedJob);
   return found === null || found.key !== ctx.key ? null : found;
 }
 
