@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { components as AdminComponents } from '../generated/admin-api.js';
-import type { SimulationOptions } from '../sim/config.js';
+import { resolveConfig, type SimulationOptions } from '../sim/config.js';
 
 export type OperationName = 'createVideo' | 'getJob' | 'downloadJobMedia';
 
@@ -119,6 +119,15 @@ export function parseScenario(value: unknown, source: string): Scenario {
   if (!validate(value)) {
     const [first] = validate.errors ?? [];
     throw new Error(`${source}: ${first?.instancePath === '' ? '(the scenario)' : (first?.instancePath ?? '')} ${first?.message ?? 'is invalid'} (scenario.schema.json)`);
+  }
+  if (s.mock !== undefined) {
+    // What the schema cannot say (a uniform's maxMs below its minMs, a sigma too wide) the mock's own
+    // options check: said when the file is loaded, not when its scenario's mock starts.
+    try {
+      resolveConfig(s.mock);
+    } catch (error) {
+      throw new Error(`${source}: mock.${(error as Error).message}`);
+    }
   }
   return s as Scenario;
 }

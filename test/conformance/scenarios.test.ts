@@ -103,4 +103,23 @@ describe('the shipped scenarios', () => {
     const bad = { name: 'bad-one', title: 't', description: 'd', rules: [{ rule: 'r', says: 's', checks: [{ within: 5 }] }] };
     expect(() => parseScenario(bad, 'bad-one.json')).toThrow('bad-one.json: rules[0].checks[0]: a check needs exactly one of count, gap, every, outcome, finished, anyOf');
   });
+
+  it("accepts a mock whose jobs draw their timings from a distribution, as the mock's options do", () => {
+    const drawn = {
+      name: 'drawn',
+      title: 't',
+      description: 'd',
+      mock: { realtime: { queuedMs: { kind: 'lognormal', medianMs: 800, sigma: 0.3 }, processingMsPerSecond: { kind: 'uniform', minMs: 100, maxMs: 300 } } },
+      rules: [{ rule: 'r', says: 's', checks: [{ finished: true }] }],
+    };
+    expect(parseScenario(drawn, 'drawn.json').mock?.realtime).toEqual(drawn.mock.realtime);
+  });
+
+  it('rejects a timing distribution the mock would refuse, naming the file and the field', () => {
+    const scenario = (queuedMs: unknown) => ({ name: 'bad', title: 't', description: 'd', mock: { realtime: { queuedMs } }, rules: [{ rule: 'r', says: 's', checks: [{ finished: true }] }] });
+    expect(() => parseScenario(scenario({ kind: 'uniform', minMs: 500, maxMs: 100 }), 'bad.json')).toThrow(/^bad\.json: mock\.realtime\.queuedMs\.maxMs must be/);
+    expect(() => parseScenario(scenario({ kind: 'lognormal', medianMs: 500 }), 'bad.json')).toThrow("bad.json: /mock/realtime/queuedMs must have required property 'sigma' (scenario.schema.json)");
+    expect(() => parseScenario(scenario({ kind: 'normal', medianMs: 500 }), 'bad.json')).toThrow('bad.json: /mock/realtime/queuedMs/kind must be equal to one of the allowed values (scenario.schema.json)');
+    expect(() => parseScenario(scenario(0), 'bad.json')).toThrow('bad.json: /mock/realtime/queuedMs must be >= 1 (scenario.schema.json)');
+  });
 });
