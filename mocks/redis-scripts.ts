@@ -171,7 +171,7 @@ while true do
 end
 redis.call('HSET', a, 'balance', tonumber(w[1]) - cost, 'spent', tonumber(w[2]) + cost)
 local j = P .. 'job:' .. id
-removeJob(id)
+if redis.call('EXISTS', j) == 1 then removeJob(id) end
 redis.call('HSET', j, unpack(ARGV, 12))
 local order = redis.call('INCR', P .. 'jobs:n')
 redis.call('ZADD', jobs, order, id)
