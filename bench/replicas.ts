@@ -54,6 +54,18 @@ async function send(agent: Agent, origin: string, method: string, path: string, 
   }
 }
 
+/**
+ * A GET that waits out a 429 as its Retry-After says: a key the run drove past its limit is still
+ * limited when the check reads its jobs, unless the run outlasted the key's one-minute window.
+ */
+async function sendPatiently(agent: Agent, origin: string, path: string, key: string): Promise<Answer> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await send(agent, origin, 'GET', path, key);
+    if (answer.status !== 429 || attempt >= 3) return answer;
+    await new Promise((r) => setTimeout(r, 1000 * Number(answer.headers['retry-after'] ?? 1)));
+  }
+}
+
 function sendOnce(agent: Agent, origin: string, method: string, path: string, key: string, body?: string, prefer?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -175,7 +187,7 @@ export async function measureReplicas(seconds: number, clients: number, say: (li
     let lostJobs = 0;
     for (let i = 0; i < acknowledged.length; i += 64) {
       const batch = acknowledged.slice(i, i + 64);
-      const answers = await Promise.all(batch.map((j, k) => send(agent, origins[(i + k) % 3] as string, 'GET', `/v1/jobs/${j.id}`, j.key)));
+      const answers = await Promise.all(batch.map((j, k) => sendPatiently(agent, origins[(i + k) % 3] as string, `/v1/jobs/${j.id}`, j.key)));
       answers.forEach((a, k) => {
         const j = batch[k];
         if (a.status !== 200 || a.json['status'] !== (j?.failed ? 'failed' : 'completed')) lostJobs++;
