@@ -82,10 +82,11 @@ function shape(body: Body, dialect: Dialect, place: Place): void {
 /**
  * The job as a dialect answers it, from the spec's own shape (`union`): fewer time fields, the result
  * where the dialect puts it, its status names, the failed job's error as an object or a string. The
- * body is valid against the dialect's Job schema (`validateResponse(..., dialect)`).
+ * body is valid against the dialect's Job schema (`validateResponse(..., dialect)`). The job given is
+ * shaped in place (`unionJobView` makes a new one per answer), so nobody else may hold it.
  */
 export function speakJob(job: SchemaJob, dialect: Dialect): Body {
-  const body: Body = structuredClone(job);
+  const body: Body = job;
   shape(body, dialect, 'job');
   return body;
 }
