@@ -6,6 +6,7 @@ import type { MockServerOptions, RunningMockServer } from '../../mocks/node-http
 import { timingValues } from '../generated/admin-api.js';
 import type { JobTiming, Timing } from '../sim/config.js';
 import { numberFlag, untilStopped, UsageError, type CliIo } from './cli-io.js';
+import { bufferLines } from './line-buffer.js';
 import { parseJobTiming, parseLatency } from './parse-latency.js';
 import { DialectError, parseDialect } from '../contract/dialects.js';
 
@@ -298,12 +299,23 @@ async function startServing(settings: ServeSettings, io: CliIo) {
   const serverOptions = loaded.models === undefined ? profiled : { ...profiled, models: loaded.models };
   // Loaded only now: `serve --help` and a bad flag need none of the server.
   const { startNodeHttpMockServer } = await import('../../mocks/node-http.js');
-  const server = await startNodeHttpMockServer({
-    ...serverOptions,
-    ...(loaded.replay !== undefined ? { replay: loaded.replay } : {}),
-    log: settings.log === null ? null : (line) => io.out(`${line}\n`),
-  });
-  return { server, loaded, serveFiles, files };
+  const lines = settings.log === null ? null : bufferLines(io.out);
+  let server: RunningMockServer;
+  try {
+    server = await startNodeHttpMockServer({
+      ...serverOptions,
+      ...(loaded.replay !== undefined ? { replay: loaded.replay } : {}),
+      log: lines === null ? null : lines.add,
+    });
+  } catch (error) {
+    lines?.close();
+    throw error;
+  }
+  // What the start logged (a state file recovered, say) comes before the banner, as it happened.
+  lines?.flush();
+  // Every line logged until the server has stopped is written before anything `serve` says next.
+  const close = server.close;
+  return { server: { ...server, close: () => close().finally(() => lines?.close()) }, loaded, serveFiles, files };
 }
 
 /** Marks the processes `serve --workers` forks, so that the bin they run serves instead of forking again. */

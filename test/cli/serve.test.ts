@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,6 +95,40 @@ describe('aigw-video serve', () => {
     expect((await fetch(dashboard as string)).headers.get('content-type')).toBe('text/html; charset=utf-8');
     signals.emit('SIGTERM');
     expect(await done).toBe(0);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('has written the log line of every request it answered, in order, once stopped by %s', async (signal) => {
+    const dir = mkdtempSync(join(tmpdir(), 'aigw-serve-log-'));
+    const logFile = join(dir, 'server.log');
+    const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const script = `const { main } = await import(${JSON.stringify(cli)}); process.exitCode = await main(['serve', '--port', '0']);`;
+    // Into a file, as `serve > server.log` writes it.
+    const fd = openSync(logFile, 'w');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    try {
+      let origin: string | undefined;
+      for (let i = 0; i < 3000 && origin === undefined && child.exitCode === null; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        origin = /API at (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(readFileSync(logFile, 'utf8'))?.[1];
+      }
+      expect(origin).toBeDefined();
+      for (let i = 0; i < 20; i++) expect((await fetch(`${origin}/v1/jobs/job_in_order_${i}`)).status).toBe(401);
+      // The last burst's lines may still wait for the end of their turn when the signal comes.
+      const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => fetch(`${origin}/v1/jobs/job_burst_${i}`)));
+      child.kill(signal);
+      expect(burst.map((r) => r.status)).toEqual(Array(20).fill(401));
+      expect(await exited).toBe(0);
+      const log = readFileSync(logFile, 'utf8');
+      const paths = [...log.matchAll(/ GET +\/v1\/jobs\/(job_\w+) 401 /g)].map((m) => m[1]);
+      expect(paths.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => `job_in_order_${i}`));
+      expect(paths.slice(20).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `job_burst_${i}`).sort());
+      expect(log.endsWith('aigw-video mock stopped.\n')).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('tells the realtime schedule on start, and draws each job\'s own from a distribution', async () => {
