@@ -1,12 +1,19 @@
 import jsonpatch, { type Operation as PatchOperation } from 'fast-json-patch';
 import { dialectSpec } from '../generated/dialects.js';
 import { videoSpec } from '../generated/spec.js';
-import { defaultDialect, dialectPoints, type Dialect } from './dialects.js';
+import { defaultDialect, dialectPoints, type Dialect, type DialectChoices } from './dialects.js';
 
 type JsonObject = Record<string, unknown>;
 
+const keys = new WeakMap<DialectChoices, string>();
+
 /** Two dialects with the same choices speak the same document, whatever they are called. */
-export const dialectKey = (dialect: Dialect): string => dialectPoints.map((p) => dialect.choices[p.id]).join('|');
+export function dialectKey(dialect: Dialect): string {
+  // Asked several times per request (operations, error catalog); a dialect's choices never change.
+  let key = keys.get(dialect.choices);
+  if (key === undefined) keys.set(dialect.choices, (key = dialectPoints.map((p) => dialect.choices[p.id]).join('|')));
+  return key;
+}
 
 /** The JSON Patch (RFC 6902) a choice applies to the spec; none for the default dialect's choices. */
 export function choicePatch(point: string, choice: string): readonly PatchOperation[] {
