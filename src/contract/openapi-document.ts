@@ -244,6 +244,15 @@ export function getOperation(operationId: string, dialect: Dialect = defaultDial
 export const findOperation = (operationId: string, dialect: Dialect = defaultDialect): Operation | null =>
   operationsIn(dialect).find((o) => o.operationId === operationId) ?? null;
 
+function decodePathParam(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** Finds the operation a method and path name in a dialect, and its path parameters. */
 export function matchOperation(
   method: string,
@@ -260,13 +269,8 @@ export function matchOperation(
       continue;
     }
     const pathParams: Record<string, string> = {};
-    for (const [key, value] of Object.entries(match.groups ?? {})) {
-      try {
-        pathParams[key] = decodeURIComponent(value);
-      } catch {
-        pathParams[key] = value;
-      }
-    }
+    const groups = match.groups ?? {};
+    for (const key in groups) pathParams[key] = decodePathParam(groups[key] as string);
     return { operation, pathParams };
   }
   return { operation: null, allowed };
