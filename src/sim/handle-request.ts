@@ -12,6 +12,7 @@ import { parsePrefer } from './prefer.js';
 import { hexAt } from './random.js';
 import { recordExchange } from './record-exchange.js';
 import { drawOf, type RequestContext } from './request-context.js';
+import { requestTarget } from './request-target.js';
 import { apiKeyPattern } from './spec-values.js';
 import { videoOperations } from './video-operations.js';
 
@@ -22,13 +23,9 @@ import { videoOperations } from './video-operations.js';
 export async function handleRequest(core: Core, request: SimRequest): Promise<SimResponse> {
   const startedPerfMs = core.perfNow();
   const requestId = `req_${hexAt(16, core.config.seed, 'request', await core.store.nextSequence('request'))}`;
-  let url: URL | null = null;
-  try {
-    url = new URL(request.url, 'http://mock.invalid');
-  } catch {
-    // Answered below, once the context exists.
-  }
-  const pathname = url?.pathname ?? request.url;
+  // A malformed URL is answered below, once the context exists.
+  const target = requestTarget(request.url);
+  const pathname = target?.pathname ?? request.url;
   const method = request.method.toUpperCase();
   const contextAt = (nowMs: number): RequestContext => ({
     core,
@@ -37,7 +34,7 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
     startedPerfMs,
     requestId,
     pathname,
-    query: url?.searchParams ?? new URLSearchParams(),
+    query: target?.query ?? new URLSearchParams(),
     method,
     key: null,
     drawStream: null,
@@ -45,7 +42,7 @@ export async function handleRequest(core: Core, request: SimRequest): Promise<Si
     namedJob: null,
     preferenceIgnored: null,
   });
-  if (url === null) {
+  if (target === null) {
     return recordExchange(contextAt(await syncedNow(core)), errorAnswer(400, { message: 'The request URL is malformed.', code: 'invalid_url', param: 'url' }));
   }
   if ((pathname === '/__mock' || pathname.startsWith('/__mock/')) && core.config.adminEnabled) {
