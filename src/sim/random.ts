@@ -1,19 +1,19 @@
-/**
- * Deterministic randomness without state: a number in [0, 1) from a seed and the coordinates of a
- * decision (key fingerprint, per-key sequence number, what is being decided). Two keys used in
- * parallel never shift each other's outcomes, and a run replays exactly from its seed.
- */
-export function randomAt(seed: number, ...coordinates: Array<string | number>): number {
-  let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const part of coordinates) {
-    const text = String(part);
-    for (let i = 0; i < text.length; i++) {
-      h = Math.imul(h ^ text.charCodeAt(i), 0x85ebca6b);
-      h = (h ^ (h >>> 13)) >>> 0;
-    }
-    h = Math.imul(h ^ 0x27d4eb2f, 0xc2b2ae35) >>> 0;
+const start = (seed: number): number => (seed ^ 0x9e3779b9) >>> 0;
+
+/** The hash state with one more coordinate mixed in. */
+function mix(state: number, part: string | number): number {
+  const text = String(part);
+  let h = state;
+  for (let i = 0; i < text.length; i++) {
+    h = Math.imul(h ^ text.charCodeAt(i), 0x85ebca6b);
+    h = (h ^ (h >>> 13)) >>> 0;
   }
-  // Final avalanche (murmur3 fmix32).
+  return Math.imul(h ^ 0x27d4eb2f, 0xc2b2ae35) >>> 0;
+}
+
+/** The final avalanche (murmur3 fmix32), as a number in [0, 1). */
+function finish(state: number): number {
+  let h = state;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -22,11 +22,32 @@ export function randomAt(seed: number, ...coordinates: Array<string | number>): 
   return (h >>> 0) / 0x1_0000_0000;
 }
 
+/**
+ * Deterministic randomness without state: a number in [0, 1) from a seed and the coordinates of a
+ * decision (key fingerprint, per-key sequence number, what is being decided). Two keys used in
+ * parallel never shift each other's outcomes, and a run replays exactly from its seed.
+ */
+export function randomAt(seed: number, ...coordinates: Array<string | number>): number {
+  let h = start(seed);
+  for (const part of coordinates) h = mix(h, part);
+  return finish(h);
+}
+
+/** `randomAt(seed, ...coordinates, what)` for any `what`, the coordinates mixed once. */
+export function randomsAt(seed: number, ...coordinates: Array<string | number>): (what: string) => number {
+  let h = start(seed);
+  for (const part of coordinates) h = mix(h, part);
+  return (what) => finish(mix(h, what));
+}
+
 /** A short lower-case hex string from the same coordinates (ids, fingerprints). */
 export function hexAt(length: number, seed: number, ...coordinates: Array<string | number>): string {
+  let h = start(seed);
+  for (const part of coordinates) h = mix(h, part);
+  // Each block of 8 digits is randomAt(seed, ...coordinates, block): the coordinates are mixed once.
   let out = '';
   for (let block = 0; out.length < length; block++) {
-    out += Math.floor(randomAt(seed, ...coordinates, block) * 0x1_0000_0000)
+    out += Math.floor(finish(mix(h, block)) * 0x1_0000_0000)
       .toString(16)
       .padStart(8, '0');
   }

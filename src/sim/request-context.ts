@@ -1,6 +1,6 @@
 import type { Core } from './core.js';
 import type { SimRequest } from './exchange.js';
-import { randomAt } from './random.js';
+import { randomsAt } from './random.js';
 import type { Admission, JobRecord } from './store.js';
 
 /** One request as the rules see it: where it goes, when it came, whose key it carries. */
@@ -43,6 +43,5 @@ export function drawOf(ctx: RequestContext): ((what: string) => number) | null {
   const stream = ctx.drawStream;
   const seq = ctx.admission?.seq;
   if (stream === null || seq === undefined) return null;
-  const seed = ctx.core.config.seed;
-  return (what) => randomAt(seed, stream, seq, what);
+  return randomsAt(ctx.core.config.seed, stream, seq);
 }
