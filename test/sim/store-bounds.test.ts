@@ -1,7 +1,10 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/sim/memory-store.js';
 import { createSimulation } from '../../src/sim/simulation.js';
 import { call, create, poll, virtualClock } from '../support/sim-call.js';
+import { jobRecord } from '../support/store-contract.js';
+import type { JobRecord } from '../../src/sim/store.js';
 
 // The bounds the README promises by default: 10,000 jobs for 24 hours, 1,000 journal entries,
 // 10,000 keys' wallets. Each is checked with the defaults, not with a bound the test sets.
@@ -54,4 +57,52 @@ describe('the default store bounds', () => {
     expect((await call(sim, 'GET', '/__mock/wallet', { key: 'sk-aig-kept' })).json.balance_cents).toBe(8);
     expect((await call(sim, 'GET', '/__mock/wallet', { key: 'sk-aig-first' })).json.balance_cents).toBe(10_000);
   });
+});
+
+describe('the in-memory store over a long run', () => {
+  type Step = { op: 'create'; key: string; dt: number } | { op: 'resetKey'; key: string } | { op: 'touch'; nth: number } | { op: 'restore' };
+  const create = fc.record({ op: fc.constant('create' as const), key: fc.constantFrom('key_a', 'key_b'), dt: fc.integer({ min: 0, max: 4_000 }) });
+  const resetKey = fc.record({ op: fc.constant('resetKey' as const), key: fc.constantFrom('key_a', 'key_b') });
+  const touch = fc.record({ op: fc.constant('touch' as const), nth: fc.nat(4) });
+  const restore = fc.record({ op: fc.constant('restore' as const) });
+  // Long enough, before any whole restore, that the store drops the records it skipped.
+  const longRun = fc.array(fc.oneof({ weight: 20, arbitrary: create }, resetKey, touch), { minLength: 1_200, maxLength: 1_600 });
+  const thenAnything = fc.array(fc.oneof({ weight: 5, arbitrary: create }, resetKey, touch, restore), { maxLength: 150 });
+
+  test.prop([longRun, thenAnything], { numRuns: 10 })(
+    'evicts expired jobs and the oldest beyond the limit, in the order they were put, whatever was removed or put again before',
+    async (first, then) => {
+      const steps: Step[] = [...first, ...then];
+      const store = createMemoryStore();
+      const limits = { startingCents: 1_000_000, maxJobs: 5, ttlMs: 10_000 };
+      // The model: the jobs held, in the order they were put.
+      let held: JobRecord[] = [];
+      let now = 0;
+      let made = 0;
+      for (const step of steps) {
+        if (step.op === 'resetKey') {
+          await store.reset(step.key);
+          held = held.filter((job) => job.key !== step.key);
+        } else if (step.op === 'restore') {
+          // A state file compacted and read again: every job put again, in the same order.
+          store.restore(store.snapshot());
+        } else if (step.op === 'touch') {
+          // A state file's change log read again: a job written down again is put again, so it comes last.
+          const job = held[step.nth];
+          if (job === undefined) continue;
+          store.restore([{ t: 'job', job: { ...job, polls: job.polls + 1 } }]);
+          held = [...held.filter((j) => j.id !== job.id), { ...job, polls: job.polls + 1 }];
+        } else {
+          now += step.dt;
+          const job = jobRecord({ id: `job_${made++}`, key: step.key, createdMs: now, costCents: 0 });
+          const evicted: JobRecord[] = [];
+          while (held.length > 0 && ((held[0]?.createdMs ?? 0) + limits.ttlMs <= now || held.length >= limits.maxJobs)) evicted.push(held.shift() as JobRecord);
+          held.push(job);
+          const created = await store.createJob(job, { ...limits, nowMs: now });
+          expect(created.ok && created.evicted).toEqual(evicted);
+        }
+        expect(await store.jobs()).toEqual(held);
+      }
+    },
+  );
 });
