@@ -51,7 +51,7 @@ export function createHandlers(options: HandlerOptions = {}): MockHandlers {
       bodyTooLarge: raw !== null && raw.byteLength > limit,
       origin: url.origin,
     });
-    dispatcher.tick();
+    dispatcher.afterRequest();
     if (response.latencyMs > 0) await delay(response.latencyMs);
     return toResponse(response);
   };

@@ -124,7 +124,7 @@ export function createMockListener(options: MockAppOptions = {}): MockListener {
     };
     Promise.resolve((replay ?? simulation).handle(request)).then(
       (response) => {
-        dispatcher.tick();
+        dispatcher.afterRequest();
         if (response.body.kind === 'events') {
           // A stream of events: headers now, then whatever the feed has on each tick until the client leaves.
           res.writeHead(response.status, response.headers);

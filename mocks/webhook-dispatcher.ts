@@ -18,8 +18,10 @@ export interface WebhookOptions {
 export const DEFAULT_WEBHOOK_SECRET = 'aigw-mock-webhook-secret';
 
 export interface WebhookDispatcher {
-  /** Hands the events due now to delivery (called after each request and on a timer). */
+  /** Hands the events due now to delivery (called on a timer, and after each request while some may be due). */
   tick(): void;
+  /** After a request: a tick, unless no webhook event can be due (a lookup per request spared). */
+  afterRequest(): void;
   /** Delivers due events every `intervalMs` until stopped (the timer does not keep a process alive). */
   start(intervalMs?: number): void;
   stop(): void;
@@ -129,6 +131,9 @@ export function createWebhookDispatcher(simulation: Simulation, options: Webhook
 
   return {
     tick,
+    afterRequest() {
+      if (simulation.webhooksMayBeDue()) tick();
+    },
     start(intervalMs = 200) {
       if (interval !== null) return;
       interval = setInterval(tick, intervalMs);

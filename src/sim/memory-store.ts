@@ -252,6 +252,10 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  awaitsWebhooks(): boolean {
+    return this.pendingWebhooks.size > 0;
+  }
+
   async jobs(query: JobQuery = {}): Promise<JobRecord[]> {
     let ids: Iterable<string>;
     if (query.pendingRefund === true) ids = query.key === undefined || query.key === null ? [...this.pendingRefunds.values()].flatMap((s) => [...s]) : (this.pendingRefunds.get(query.key) ?? []);

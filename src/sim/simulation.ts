@@ -39,6 +39,8 @@ export interface Simulation {
   wallet(key: string): Promise<WalletRecord>;
   /** The webhook events due now, each handed out once. */
   takeDueWebhooks(): Promise<DueWebhook[]>;
+  /** False when no webhook event can be due (the store tells at once that no job awaits one); true when some may. */
+  webhooksMayBeDue(): boolean;
   /** Writes a webhook delivery attempt into the journal. */
   recordWebhookAttempt(attempt: WebhookAttempt): Promise<void>;
   /**
@@ -116,6 +118,7 @@ export function createSimulation(setup: SimulationSetup = {}): Simulation {
     journal: (query) => store.journal(query),
     wallet: (key) => unitOfWork(core, async () => settledWallet(core, key, await syncedNow(core))),
     takeDueWebhooks: () => unitOfWork(core, async () => takeDueWebhooks(core, await syncedNow(core))),
+    webhooksMayBeDue: () => store.awaitsWebhooks?.() ?? true,
     recordWebhookAttempt: (attempt) => unitOfWork(core, () => journalWebhook(core, attempt, nowOf(core))),
     setPersistence(persistence) {
       core.persistence = { ...persistence };

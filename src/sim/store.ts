@@ -233,6 +233,11 @@ export interface Store {
   refundJob(id: string, startingCents: number): Promise<WalletRecord | null>;
   /** Marks the job's webhook event handed out, once: true for the one caller that got it. */
   claimWebhook(id: string): Promise<boolean>;
+  /**
+   * Whether some job still awaits its webhook event, from a store that can tell at once because it
+   * holds all the state in this process; a store shared with other processes leaves it out.
+   */
+  awaitsWebhooks?(): boolean;
   jobs(query?: JobQuery): Promise<JobRecord[]>;
 
   /** Arms a fault for a key, unless it holds `maxPerKey` already (then null). */

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer } from '../../mocks/express.js';
 import { createHandlers } from '../../mocks/msw.js';
 import { startNodeHttpMockServer } from '../../mocks/node-http.js';
-import { DEFAULT_WEBHOOK_SECRET } from '../../mocks/webhook-dispatcher.js';
+import { createWebhookDispatcher, DEFAULT_WEBHOOK_SECRET } from '../../mocks/webhook-dispatcher.js';
 import { schemaValidator } from '../../src/contract/schema-validator.js';
-import { MODEL } from '../support/sim-call.js';
+import { createSimulation, type Simulation } from '../../src/sim/simulation.js';
+import { create, MODEL, poll } from '../support/sim-call.js';
 
 interface Delivery {
   path: string;
@@ -171,5 +172,48 @@ describe('webhook delivery', () => {
       const [delivery] = await deliveredTo('/msw');
       expect(JSON.parse(delivery?.body ?? '{}')).toMatchObject({ type: 'job.completed', data: { job_id: id } });
     });
+  });
+});
+
+describe('the webhook dispatcher after a request', () => {
+  it('looks for due events only while some job awaits its webhook, and still delivers every event', async () => {
+    const simulation = createSimulation({ timing: 'steps' });
+    let looked = 0;
+    const watched: Simulation = {
+      ...simulation,
+      takeDueWebhooks: () => {
+        looked += 1;
+        return simulation.takeDueWebhooks();
+      },
+    };
+    const sent: string[] = [];
+    const dispatcher = createWebhookDispatcher(watched, {
+      fetch: async (url) => {
+        sent.push(String(url));
+        return new Response(null, { status: 204 });
+      },
+    });
+    const afterRequest = async (): Promise<void> => {
+      dispatcher.afterRequest();
+      await new Promise((r) => setTimeout(r, 20));
+    };
+    const plain = (await create(simulation)).json.id as string;
+    await afterRequest();
+    await poll(simulation, plain);
+    await afterRequest();
+    expect(looked).toBe(0);
+
+    const hooked = (await create(simulation, { webhook_url: 'http://127.0.0.1:9/hook' })).json.id as string;
+    await afterRequest();
+    expect(looked).toBe(1);
+    for (let i = 0; i < 4 && sent.length === 0; i++) {
+      await poll(simulation, hooked);
+      await afterRequest();
+    }
+    expect(sent).toEqual(['http://127.0.0.1:9/hook']);
+    const lookedUntilDelivered = looked;
+    await poll(simulation, plain);
+    await afterRequest();
+    expect(looked).toBe(lookedUntilDelivered);
   });
 });
