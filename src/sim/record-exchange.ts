@@ -34,6 +34,7 @@ function speakErrorType(response: SimResponse, dialect: Dialect): void {
 }
 
 function safeDecode(value: string): string {
+  if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
   } catch {
