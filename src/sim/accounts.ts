@@ -75,8 +75,12 @@ export function readRateLimit(admission: Admission, rpm: number, nowMs: number):
   };
 }
 
-export const rateLimitHeaders = (r: RateLimitReading): Record<string, string> => ({
-  'x-ratelimit-limit-requests': String(r.limit),
-  'x-ratelimit-remaining-requests': String(r.remaining),
-  'x-ratelimit-reset-requests': String(r.resetSeconds),
-});
+export const rateLimitHeaders = (r: RateLimitReading): Record<string, string> => addRateLimitHeaders({}, r);
+
+/** Adds the `x-ratelimit-*` headers to an answer's headers (what `rateLimitHeaders` holds, without a copy). */
+export function addRateLimitHeaders(headers: Record<string, string>, r: RateLimitReading): Record<string, string> {
+  headers['x-ratelimit-limit-requests'] = String(r.limit);
+  headers['x-ratelimit-remaining-requests'] = String(r.remaining);
+  headers['x-ratelimit-reset-requests'] = String(r.resetSeconds);
+  return headers;
+}

@@ -1,6 +1,6 @@
 import { matchOperation, type Operation } from '../contract/openapi-document.js';
 import type { VideoOperationId } from '../generated/operations.js';
-import { drawStream, rateLimitHeaders, readRateLimit, WINDOW_MS, type RateLimitReading } from './accounts.js';
+import { addRateLimitHeaders, drawStream, rateLimitHeaders, readRateLimit, WINDOW_MS, type RateLimitReading } from './accounts.js';
 import { handleAdmin } from './admin.js';
 import { guardControl } from './control-guard.js';
 import { errorAnswer, jsonAnswer } from './answers.js';
@@ -110,7 +110,7 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
   if (forcedCode !== undefined && forcedCode >= 400) {
     if (forcedCode === 429 && prefs.retryAfter === null) ctx.preferenceIgnored ??= 'retry-after=none (a 429 always carries Retry-After)';
     const forced = await forcedError(ctx, operationId, forcedCode, prefs.retryAfter);
-    if (limits !== null && forcedCode !== 429) Object.assign(forced.headers, rateLimitHeaders(limits));
+    if (limits !== null && forcedCode !== 429) addRateLimitHeaders(forced.headers, limits);
     return recordExchange(ctx, forced, operationId, 'prefer');
   }
   if (operation.needsAuth && !authenticated) return recordExchange(ctx, errorAnswer(401, { param: 'Authorization' }), operationId);
@@ -154,7 +154,7 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
       }
     }
   }
-  if (limits !== null) Object.assign(response.headers, rateLimitHeaders(limits));
+  if (limits !== null) addRateLimitHeaders(response.headers, limits);
   if (draw !== null) response.latencyMs = sampleLatency(config, operationId, draw);
   return recordExchange(ctx, response, operationId, fault);
 }
