@@ -95,7 +95,7 @@ async function serveOperation(ctx: RequestContext, operation: Operation, pathPar
   const prefs = parsePrefer(ctx.request.headers['prefer']);
   const forcedRaw = ctx.query.get('__code');
   let forcedCode = prefs.code ?? (forcedRaw === null ? undefined : /^\d{3}$/.test(forcedRaw) ? Number(forcedRaw) : Number.NaN);
-  const documented = operation.responses.map((r) => Number(r.status));
+  const documented = forcedCode === undefined ? [] : operation.responses.map((r) => Number(r.status));
   if (forcedCode !== undefined && !documented.includes(forcedCode)) {
     // RFC 7240: a server may ignore a preference it cannot honour. It says so, and answers as usual
     // (docs/decisions/017-an-undocumented-prefer-code-is-ignored.md).
