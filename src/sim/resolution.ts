@@ -17,8 +17,18 @@ export function frameSizeOf(aspectRatio: SchemaAspectRatio, tier: SchemaResoluti
   return w >= h ? { width: long, height: short } : { width: short, height: long };
 }
 
-/** `result.resolution`: the frame size as `WIDTHxHEIGHT`. */
+const resolutions = new Map<string, string>();
+
+/** `result.resolution`: the frame size as `WIDTHxHEIGHT` (every completed job's answer shows it). */
 export function resolutionOf(aspectRatio: SchemaAspectRatio, tier: SchemaResolutionTier): string {
-  const { width, height } = frameSizeOf(aspectRatio, tier);
-  return `${width}x${height}`;
+  const key = `${aspectRatio} ${tier}`;
+  let resolution = resolutions.get(key);
+  if (resolution === undefined) {
+    const { width, height } = frameSizeOf(aspectRatio, tier);
+    resolution = `${width}x${height}`;
+    // The spec allows a few ratios and tiers; a state file might hold others: the memo stays small.
+    if (resolutions.size >= 64) resolutions.clear();
+    resolutions.set(key, resolution);
+  }
+  return resolution;
 }
