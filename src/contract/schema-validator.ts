@@ -54,7 +54,9 @@ function createAjv(coerceTypes: boolean): Ajv2020 {
 const strictAjv = createAjv(false);
 // Parameters and headers arrive as strings: `limit=10` is an integer 10.
 const coercingAjv = createAjv(true);
-const cache = new Map<string, ValidateFunction>();
+// By document, then pointer: the operations hand the same pointer strings each time, so a lookup
+// hashes nothing new (a key built per call cost more than the validation it found).
+const compiled = { strict: new Map<string, Map<string, ValidateFunction>>(), coercing: new Map<string, Map<string, ValidateFunction>>() };
 
 /** Registers a dialect's document (`video-dialect-N`) with both Ajv instances the first time it is used. */
 function ensureDocument(id: string): void {
@@ -69,12 +71,14 @@ function ensureDocument(id: string): void {
  * `video-dialect-N`, an operation's `schemaDocument`); compiled once.
  */
 export function schemaValidator(document: string, pointer: string, coerce = false): ValidateFunction {
-  const key = `${coerce ? 'c' : 's'}:${document}${pointer}`;
-  let validate = cache.get(key);
+  const byDocument = coerce ? compiled.coercing : compiled.strict;
+  let byPointer = byDocument.get(document);
+  if (byPointer === undefined) byDocument.set(document, (byPointer = new Map()));
+  let validate = byPointer.get(pointer);
   if (validate === undefined) {
     ensureDocument(document);
     validate = (coerce ? coercingAjv : strictAjv).compile({ $ref: `${document}${pointer}` });
-    cache.set(key, validate);
+    byPointer.set(pointer, validate);
   }
   return validate;
 }
