@@ -11,7 +11,7 @@ function mix(state: number, part: string | number): number {
   return Math.imul(h ^ 0x27d4eb2f, 0xc2b2ae35) >>> 0;
 }
 
-/** The final avalanche (murmur3 fmix32), as a number in [0, 1). */
+/** The final avalanche (murmur3 fmix32): 32 random bits. */
 function finish(state: number): number {
   let h = state;
   h ^= h >>> 16;
@@ -19,8 +19,15 @@ function finish(state: number): number {
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return (h >>> 0) / 0x1_0000_0000;
+  return h >>> 0;
 }
+
+const toUnit = (bits: number): number => bits / 0x1_0000_0000;
+
+// Number#toString(16) takes a slow path for values of 2^31 and above: a byte at a time from a table.
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const hex8 = (bits: number): string =>
+  `${HEX[bits >>> 24] as string}${HEX[(bits >>> 16) & 255] as string}${HEX[(bits >>> 8) & 255] as string}${HEX[bits & 255] as string}`;
 
 /**
  * Deterministic randomness without state: a number in [0, 1) from a seed and the coordinates of a
@@ -30,14 +37,14 @@ function finish(state: number): number {
 export function randomAt(seed: number, ...coordinates: Array<string | number>): number {
   let h = start(seed);
   for (const part of coordinates) h = mix(h, part);
-  return finish(h);
+  return toUnit(finish(h));
 }
 
 /** `randomAt(seed, ...coordinates, what)` for any `what`, the coordinates mixed once. */
 export function randomsAt(seed: number, ...coordinates: Array<string | number>): (what: string) => number {
   let h = start(seed);
   for (const part of coordinates) h = mix(h, part);
-  return (what) => finish(mix(h, what));
+  return (what) => toUnit(finish(mix(h, what)));
 }
 
 /** A short lower-case hex string from the same coordinates (ids, fingerprints). */
@@ -46,10 +53,6 @@ export function hexAt(length: number, seed: number, ...coordinates: Array<string
   for (const part of coordinates) h = mix(h, part);
   // Each block of 8 digits is randomAt(seed, ...coordinates, block): the coordinates are mixed once.
   let out = '';
-  for (let block = 0; out.length < length; block++) {
-    out += Math.floor(finish(mix(h, block)) * 0x1_0000_0000)
-      .toString(16)
-      .padStart(8, '0');
-  }
+  for (let block = 0; out.length < length; block++) out += hex8(finish(mix(h, block)));
   return out.slice(0, length);
 }
