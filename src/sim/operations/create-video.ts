@@ -20,9 +20,9 @@ export const createVideo: OperationHandler = async (ctx) => {
   const checked = checkRequest('createVideo', ctx.request, {}, config.bodyLimitBytes);
   if (!checked.ok) return checked.response;
   const body = checked.body as SchemaVideoGenerationRequest;
-  const videoModels = config.models.filter(isVideoModel);
-  const model = videoModels.find((m) => m.id === body.model);
+  const model = config.models.find((m) => m.id === body.model && isVideoModel(m));
   if (model === undefined) {
+    const videoModels = config.models.filter(isVideoModel);
     return errorAnswer(404, {
       message: `Model '${body.model}' not found. Video models: ${videoModels.map((m) => m.id).join(', ')}.`,
       code: 'model_not_found',
