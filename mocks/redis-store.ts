@@ -129,6 +129,13 @@ export class RedisStore implements Store {
   /** Operations waiting for the batch on its way to return (see `script`). */
   private readonly queued: QueuedOperation[] = [];
   private flushing = false;
+  /**
+   * What this process saw of jobs awaiting their webhook event (`awaitsWebhooks`): true until a
+   * listing finds none, true again on a create with one. `webhookCreates` counts those creates, so
+   * that a listing sent before a create cannot clear what the create set.
+   */
+  private webhooksSeen = true;
+  private webhookCreates = 0;
   /** Until the first connection is ready, `connect` reports failures, not the outage log. */
   private down = true;
   private starting = true;
@@ -215,6 +222,10 @@ export class RedisStore implements Store {
   async createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult> {
     const pendingRefund = job.outcome === 'failed' && !job.refunded;
     const pendingWebhook = job.webhook !== null && !job.webhook.done;
+    if (pendingWebhook) {
+      this.webhooksSeen = true;
+      this.webhookCreates += 1;
+    }
     const [ok, wallet, evicted] = (await this.script(
       'aigwCreateJob',
       job.key,
@@ -278,6 +289,10 @@ export class RedisStore implements Store {
     return (await this.script('aigwClaimWebhook', id)) === 1;
   }
 
+  awaitsWebhooks(): boolean {
+    return this.webhooksSeen;
+  }
+
   async jobs(query: JobQuery = {}): Promise<JobRecord[]> {
     const key = query.key ?? null;
     let ids: string[];
@@ -287,8 +302,10 @@ export class RedisStore implements Store {
       ids = await this.range('jobs');
       filter = (job) => (job.outcome === 'failed' || job.cancelledMs !== null) && !job.refunded;
     } else if (query.pendingWebhook === true) {
+      const creates = this.webhookCreates;
       ids = await this.range('webhooks');
       if (key !== null) filter = (job) => job.key === key;
+      else if (this.webhookCreates === creates) this.webhooksSeen = ids.length > 0;
     } else ids = await this.range(key === null ? 'jobs' : `keyjobs:${key}`, query.limit);
     // One write for all the lookups (a listing may name thousands of jobs).
     const replies = ids.length === 0 ? [] : ((await this.run(() => this.redis.pipeline(ids.map((id) => ['hgetall', this.key(`job:${id}`)])).exec())) ?? []);

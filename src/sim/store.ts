@@ -234,8 +234,11 @@ export interface Store {
   /** Marks the job's webhook event handed out, once: true for the one caller that got it. */
   claimWebhook(id: string): Promise<boolean>;
   /**
-   * Whether some job still awaits its webhook event, from a store that can tell at once because it
-   * holds all the state in this process; a store shared with other processes leaves it out.
+   * Whether some job may still await its webhook event, told at once, without a round trip (false
+   * spares the dispatcher's look-up after a request). A store holding all the state in this process
+   * knows; a shared store answers what this process saw (its last listing of the jobs awaiting one,
+   * and its own creates since), and the jobs other processes create are found by the dispatcher's
+   * timer. A store that cannot tell leaves it out: every request looks.
    */
   awaitsWebhooks?(): boolean;
   jobs(query?: JobQuery): Promise<JobRecord[]>;

@@ -272,4 +272,36 @@ describe('the Redis store', () => {
       await store.close();
     }
   });
+
+  test('tells at once whether a job may await its webhook, from what this process saw; another replica\'s job is found by a listing', async () => {
+    const prefix = `hooks${prefixes++}:`;
+    const store = await createRedisStore(redis.url, { prefix, log: null });
+    const other = await createRedisStore(redis.url, { prefix, log: null });
+    try {
+      const hooked = (id: string) => jobRecord({ id, webhook: { url: 'http://127.0.0.1:9/h', origin: 'http://o', done: false } });
+      const limits = { startingCents: 1_000, maxJobs: 10, ttlMs: 60_000, nowMs: 1_000 };
+      // Nothing seen yet: it may.
+      expect(store.awaitsWebhooks()).toBe(true);
+      expect(await store.jobs({ pendingWebhook: true })).toEqual([]);
+      expect(store.awaitsWebhooks()).toBe(false);
+      await store.createJob(hooked('job_h1'), limits);
+      expect(store.awaitsWebhooks()).toBe(true);
+      expect(await store.claimWebhook('job_h1')).toBe(true);
+      expect(await store.jobs({ pendingWebhook: true })).toEqual([]);
+      expect(store.awaitsWebhooks()).toBe(false);
+      // Created through another replica: this one learns of it from its next listing (the dispatcher's timer).
+      await other.createJob(hooked('job_h2'), limits);
+      expect(store.awaitsWebhooks()).toBe(false);
+      expect((await store.jobs({ pendingWebhook: true })).map((j) => j.id)).toEqual(['job_h2']);
+      expect(store.awaitsWebhooks()).toBe(true);
+      await store.claimWebhook('job_h2');
+      // A listing that was sent before a create answers after it: what the create said stands.
+      const listing = store.jobs({ pendingWebhook: true });
+      await store.createJob(hooked('job_h3'), limits);
+      await listing;
+      expect(store.awaitsWebhooks()).toBe(true);
+    } finally {
+      await Promise.all([store.close(), other.close()]);
+    }
+  });
 });
