@@ -65,8 +65,15 @@ end
 -- One request of a key (now: the time as a string): counts it in the key's fixed window unless over
 -- the limit, takes its next decision number -> { seq, windowStart, windowCount, limited, faultsArmed, refundsPending }
 local function admitKey(key, now, rpm, windowMs, starting)
-  local a = account(key, starting)
+  -- account(), with its EXISTS folded into this read: a request of a known key is the common case.
+  local a = P .. 'account:' .. key
   local f = redis.call('HMGET', a, 'wstart', 'wcount', 'seq')
+  if not f[3] then
+    makeRoom(P .. 'accounts', 'account:')
+    redis.call('HSET', a, 'balance', starting, 'spent', 0, 'refunded', 0, 'seq', 0, 'wstart', 0, 'wcount', 0)
+    f = { '0', '0', '0' }
+  end
+  redis.call('ZADD', P .. 'accounts', redis.call('INCR', P .. 'tick'), key)
   local wstart = f[1]
   local wcount = tonumber(f[2])
   local t = tonumber(now)
@@ -360,18 +367,21 @@ export type RedisScriptName = keyof typeof operations;
  * so every operation keeps its atomicity; one failing (a bug, an out-of-memory Redis) fails only itself.
  */
 const batch = `${prelude}
-local ops = {
+-- One branch per operation, each body as its own script has it (no closure made per call).
+local function run(name, ARGV)
 ${Object.entries(operations)
-  .map(([name, body]) => `  ${name} = function(ARGV)\n${body.trim()}\n  end,`)
+  .map(([name, body], i) => `  ${i === 0 ? 'if' : 'elseif'} name == '${name}' then\n${body.trim()}`)
   .join('\n')}
-}
+  end
+  error('unknown operation ' .. tostring(name))
+end
 local results = {}
 local i = 3
 while i <= #ARGV do
   local count = tonumber(ARGV[i + 1])
   local args = { P, ARGV[2] }
   for k = 1, count do args[k + 2] = ARGV[i + 1 + k] end
-  local ok, reply = pcall(ops[ARGV[i]], args)
+  local ok, reply = pcall(run, ARGV[i], args)
   if ok then
     results[#results + 1] = { 1, reply }
   elseif type(reply) == 'table' and reply.err then
