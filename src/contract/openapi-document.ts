@@ -244,7 +244,8 @@ export function getOperation(operationId: string, dialect: Dialect = defaultDial
 export const findOperation = (operationId: string, dialect: Dialect = defaultDialect): Operation | null =>
   operationsIn(dialect).find((o) => o.operationId === operationId) ?? null;
 
-function decodePathParam(value: string): string {
+/** Percent escapes decoded, or the text as it came when they are malformed. */
+export function decodeOrKeep(value: string): string {
   if (!value.includes('%')) return value;
   try {
     return decodeURIComponent(value);
@@ -270,7 +271,7 @@ export function matchOperation(
     }
     const pathParams: Record<string, string> = {};
     const groups = match.groups ?? {};
-    for (const key in groups) pathParams[key] = decodePathParam(groups[key] as string);
+    for (const key in groups) pathParams[key] = decodeOrKeep(groups[key] as string);
     return { operation, pathParams };
   }
   return { operation: null, allowed };

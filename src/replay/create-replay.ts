@@ -1,5 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { errorEnvelope } from '../contract/error-catalog.js';
+import { decodeOrKeep } from '../contract/openapi-document.js';
 import { classifyRequest } from '../har/classify-request.js';
 import { harHeader, notesOf, type Har, type HarEntry, type RecordedHar } from '../har/har-types.js';
 import { validateHar } from '../har/validate-har.js';
@@ -132,7 +133,7 @@ export function createReplay(har: Har, options: ReplayOptions = {}): Replay {
 
   const routeOf = (method: string, path: string, search: string): string => {
     const kind = classifyRequest(method, path);
-    const routePath = kind.jobId !== null && !recordedJobs.has(kind.jobId) ? path.split('/').map((s) => (safeDecode(s) === kind.jobId ? UNKNOWN_JOB : s)).join('/') : path;
+    const routePath = kind.jobId !== null && !recordedJobs.has(kind.jobId) ? path.split('/').map((s) => (decodeOrKeep(s) === kind.jobId ? UNKNOWN_JOB : s)).join('/') : path;
     return `${method.toUpperCase()} ${routePath}${sortedQuery(search)}`;
   };
 
@@ -243,14 +244,6 @@ export function createReplay(har: Har, options: ReplayOptions = {}): Replay {
   }
 
   return replay;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 /** The recorded request nearest to one (same method first, then the fewest edits to path and query). */

@@ -2,6 +2,7 @@ import type { SimRequest, SimResponse } from './exchange.js';
 import { redactKeys, redactKeysInHeader } from './redact-keys.js';
 import type { RequestContext } from './request-context.js';
 import { errorCatalogIn } from '../contract/error-catalog.js';
+import { decodeOrKeep } from '../contract/openapi-document.js';
 import type { Dialect } from '../contract/dialects.js';
 import type { JournalEntry } from './store.js';
 
@@ -31,15 +32,6 @@ function speakErrorType(response: SimResponse, dialect: Dialect): void {
   const error = (response.body.value as { error?: { type?: unknown } } | null)?.error;
   const type = errorCatalogIn(dialect).get(response.status)?.type;
   if (error !== undefined && typeof error === 'object' && error !== null && type !== undefined) error.type = type;
-}
-
-function safeDecode(value: string): string {
-  if (!value.includes('%')) return value;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 /**
@@ -80,7 +72,7 @@ export async function recordExchange(
       duration_ms: Math.round(duration * 100) / 100,
       key: ctx.key,
       request_id: ctx.requestId,
-      job_id: jobId === null ? null : redactKeys(safeDecode(jobId).slice(0, 256)),
+      job_id: jobId === null ? null : redactKeys(decodeOrKeep(jobId).slice(0, 256)),
       // What a create or a poll saw of the job: the dashboard's timeline shows it per poll.
       job_status: body?.['object'] === 'job' && typeof body['status'] === 'string' ? body['status'] : null,
       fault,
