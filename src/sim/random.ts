@@ -22,6 +22,13 @@ function finish(state: number): number {
   return h >>> 0;
 }
 
+/** The hash state of a seed with coordinates mixed in, in order. */
+function mixAll(seed: number, coordinates: ReadonlyArray<string | number>): number {
+  let h = start(seed);
+  for (const part of coordinates) h = mix(h, part);
+  return h;
+}
+
 const toUnit = (bits: number): number => bits / 0x1_0000_0000;
 
 // Number#toString(16) takes a slow path for values of 2^31 and above: a byte at a time from a table.
@@ -35,22 +42,18 @@ const hex8 = (bits: number): string =>
  * parallel never shift each other's outcomes, and a run replays exactly from its seed.
  */
 export function randomAt(seed: number, ...coordinates: Array<string | number>): number {
-  let h = start(seed);
-  for (const part of coordinates) h = mix(h, part);
-  return toUnit(finish(h));
+  return toUnit(finish(mixAll(seed, coordinates)));
 }
 
 /** `randomAt(seed, ...coordinates, what)` for any `what`, the coordinates mixed once. */
 export function randomsAt(seed: number, ...coordinates: Array<string | number>): (what: string) => number {
-  let h = start(seed);
-  for (const part of coordinates) h = mix(h, part);
+  const h = mixAll(seed, coordinates);
   return (what) => toUnit(finish(mix(h, what)));
 }
 
 /** A short lower-case hex string from the same coordinates (ids, fingerprints). */
 export function hexAt(length: number, seed: number, ...coordinates: Array<string | number>): string {
-  let h = start(seed);
-  for (const part of coordinates) h = mix(h, part);
+  const h = mixAll(seed, coordinates);
   // Each block of 8 digits is randomAt(seed, ...coordinates, block): the coordinates are mixed once.
   let out = '';
   for (let block = 0; out.length < length; block++) out += hex8(finish(mix(h, block)));
