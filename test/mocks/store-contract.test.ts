@@ -198,31 +198,26 @@ async function play(store: Store, ops: readonly Op[], together = false): Promise
   return Promise.all(answers);
 }
 
+/** The Redis store (its operations issued one after another, or `together`) answers as the memory store does one after another. */
+async function expectSameAnswers(ops: readonly Op[], together: boolean): Promise<void> {
+  const memory = createMemoryStore({ maxAccounts: 3 });
+  const shared = await redisStore({ maxAccounts: 3 });
+  try {
+    expect(await play(shared, ops, together)).toEqual(await play(memory, ops));
+  } finally {
+    await shared.close();
+  }
+}
+
 describe('the in-memory and Redis stores', () => {
   test.prop([fc.array(opArb, { minLength: 1, maxLength: 60 })], { numRuns: 100 })(
     'give the same answers to any sequence of operations (wallets, jobs, polls, cancels, evictions, refunds, webhooks, faults, keys, journal, resets, the key secret)',
-    async (ops) => {
-      const memory = createMemoryStore({ maxAccounts: 3 });
-      const shared = await redisStore({ maxAccounts: 3 });
-      try {
-        expect(await play(shared, ops)).toEqual(await play(memory, ops));
-      } finally {
-        await shared.close();
-      }
-    },
+    (ops) => expectSameAnswers(ops, false),
   );
 
   test.prop([fc.array(opArb, { minLength: 1, maxLength: 60 })], { numRuns: 60 })(
     'give the same answers when operations are issued without waiting for each other (the Redis store batches them) as one after another',
-    async (ops) => {
-      const memory = createMemoryStore({ maxAccounts: 3 });
-      const shared = await redisStore({ maxAccounts: 3 });
-      try {
-        expect(await play(shared, ops, true)).toEqual(await play(memory, ops));
-      } finally {
-        await shared.close();
-      }
-    },
+    (ops) => expectSameAnswers(ops, true),
   );
 });
 
