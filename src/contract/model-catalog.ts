@@ -13,6 +13,9 @@ export interface CatalogModel {
   entry: SchemaModel;
 }
 
+/** What a job of `duration` seconds costs: wallets hold whole cents, so a fractional price per second is rounded once, per job. */
+export const jobCostCents = (model: CatalogModel, duration: number): number => Math.round(duration * model.pricePerSecondCents);
+
 /** What a catalog may be given as: `GET /v1/models`'s answer (the spec's ModelList) or a list of its Model. */
 export type ModelCatalogInput = SchemaModelList | readonly SchemaModel[];
 

@@ -1,4 +1,5 @@
 import type { SchemaVideoGenerationRequest } from '../generated/api.js';
+import { jobCostCents } from '../contract/model-catalog.js';
 import { errorAnswer } from './answers.js';
 import type { SimResponse } from './exchange.js';
 import type { RequestContext } from './request-context.js';
@@ -58,5 +59,5 @@ function priceOf(ctx: RequestContext): number {
   const { models } = ctx.core.config;
   const model = models.find((m) => m.id === body.model) ?? models[0];
   const duration = Number.isInteger(body.duration) && (body.duration as number) >= 1 ? (body.duration as number) : defaultDuration;
-  return Math.round((model?.pricePerSecondCents ?? 0) * duration);
+  return model === undefined ? 0 : jobCostCents(model, duration);
 }

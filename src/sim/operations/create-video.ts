@@ -9,7 +9,7 @@ import { checkRequest } from '../read-body.js';
 import { drawOf, originOf } from '../request-context.js';
 import { defaultAspectRatio, defaultDuration, defaultResolution, failureCodes } from '../spec-values.js';
 import type { JobRecord } from '../store.js';
-import { isVideoModel } from '../../contract/model-catalog.js';
+import { isVideoModel, jobCostCents } from '../../contract/model-catalog.js';
 import type { OperationHandler } from './operation-handler.js';
 
 /** `POST /v1/videos/generations`: checks the request, charges the wallet and keeps the job. */
@@ -44,8 +44,7 @@ export const createVideo: OperationHandler = async (ctx) => {
       ? ((prefs.failure as SchemaJobErrorCode | undefined) ?? (failureCodes[Math.floor(draw('failure') * failureCodes.length)] as SchemaJobErrorCode))
       : null;
   const duration = body.duration ?? defaultDuration;
-  // Wallets hold whole cents; a fractional price per second is rounded once, per job.
-  const costCents = Math.round(duration * model.pricePerSecondCents);
+  const costCents = jobCostCents(model, duration);
   await settleRefunds(core, key, nowMs, ctx.admission?.refundsPending);
 
   const seq = ctx.admission?.seq ?? 0;
