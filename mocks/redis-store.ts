@@ -136,10 +136,16 @@ export class RedisStore implements Store {
    */
   private webhooksSeen = true;
   private webhookCreates = 0;
+  /**
+   * Settles when every journal entry asked for so far is written (or failed): the answers do not wait
+   * for their entries, this process's reads of the journal do.
+   */
+  private journalWritten: Promise<unknown> = Promise.resolve();
   /** Until the first connection is ready, `connect` reports failures, not the outage log. */
   private down = true;
   private starting = true;
   private closed = false;
+  private closing: Promise<void> | null = null;
 
   constructor(
     private readonly redis: Redis,
@@ -375,12 +381,24 @@ export class RedisStore implements Store {
   }
 
   async appendJournal(entry: Omit<JournalEntry, 'seq'>, limit: number): Promise<JournalEntry> {
-    const seq = await this.script('aigwAppendJournal', JSON.stringify(entry), limit);
-    return { seq: Number(seq), ...entry };
+    // Queued now (script() queues synchronously): every later operation of this process comes after it.
+    const written = this.script('aigwAppendJournal', JSON.stringify(entry), limit);
+    this.journalWritten = written.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      return { seq: Number(await written), ...entry };
+    } catch (error) {
+      // An outage is logged once by failure(); anything else would be lost without a word.
+      if (!(error instanceof StoreUnavailableError)) this.log(`aigw-video: a journal entry could not be written to the Redis store at ${this.url} (${(error as Error).message ?? String(error)}).`);
+      throw error;
+    }
   }
 
   async journal(query: JournalQuery = {}): Promise<JournalEntry[]> {
     const { key = null, afterSeq = 0, limit } = query;
+    await this.journalWritten;
     const raw = await this.run(() => this.redis.zrangebyscore(this.key('journal'), `(${afterSeq}`, '+inf'));
     const found = raw.map((entry) => JSON.parse(entry) as JournalEntry).filter((e) => key === null || e.key === key);
     return limit === undefined ? found : found.slice(-limit);
@@ -388,6 +406,7 @@ export class RedisStore implements Store {
 
   async clearJournal(key: string | null): Promise<void> {
     const journal = this.key('journal');
+    await this.journalWritten;
     if (key === null) {
       await this.run(() => this.redis.del(journal));
       return;
@@ -418,14 +437,16 @@ export class RedisStore implements Store {
     // Every operation was written when it returned: nothing waits for the end of the unit of work.
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      await this.redis.quit();
-    } catch {
-      this.redis.disconnect();
-    }
+  close(): Promise<void> {
+    this.closing ??= this.journalWritten.then(async () => {
+      this.closed = true;
+      try {
+        await this.redis.quit();
+      } catch {
+        this.redis.disconnect();
+      }
+    });
+    return this.closing;
   }
 
   private async firstReady(timeoutMs: number): Promise<void> {

@@ -37,6 +37,9 @@ export interface SimResponse {
   socketFault: SocketFault | null;
   /** Milliseconds the adapter waits before answering. */
   latencyMs: number;
-  /** The journal entry of this exchange (already in the journal; its duration counts the latency). */
-  journal: JournalEntry | null;
+  /**
+   * The journal entry of this exchange, handed to the store (which numbers it) when the answer left the
+   * core; its duration counts the latency. Null when the journal is off.
+   */
+  journal: Omit<JournalEntry, 'seq'> | null;
 }

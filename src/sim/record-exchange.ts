@@ -35,8 +35,8 @@ function speakErrorType(response: SimResponse, dialect: Dialect): void {
 }
 
 /**
- * Stamps the request id, writes the exchange into the journal and answers. The journal's duration
- * runs from the request's arrival to the answer, the injected latency included.
+ * Stamps the request id, hands the exchange to the journal and answers. The journal's duration runs
+ * from the request's arrival to the answer, the injected latency included.
  */
 export async function recordExchange(
   ctx: RequestContext,
@@ -61,26 +61,27 @@ export async function recordExchange(
     (ctx.pathname.match(/^\/v1\/(?:jobs|files\/jobs)\/([^/]+)/)?.[1] ?? null);
   const arrived = ctx.request.receivedAtMs ?? ctx.startedPerfMs;
   const duration = Math.max(0, ctx.core.perfNow() - arrived) + response.latencyMs;
-  response.journal = await store.appendJournal(
-    {
-      time: ctx.nowMs,
-      method: ctx.method,
-      path: redactKeys(ctx.pathname.slice(0, 2048)),
-      operation: operationId,
-      // reset and empty break the exchange before any status line; the other faults send a 200 first.
-      status: response.socketFault === 'reset' || response.socketFault === 'empty' ? 0 : response.status,
-      duration_ms: Math.round(duration * 100) / 100,
-      key: ctx.key,
-      request_id: ctx.requestId,
-      job_id: jobId === null ? null : redactKeys(decodeOrKeep(jobId).slice(0, 256)),
-      // What a create or a poll saw of the job: the dashboard's timeline shows it per poll.
-      job_status: body?.['object'] === 'job' && typeof body['status'] === 'string' ? body['status'] : null,
-      fault,
-      headers,
-      credentials: credentialPlaces(ctx.request.headers, ctx.query),
-      ...(ctx.preferenceIgnored === null ? {} : { preference_ignored: ctx.preferenceIgnored }),
-    },
-    config.journalLimit,
-  );
+  const entry: Omit<JournalEntry, 'seq'> = {
+    time: ctx.nowMs,
+    method: ctx.method,
+    path: redactKeys(ctx.pathname.slice(0, 2048)),
+    operation: operationId,
+    // reset and empty break the exchange before any status line; the other faults send a 200 first.
+    status: response.socketFault === 'reset' || response.socketFault === 'empty' ? 0 : response.status,
+    duration_ms: Math.round(duration * 100) / 100,
+    key: ctx.key,
+    request_id: ctx.requestId,
+    job_id: jobId === null ? null : redactKeys(decodeOrKeep(jobId).slice(0, 256)),
+    // What a create or a poll saw of the job: the dashboard's timeline shows it per poll.
+    job_status: body?.['object'] === 'job' && typeof body['status'] === 'string' ? body['status'] : null,
+    fault,
+    headers,
+    credentials: credentialPlaces(ctx.request.headers, ctx.query),
+    ...(ctx.preferenceIgnored === null ? {} : { preference_ignored: ctx.preferenceIgnored }),
+  };
+  // The answer does not wait for its entry (decision 025): the store keeps the entry ahead of this
+  // process's later operations and reads, and reports a failure to write it itself.
+  store.appendJournal(entry, config.journalLimit).catch(() => undefined);
+  response.journal = entry;
   return response;
 }

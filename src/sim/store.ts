@@ -256,7 +256,13 @@ export interface Store {
    */
   keys(query?: KeyQuery): Promise<{ total: number; keys: KeyRecord[] }>;
 
-  /** Appends an entry, numbering it; the journal keeps its newest `limit` entries. */
+  /**
+   * Appends an entry, numbering it; the journal keeps its newest `limit` entries. An answer does not
+   * wait for its entry (docs/decisions/025-an-answer-does-not-wait-for-its-journal-entry.md): the
+   * store takes the entry when called, keeps it in order ahead of every operation asked for later in
+   * this process (`journal`, `clearJournal`, `reset` and `close` included), and reports a failure to
+   * write it itself (the caller only keeps the rejection from going unhandled).
+   */
   appendJournal(entry: Omit<JournalEntry, 'seq'>, limit: number): Promise<JournalEntry>;
   journal(query?: JournalQuery): Promise<JournalEntry[]>;
   clearJournal(key: string | null): Promise<void>;

@@ -299,4 +299,49 @@ describe('the Redis store', () => {
       await Promise.all([store.close(), other.close()]);
     }
   });
+
+  test('reads, in the process that asked, every journal entry it asked for, though nobody waited for them', async () => {
+    const prefix = `journal${prefixes++}:`;
+    const store = await createRedisStore(redis.url, { prefix, log: null });
+    try {
+      // What the core does with an answer's entry: asks for it and goes on.
+      for (let i = 0; i < 40; i++) void store.appendJournal(journalEntry(i % 2 === 0 ? 'key_a' : 'key_b', `/v1/jobs/${i}`), 100);
+      expect((await store.journal()).map((e) => e.path)).toEqual(Array.from({ length: 40 }, (_, i) => `/v1/jobs/${i}`));
+      void store.appendJournal(journalEntry('key_a', '/v1/jobs/late'), 100);
+      await store.clearJournal('key_a');
+      expect((await store.journal()).map((e) => e.key)).toEqual(Array.from({ length: 20 }, () => 'key_b'));
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('writes out the journal entries still on their way when it closes', async () => {
+    const prefix = `journal${prefixes++}:`;
+    const store = await createRedisStore(redis.url, { prefix, log: null });
+    for (let i = 0; i < 30; i++) void store.appendJournal(journalEntry('key_a', `/v1/jobs/${i}`), 100);
+    await store.close();
+    const after = await createRedisStore(redis.url, { prefix, log: null });
+    try {
+      expect((await after.journal()).map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    } finally {
+      await after.close();
+    }
+  });
+
+  test('says in its log that a journal entry could not be written, when the failure is not an outage', async () => {
+    const prefix = `journal${prefixes++}:`;
+    const lines: string[] = [];
+    const store = await createRedisStore(redis.url, { prefix, log: (line) => lines.push(line) });
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(redis.url);
+    try {
+      // Another program wrote something else under the journal's name.
+      await probe.set(`${prefix}journal`, 'not a journal');
+      await expect(store.appendJournal(journalEntry('key_a', '/v1/jobs/x'), 100)).rejects.toThrow(/WRONGTYPE/);
+      expect(lines).toEqual([expect.stringMatching(/a journal entry could not be written to the Redis store at redis:\/\/127\.0\.0\.1:\d+.*WRONGTYPE/)]);
+    } finally {
+      probe.disconnect();
+      await store.close();
+    }
+  });
 });
