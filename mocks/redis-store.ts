@@ -109,6 +109,18 @@ function jobFrom(hash: unknown): JobRecord | null {
   return job;
 }
 
+/**
+ * An operation's reply from the batch's JSON, as the operation's own script answers it through
+ * ioredis: Lua's false (a nil reply) is null, and an empty table, which the JSON encoder writes as
+ * {}, an empty list.
+ */
+function fromJson(reply: unknown): unknown {
+  if (reply === false) return null;
+  if (Array.isArray(reply)) return reply.map(fromJson);
+  if (reply !== null && typeof reply === 'object' && Object.keys(reply).length === 0) return [];
+  return reply;
+}
+
 type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
@@ -505,19 +517,19 @@ export class RedisStore implements Store {
           await this.run(() => call.call(this.redis, this.prefix, this.maxAccounts, ...args)).then(resolve, reject);
           continue;
         }
-        const flat: (string | number)[] = [];
-        for (const { name, args } of batch) flat.push(name, args.length, ...args);
+        const ops: string[][] = [];
+        for (const { name, args } of batch) ops.push([name, ...args.map(String)]);
         const call = (this.redis as unknown as Record<'aigwBatch', ScriptCall>).aigwBatch;
         let replies: [number, unknown][];
         try {
-          replies = (await this.run(() => call.call(this.redis, this.prefix, this.maxAccounts, ...flat))) as [number, unknown][];
+          replies = JSON.parse((await this.run(() => call.call(this.redis, this.prefix, this.maxAccounts, JSON.stringify(ops)))) as string) as [number, unknown][];
         } catch (error) {
           for (const operation of batch) operation.reject(error);
           continue;
         }
         batch.forEach((operation, i) => {
           const [ok, reply] = replies[i] ?? [0, 'no reply in the batch'];
-          if (ok === 1) operation.resolve(reply);
+          if (ok === 1) operation.resolve(fromJson(reply));
           else operation.reject(this.failure(Object.assign(new Error(String(reply)), { name: 'ReplyError' })));
         });
       }
