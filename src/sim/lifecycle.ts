@@ -36,20 +36,23 @@ export function refundDue(job: JobRecord, nowMs: number): boolean {
 
 function runningPhase(job: JobRecord, nowMs: number): JobPhase {
   if (job.timing === 'steps') return stepPhase(job);
-  const elapsed = nowMs - job.createdMs;
-  if (elapsed < job.queuedMs) return { status: 'queued', progress: 0, updatedMs: job.createdMs };
+  // Compared as times (not as time elapsed), as nextChangeMs and earnedFrom compute them: the same
+  // sums, so the three agree to the last bit of a fractional schedule.
   const startedMs = job.createdMs + job.queuedMs;
-  const runMs = job.outcome === 'failed' ? job.processingMs * FAILURE_POINT : job.processingMs;
-  const running = elapsed - job.queuedMs;
-  if (running < runMs) {
-    const progress = job.processingMs === 0 ? 0 : Math.min(99, Math.floor((100 * running) / job.processingMs));
+  if (nowMs < startedMs) return { status: 'queued', progress: 0, updatedMs: job.createdMs };
+  const endMs = startedMs + runMsOf(job);
+  if (nowMs < endMs) {
+    const progress = job.processingMs === 0 ? 0 : Math.min(99, Math.floor((100 * (nowMs - startedMs)) / job.processingMs));
     return { status: 'processing', progress, updatedMs: startedMs };
   }
   if (job.outcome === 'failed') {
-    return { status: 'failed', progress: Math.floor(100 * FAILURE_POINT), updatedMs: startedMs + runMs };
+    return { status: 'failed', progress: Math.floor(100 * FAILURE_POINT), updatedMs: endMs };
   }
-  return { status: 'completed', progress: 100, updatedMs: startedMs + runMs };
+  return { status: 'completed', progress: 100, updatedMs: endMs };
 }
+
+/** How long a realtime job processes: a failing job stops at its failure point. */
+const runMsOf = (job: JobRecord): number => (job.outcome === 'failed' ? job.processingMs * FAILURE_POINT : job.processingMs);
 
 /** Steps: the create answer is poll 0 (queued); each later poll shows the next status. */
 function stepPhase(job: JobRecord): JobPhase {
@@ -84,6 +87,25 @@ function scheduledChangeMs(job: JobRecord, nowMs: number): number | null {
   if (job.timing === 'steps') return null;
   const startedMs = job.createdMs + job.queuedMs;
   if (nowMs < startedMs) return startedMs;
-  const runMs = job.outcome === 'failed' ? job.processingMs * FAILURE_POINT : job.processingMs;
-  return nowMs < startedMs + runMs ? startedMs + runMs : null;
+  const endMs = startedMs + runMsOf(job);
+  return nowMs < endMs ? endMs : null;
 }
+
+/**
+ * When the job earns its cost, as a fact fixed at its creation: it reads `completed` from the time
+ * `ms` on (realtime), or once its polls reach `polls` (steps), unless it is cancelled before; null
+ * when it never does (it fails). What a store that cannot run `phaseOf` (a Redis script) compares to
+ * judge `refundedOnEviction` atomically: nothing a job's later changes (polls, a cancel, a refund)
+ * move, since a cancelled or failing job awaits its refund anyway (`pendingRefund`).
+ */
+export function earnedFrom(job: JobRecord): { ms: number } | { polls: number } | null {
+  if (job.outcome === 'failed') return null;
+  if (job.timing === 'steps') return { polls: job.processingPolls + 1 };
+  return { ms: job.createdMs + job.queuedMs + runMsOf(job) };
+}
+
+/**
+ * Whether the cost of a job the store evicts at `nowMs` goes back to its key: it had not completed
+ * by then (it failed, was cancelled, or was still running) and was not refunded already.
+ */
+export const refundedOnEviction = (job: JobRecord, nowMs: number): boolean => !job.refunded && phaseOf(job, nowMs).status !== 'completed';

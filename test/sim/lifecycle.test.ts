@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { jobStatusValues } from '../../src/generated/api.js';
 import { validateResponse } from '../../src/contract/validate-response.js';
-import { nextChangeMs, phaseOf } from '../../src/sim/lifecycle.js';
+import { earnedFrom, nextChangeMs, phaseOf } from '../../src/sim/lifecycle.js';
 import { createSimulation } from '../../src/sim/simulation.js';
 import { createMemoryStore } from '../../src/sim/memory-store.js';
 import type { JobPatch, JobRecord, Store } from '../../src/sim/store.js';
@@ -208,4 +208,28 @@ describe('nextChangeMs', () => {
   it('is null for a job that polls move (steps)', () => {
     expect(nextChangeMs({ ...record(1000, 1000, 'completed'), timing: 'steps' }, 0)).toBeNull();
   });
+});
+
+describe('when a job earns its cost', () => {
+  const jobArb = fc.record({
+    createdMs: fc.integer({ min: 0, max: 2e12 }),
+    queuedMs: fc.oneof(fc.nat(5_000), fc.double({ min: 0, max: 5_000, noNaN: true })),
+    processingMs: fc.oneof(fc.nat(20_000), fc.double({ min: 0, max: 20_000, noNaN: true })),
+    outcome: fc.constantFrom('completed' as const, 'failed' as const),
+    timing: fc.constantFrom('realtime' as const, 'steps' as const),
+    processingPolls: fc.nat(4),
+    polls: fc.nat(7),
+  });
+
+  test.prop([jobArb, fc.integer({ min: -1_000, max: 30_000 }), fc.constantFrom(null, -1, 0, 1)], { numRuns: 300 })(
+    'is the moment it reads completed, to the last bit of a fractional schedule: a store comparing the fact judges as the lifecycle does',
+    (fields, after, nudge) => {
+      const job = { ...fields, cancelledMs: null } as JobRecord;
+      const earned = earnedFrom(job);
+      // At the fact's own time, or a bit before or after it, as often as anywhere.
+      const nowMs = nudge !== null && earned !== null && 'ms' in earned ? earned.ms + nudge * Number.EPSILON * earned.ms : job.createdMs + after;
+      const byFact = earned === null ? false : 'ms' in earned ? nowMs >= earned.ms : job.polls >= earned.polls;
+      expect(byFact).toBe(phaseOf(job, nowMs).status === 'completed');
+    },
+  );
 });
