@@ -13,7 +13,9 @@
 //   jobs:n                  counter: creation order of jobs
 //   jobs                    zset: job id -> creation order (every job)
 //   job:<id>                hash: r (the record as JSON), p:<field> (a changed field, JSON), wd (webhook
-//                           handed out), and what the scripts read: key, created, cost, hook
+//                           handed out), and what the scripts read: key, created, cost, hook, and when
+//                           the job earns its cost (paidms or paidpolls, fixed at creation). p:<field>
+//                           and wd are absent until they differ from a new job's: then the JSON's hold
 //   keyjobs:<key>           zset: the key's job ids -> creation order
 //   refunds:<key>           zset: the key's failing jobs not refunded yet -> creation order
 //   webhooks                zset: job ids whose webhook event is not handed out yet -> creation order
@@ -47,6 +49,25 @@ local function account(key, starting)
   end
   redis.call('ZADD', accounts, redis.call('INCR', P .. 'tick'), key)
   return a
+end
+
+-- account(), answering the wallet too (one read where EXISTS and HMGET were two): -> a, { balance, spent, refunded }
+local function touchAccount(key, starting)
+  local a = P .. 'account:' .. key
+  local w = redis.call('HMGET', a, 'balance', 'spent', 'refunded')
+  if not w[1] then
+    makeRoom(P .. 'accounts', 'account:')
+    redis.call('HSET', a, 'balance', starting, 'spent', 0, 'refunded', 0, 'seq', 0, 'wstart', 0, 'wcount', 0)
+    w = { starting, '0', '0' }
+  end
+  redis.call('ZADD', P .. 'accounts', redis.call('INCR', P .. 'tick'), key)
+  return a, w
+end
+
+-- What credit() does, answering nothing: the refund of an evicted job.
+local function refund(key, starting, cents)
+  local a, w = touchAccount(key, starting)
+  redis.call('HSET', a, 'balance', tonumber(w[1]) + cents, 'refunded', tonumber(w[3]) + cents)
 end
 
 local function wallet(key, a)
@@ -153,39 +174,70 @@ return credit(ARGV[3], ARGV[4], tonumber(ARGV[5]))
 
 /**
  * ARGV: P, max, key, startingCents, id, costCents, nowMs, maxJobs, ttlMs, pendingRefund (0/1),
- * pendingWebhook (0/1), then the job's hash as field, value, ... -> { ok (0/1), wallet, evicted jobs (hashes) }
+ * pendingWebhook (0/1), then the job's hash as field, value, ... -> { 2 } when the id is taken;
+ * { 0, wallet } when the wallet cannot pay; { 1, wallet after the debit, evicted ids, hashes of the
+ * evicted jobs it could not judge } when kept.
+ *
+ * An evicted job's cost goes back to its key (after the debit, in eviction order, as credit gives it)
+ * when it awaited a refund (in refunds:<key>: it fails, or was cancelled), or when it was not refunded
+ * and had not earned its cost by now: the fact the core fixed at its creation (paidms: the time it
+ * completes; paidpolls: the polls that complete it), compared, never the lifecycle itself. A job
+ * without that fact (kept by an older version) is answered whole, for the client to judge.
  */
 const createJob = `
 local key = ARGV[3]
 local id = ARGV[5]
+local j = P .. 'job:' .. id
+if redis.call('EXISTS', j) == 1 then return { 2 } end
 local cost = tonumber(ARGV[6])
 local now = tonumber(ARGV[7])
 local maxJobs = tonumber(ARGV[8])
 local ttl = tonumber(ARGV[9])
-local a = account(key, ARGV[4])
-local w = redis.call('HMGET', a, 'balance', 'spent')
-if tonumber(w[1]) < cost then return { 0, wallet(key, a), {} } end
+local a, w = touchAccount(key, ARGV[4])
+if tonumber(w[1]) < cost then return { 0, { key, w[1], w[2], w[3] } } end
 local jobs = P .. 'jobs'
+local n = redis.call('ZCARD', jobs)
 local evicted = {}
-while true do
-  local oldest = redis.call('ZRANGE', jobs, 0, 0)
-  if #oldest == 0 then break end
-  local created = tonumber(redis.call('HGET', P .. 'job:' .. oldest[1], 'created'))
-  local expired = created == nil or created + ttl <= now
-  if not expired and redis.call('ZCARD', jobs) < maxJobs then break end
-  evicted[#evicted + 1] = redis.call('HGETALL', P .. 'job:' .. oldest[1])
-  removeJob(oldest[1])
+local refunds = {}
+local unjudged = {}
+while n > 0 do
+  local oldest = redis.call('ZRANGE', jobs, 0, 0)[1]
+  local o = P .. 'job:' .. oldest
+  local f = redis.call('HMGET', o, 'created', 'key', 'cost', 'p:refunded', 'p:polls', 'paidms', 'paidpolls', 'hook')
+  if n < maxJobs and f[1] and tonumber(f[1]) + ttl > now then break end
+  local pending = 0
+  if f[2] then
+    redis.call('ZREM', P .. 'keyjobs:' .. f[2], oldest)
+    pending = redis.call('ZREM', P .. 'refunds:' .. f[2], oldest)
+    if pending == 1 then
+      refunds[#refunds + 1] = f
+    elseif f[4] ~= 'true' then
+      if f[6] then
+        if now < tonumber(f[6]) then refunds[#refunds + 1] = f end
+      elseif f[7] then
+        if tonumber(f[5] or '0') < tonumber(f[7]) then refunds[#refunds + 1] = f end
+      else
+        unjudged[#unjudged + 1] = redis.call('HGETALL', o)
+      end
+    end
+  end
+  redis.call('ZREM', jobs, oldest)
+  if f[8] == '1' then redis.call('ZREM', P .. 'webhooks', oldest) end
+  redis.call('DEL', o)
+  evicted[#evicted + 1] = oldest
+  n = n - 1
 end
-redis.call('HSET', a, 'balance', tonumber(w[1]) - cost, 'spent', tonumber(w[2]) + cost)
-local j = P .. 'job:' .. id
-if redis.call('EXISTS', j) == 1 then removeJob(id) end
+local balance = string.format('%.17g', tonumber(w[1]) - cost)
+local spent = string.format('%.17g', tonumber(w[2]) + cost)
+redis.call('HSET', a, 'balance', balance, 'spent', spent)
 redis.call('HSET', j, unpack(ARGV, 12))
 local order = redis.call('INCR', P .. 'jobs:n')
 redis.call('ZADD', jobs, order, id)
 redis.call('ZADD', P .. 'keyjobs:' .. key, order, id)
 if ARGV[10] == '1' then redis.call('ZADD', P .. 'refunds:' .. key, order, id) end
 if ARGV[11] == '1' then redis.call('ZADD', P .. 'webhooks', order, id) end
-return { 1, wallet(key, a), evicted }
+for _, r in ipairs(refunds) do refund(r[2], ARGV[4], tonumber(r[3])) end
+return { 1, { key, balance, spent, w[3] }, evicted, unjudged }
 `;
 
 /**
@@ -217,7 +269,8 @@ local id = ARGV[3]
 local j = P .. 'job:' .. id
 if redis.call('EXISTS', j) == 0 then return false end
 local f = redis.call('HMGET', j, 'p:cancelledMs', 'p:polls', 'key', 'p:refunded')
-if (f[1] and f[1] ~= 'null') or f[2] ~= ARGV[5] then return { 0, redis.call('HGETALL', j) } end
+-- A new job's hash has no p:polls yet: none.
+if (f[1] and f[1] ~= 'null') or (f[2] or '0') ~= ARGV[5] then return { 0, redis.call('HGETALL', j) } end
 redis.call('HSET', j, 'p:cancelledMs', ARGV[4])
 if f[4] ~= 'true' then
   local order = redis.call('ZSCORE', P .. 'jobs', id)

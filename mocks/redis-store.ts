@@ -20,7 +20,7 @@ import {
   type Store,
   type WalletRecord,
 } from '../src/sim/store.js';
-import { hasEnded } from '../src/sim/lifecycle.js';
+import { earnedFrom, hasEnded, refundedOnEviction } from '../src/sim/lifecycle.js';
 import { redisScripts, type RedisScriptName } from './redis-scripts.js';
 import { redactRedisUrl, redisUrlProblem } from './redis-url.js';
 
@@ -69,31 +69,29 @@ const admissionFrom = ([seq, windowStart, windowCount, limited, armed, pending]:
   refundsPending: pending === 1,
 });
 
-/** The hash a job is kept in: the record as JSON, the fields the scripts read, and the fields that change. */
+/**
+ * The hash a job is kept in: the record as JSON, the fields the scripts read (key, created, cost, hook
+ * when it has a webhook, and `earnedFrom`: paidms or paidpolls), and the fields that change (p:<field>
+ * as JSON, wd when the webhook event was handed out), each written only once it differs from a new
+ * job's (no polls, no poll, not refunded, not cancelled, not handed out): absent, it is the record's.
+ */
 function jobHash(job: JobRecord): string[] {
-  return [
-    'r',
-    JSON.stringify(job),
-    'key',
-    job.key,
-    'created',
-    String(job.createdMs),
-    'cost',
-    String(job.costCents),
-    'hook',
-    job.webhook === null ? '0' : '1',
-    'wd',
-    job.webhook?.done === true ? '1' : '0',
-    'p:polls',
-    JSON.stringify(job.polls),
-    'p:lastPollMs',
-    JSON.stringify(job.lastPollMs),
-    'p:refunded',
-    JSON.stringify(job.refunded),
-  ];
+  const hash = ['r', JSON.stringify(job), 'key', job.key, 'created', String(job.createdMs), 'cost', String(job.costCents)];
+  if (job.webhook !== null) hash.push('hook', '1');
+  if (job.webhook?.done === true) hash.push('wd', '1');
+  const earned = earnedFrom(job);
+  if (earned !== null) hash.push(...('ms' in earned ? ['paidms', JSON.stringify(earned.ms)] : ['paidpolls', String(earned.polls)]));
+  if (job.polls !== 0) hash.push('p:polls', JSON.stringify(job.polls));
+  if (job.lastPollMs !== null) hash.push('p:lastPollMs', JSON.stringify(job.lastPollMs));
+  if (job.cancelledMs !== null) hash.push('p:cancelledMs', JSON.stringify(job.cancelledMs));
+  if (job.refunded) hash.push('p:refunded', 'true');
+  return hash;
 }
 
-/** The record back from its hash (`HGETALL` as a flat list or an object): the JSON, with every changed field over it. */
+/**
+ * The record back from its hash (`HGETALL` as a flat list or an object): the JSON, with every changed
+ * field over it (a field not written is as the JSON has it).
+ */
 function jobFrom(hash: unknown): JobRecord | null {
   const fields: Record<string, string> = {};
   if (Array.isArray(hash)) {
@@ -105,7 +103,7 @@ function jobFrom(hash: unknown): JobRecord | null {
   for (const [field, value] of Object.entries(fields)) {
     if (field.startsWith('p:')) job[field.slice(2)] = JSON.parse(value) as unknown;
   }
-  if (job.webhook !== null) job.webhook = { ...job.webhook, done: fields['wd'] === '1' };
+  if (job.webhook !== null && fields['wd'] !== undefined) job.webhook = { ...job.webhook, done: fields['wd'] === '1' };
   return job;
 }
 
@@ -238,13 +236,13 @@ export class RedisStore implements Store {
   }
 
   async createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult> {
-    const pendingRefund = job.outcome === 'failed' && !job.refunded;
+    const pendingRefund = (job.outcome === 'failed' || job.cancelledMs !== null) && !job.refunded;
     const pendingWebhook = job.webhook !== null && !job.webhook.done;
     if (pendingWebhook) {
       this.webhooksSeen = true;
       this.webhookCreates += 1;
     }
-    const [ok, wallet, evicted] = (await this.script(
+    const [status, wallet, evicted, unjudged] = (await this.script(
       'aigwCreateJob',
       job.key,
       limits.startingCents,
@@ -256,9 +254,14 @@ export class RedisStore implements Store {
       pendingRefund ? 1 : 0,
       pendingWebhook ? 1 : 0,
       ...jobHash(job),
-    )) as [number, unknown, unknown[]];
-    if (ok !== 1) return { ok: false, wallet: walletFrom(wallet) };
-    return { ok: true, wallet: walletFrom(wallet), evicted: evicted.map(jobFrom).filter((j): j is JobRecord => j !== null) };
+    )) as [number, unknown, string[], unknown[]];
+    if (status === 2) return { ok: false, reason: 'taken' };
+    if (status !== 1) return { ok: false, reason: 'funds', wallet: walletFrom(wallet) };
+    // Jobs kept by an older version carry no `earnedFrom`: judged here, by the lifecycle, after the create.
+    for (const old of unjudged.map(jobFrom)) {
+      if (old !== null && refundedOnEviction(old, limits.nowMs)) await this.credit(old.key, old.costCents, limits.startingCents);
+    }
+    return { ok: true, wallet: walletFrom(wallet), evicted };
   }
 
   async getJob(id: string): Promise<JobRecord | null> {

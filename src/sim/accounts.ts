@@ -1,7 +1,7 @@
 import type { Core } from './core.js';
-import { phaseOf, refundDue } from './lifecycle.js';
+import { refundDue } from './lifecycle.js';
 import { hexAt } from './random.js';
-import type { Admission, JobRecord, WalletRecord } from './store.js';
+import type { Admission, WalletRecord } from './store.js';
 
 const streams = new Map<string, string>();
 
@@ -40,14 +40,6 @@ export async function settleRefunds(core: Core, key: string, nowMs: number, mayb
 export async function settledWallet(core: Core, key: string, nowMs: number): Promise<WalletRecord> {
   await settleRefunds(core, key, nowMs);
   return core.store.wallet(key, core.config.creditsCents);
-}
-
-/** Jobs the store evicted that never completed cost nothing: their charge goes back. */
-export async function refundEvicted(core: Core, evicted: readonly JobRecord[], nowMs: number): Promise<void> {
-  for (const job of evicted) {
-    if (job.refunded || phaseOf(job, nowMs).status === 'completed') continue;
-    await core.store.credit(job.key, job.costCents, core.config.creditsCents);
-  }
 }
 
 export const WINDOW_MS = 60_000;

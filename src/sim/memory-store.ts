@@ -18,7 +18,7 @@ import type {
   Store,
   WalletRecord,
 } from './store.js';
-import { hasEnded } from './lifecycle.js';
+import { hasEnded, refundedOnEviction } from './lifecycle.js';
 import { redactKeys } from './redact-keys.js';
 
 interface Account extends WalletRecord {
@@ -167,16 +167,13 @@ export class MemoryStore implements Store {
   }
 
   async credit(key: string, cents: number, startingCents: number): Promise<WalletRecord> {
-    const account = this.account(key, startingCents);
-    account.balanceCents += cents;
-    account.refundedCents += cents;
-    this.markAccount(key);
-    return walletOf(account);
+    return walletOf(this.creditAccount(key, cents, startingCents));
   }
 
   async createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult> {
+    if (this.jobMap.has(job.id)) return { ok: false, reason: 'taken' };
     const account = this.account(job.key, limits.startingCents);
-    if (account.balanceCents < job.costCents) return { ok: false, wallet: walletOf(account) };
+    if (account.balanceCents < job.costCents) return { ok: false, reason: 'funds', wallet: walletOf(account) };
     const evicted: JobRecord[] = [];
     for (let old = this.oldestJob(); old !== undefined; old = this.oldestJob()) {
       const expired = old.createdMs + limits.ttlMs <= limits.nowMs;
@@ -187,8 +184,10 @@ export class MemoryStore implements Store {
     account.balanceCents -= job.costCents;
     account.spentCents += job.costCents;
     this.markAccount(job.key);
+    const wallet = walletOf(account);
     this.putJob(copyJob(job));
-    return { ok: true, wallet: walletOf(account), evicted };
+    for (const old of evicted) if (refundedOnEviction(old, limits.nowMs)) this.creditAccount(old.key, old.costCents, limits.startingCents);
+    return { ok: true, wallet, evicted: evicted.map((old) => old.id) };
   }
 
   async getJob(id: string): Promise<JobRecord | null> {
@@ -504,6 +503,14 @@ export class MemoryStore implements Store {
       this.markAccount(oldest);
     }
     this.accounts.set(key, account);
+    this.markAccount(key);
+    return account;
+  }
+
+  private creditAccount(key: string, cents: number, startingCents: number): Account {
+    const account = this.account(key, startingCents);
+    account.balanceCents += cents;
+    account.refundedCents += cents;
     this.markAccount(key);
     return account;
   }

@@ -93,8 +93,12 @@ export interface JobLimits {
 }
 
 export type CreateJobResult =
-  | { ok: true; wallet: WalletRecord; evicted: JobRecord[] }
-  | { ok: false; wallet: WalletRecord };
+  /** Kept: the key's wallet after the debit, and the ids of the jobs evicted to make room, oldest first. */
+  | { ok: true; wallet: WalletRecord; evicted: string[] }
+  /** The wallet cannot pay: nothing changed. */
+  | { ok: false; reason: 'funds'; wallet: WalletRecord }
+  /** The store holds a job by that id already: nothing changed (the core takes another id). */
+  | { ok: false; reason: 'taken' };
 
 export interface JobQuery {
   /** Only this key's jobs. */
@@ -209,8 +213,12 @@ export interface Store {
 
   /**
    * Debits the job's cost from its key's wallet and keeps the job, both or neither: a wallet never
-   * goes negative. Expired jobs, and the oldest beyond the bound, are evicted and answered (the
-   * core settles what they cost).
+   * goes negative, and an id the store holds already is refused (`taken`), so the core's check for
+   * a free id and the create are one step. Expired jobs, and the oldest beyond the bound, are
+   * evicted, in the same step: after the debit, the cost of each one that had not completed goes
+   * back to its key (`refundedOnEviction`, the lifecycle's rule; a store that cannot run it compares
+   * `earnedFrom`, fixed at the job's creation), as `credit` would give it. Marks the key's account
+   * used, as `credit` marks each refunded one after it.
    */
   createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult>;
   getJob(id: string): Promise<JobRecord | null>;

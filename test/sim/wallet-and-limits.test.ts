@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { validateResponse } from '../../src/contract/validate-response.js';
+import { drawStream } from '../../src/sim/accounts.js';
+import { createMemoryStore } from '../../src/sim/memory-store.js';
+import { hexAt } from '../../src/sim/random.js';
 import { createSimulation } from '../../src/sim/simulation.js';
+import { jobRecord } from '../support/store-contract.js';
 import { call, create, inSeries, poll, virtualClock } from '../support/sim-call.js';
 
 const wallet = async (sim: ReturnType<typeof createSimulation>, key = 'sk-aig-test') => (await call(sim, 'GET', '/__mock/wallet', { key })).json;
@@ -58,6 +62,38 @@ describe('the wallet', () => {
     await create(sim, { duration: 10 }, { headers: { prefer: 'outcome=failed' } });
     await create(sim, { duration: 1 }, { key: 'sk-aig-other' });
     expect(await wallet(sim)).toMatchObject({ balance_cents: 1000, refunded_cents: 100 });
+  });
+
+  it('gives back the cost of a job evicted while it was still running, with the create that evicted it, and keeps that of one evicted after it completed', async () => {
+    const clock = virtualClock();
+    const sim = createSimulation({ creditsCents: 1000, maxJobs: 1, now: clock.now });
+    // Queued 1 s, then 400 ms per video second: a 10 s job completes 5 s after its create.
+    await create(sim, { duration: 10 });
+    clock.tick(4_999);
+    await create(sim, { duration: 1 }, { key: 'sk-aig-other' });
+    expect(await wallet(sim)).toMatchObject({ balance_cents: 1000, spent_cents: 100, refunded_cents: 100 });
+    await create(sim, { duration: 10 });
+    clock.tick(5_000);
+    await create(sim, { duration: 1 }, { key: 'sk-aig-other' });
+    expect(await wallet(sim)).toMatchObject({ balance_cents: 900, spent_cents: 200, refunded_cents: 100 });
+  });
+
+  it('takes the next salted id when the store holds the one the seed gives already, the same one for the same seed, and charges once', async () => {
+    const seeded = (store = createMemoryStore()) => createSimulation({ seed: 7, creditsCents: 1000, store, now: virtualClock().now });
+    const usual = (await create(seeded(), { duration: 1 })).json.id as string;
+    expect(usual).toBe(`job_${hexAt(24, 7, drawStream('sk-aig-test'), 0, 'job')}`);
+    const salted = async (): Promise<[string, unknown]> => {
+      const store = createMemoryStore();
+      // Another key's job holds the id this create would take.
+      await store.createJob(jobRecord({ id: usual, key: 'key_other', costCents: 0 }), { startingCents: 0, maxJobs: 10, ttlMs: 60_000, nowMs: 1_000 });
+      const sim = seeded(store);
+      const id = (await create(sim, { duration: 1 })).json.id as string;
+      return [id, await wallet(sim)];
+    };
+    const [id, after] = await salted();
+    expect(id).toBe(`job_${hexAt(24, 7, drawStream('sk-aig-test'), 0, 'job', 1)}`);
+    expect((await salted())[0]).toBe(id);
+    expect(after).toMatchObject({ balance_cents: 990, spent_cents: 10 });
   });
 
   it('lets a test empty a wallet through the control API', async () => {

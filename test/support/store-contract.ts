@@ -122,9 +122,49 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const paid = await store.createJob(jobRecord({ costCents: 70 }), JOB_LIMITS);
       expect(paid).toEqual({ ok: true, wallet: { key: 'key_a', balanceCents: 30, spentCents: 70, refundedCents: 0 }, evicted: [] });
       const refused = jobRecord({ costCents: 40 });
-      expect(await store.createJob(refused, JOB_LIMITS)).toEqual({ ok: false, wallet: { key: 'key_a', balanceCents: 30, spentCents: 70, refundedCents: 0 } });
+      expect(await store.createJob(refused, JOB_LIMITS)).toEqual({ ok: false, reason: 'funds', wallet: { key: 'key_a', balanceCents: 30, spentCents: 70, refundedCents: 0 } });
       expect(await store.getJob(refused.id)).toBeNull();
       expect((await store.counts()).jobs).toBe(1);
+    });
+
+    it('refuses an id it holds already, whoever made it, without debiting, evicting or making a wallet', async () => {
+      const store = await fresh();
+      const held = jobRecord({ costCents: 10 });
+      await store.createJob(held, { ...JOB_LIMITS, maxJobs: 1 });
+      expect(await store.createJob({ ...held, key: 'key_b', costCents: 20 }, { ...JOB_LIMITS, maxJobs: 1 })).toEqual({ ok: false, reason: 'taken' });
+      expect(await store.getJob(held.id)).toEqual(held);
+      expect(await store.keys()).toMatchObject({ total: 1, keys: [{ key: 'key_a', wallet: { balanceCents: 90, spentCents: 10 } }] });
+    });
+
+    it('gives an evicted job its cost back with the create that evicts it when it had not completed by then, and not when it had or was refunded', async () => {
+      const store = await fresh();
+      const limits = { startingCents: 1_000, maxJobs: 1, ttlMs: 1_000_000, nowMs: 1_000 };
+      const failing = { outcome: 'failed', failure: 'upstream_error' } as const;
+      const stepped = { timing: 'steps', processingPolls: 1 } as const;
+      const poll = (at: number) => (id: string) => store.recordPoll(id, at, true);
+      // Realtime: created at 1 000, queued until 2 000, processing until 3 600.
+      const cases: [string, Partial<JobRecord>, ((id: string) => Promise<unknown>)[], number, boolean][] = [
+        ['running', {}, [], 3_599, true],
+        ['completed', {}, [], 3_600, false],
+        ['failing', failing, [], 50_000, true],
+        ['failed and refunded', failing, [(id) => store.refundJob(id, 1_000)], 50_000, false],
+        ['cancelled', {}, [(id) => store.cancelJob(id, 1_500)], 50_000, true],
+        ['refunded while running', {}, [(id) => store.refundJob(id, 1_000)], 2_000, false],
+        ['stepped short of its end', stepped, [poll(1_100)], 50_000, true],
+        ['stepped to its end', stepped, [poll(1_100), poll(1_200)], 50_000, false],
+        ['stepped, failing', { ...stepped, ...failing }, [poll(1_100), poll(1_200)], 50_000, true],
+      ];
+      const judged = [];
+      for (const [name, overrides, before, evictedAt] of cases) {
+        const job = jobRecord({ key: 'key_b', costCents: 10, ...overrides });
+        await store.createJob(job, limits);
+        for (const step of before) await step(job.id);
+        const refunded = (await store.wallet('key_b', 1_000)).refundedCents;
+        const made = await store.createJob(jobRecord({ key: 'key_a', costCents: 0, createdMs: evictedAt }), { ...limits, nowMs: evictedAt });
+        expect(made.ok && made.evicted).toEqual([job.id]);
+        judged.push([name, (await store.wallet('key_b', 1_000)).refundedCents - refunded === 10]);
+      }
+      expect(judged).toEqual(cases.map(([name, , , , refund]) => [name, refund]));
     });
 
     it('keeps a job record whole, nested webhook and nulls included', async () => {
@@ -144,10 +184,10 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       // At 10,000 ms job a (created at 0, ttl 10,000) has expired; b and c have not, and 3 fit.
       const d = jobRecord({ costCents: 1, createdMs: 10_000 });
       const made = await store.createJob(d, { ...JOB_LIMITS, nowMs: 10_000 });
-      expect(made.ok && made.evicted.map((j) => j.id)).toEqual([a.id]);
+      expect(made.ok && made.evicted).toEqual([a.id]);
       const e = jobRecord({ costCents: 1, createdMs: 10_001 });
       const full = await store.createJob(e, { ...JOB_LIMITS, nowMs: 10_001 });
-      expect(full.ok && full.evicted.map((j) => j.id)).toEqual([b.id]);
+      expect(full.ok && full.evicted).toEqual([b.id]);
       expect((await store.jobs()).map((j) => j.id)).toEqual([c.id, d.id, e.id]);
     });
 

@@ -1,5 +1,5 @@
 import type { SchemaJobErrorCode, SchemaVideoGenerationRequest } from '../../generated/api.js';
-import { refundEvicted, settleRefunds } from '../accounts.js';
+import { settleRefunds } from '../accounts.js';
 import { errorAnswer, jsonAnswer } from '../answers.js';
 import { jobView } from '../job-view.js';
 import { parsePrefer } from '../prefer.js';
@@ -50,11 +50,10 @@ export const createVideo: OperationHandler = async (ctx) => {
   const seq = ctx.admission?.seq ?? 0;
   // From the key's draw stream, not its fingerprint: the same seed gives the same ids whatever the secret.
   const stream = ctx.drawStream as string;
-  let id = `job_${hexAt(24, config.seed, stream, seq, 'job')}`;
-  for (let salt = 1; (await store.getJob(id)) !== null; salt++) id = `job_${hexAt(24, config.seed, stream, seq, 'job', salt)}`;
+  const idAt = (salt: number): string => `job_${salt === 0 ? hexAt(24, config.seed, stream, seq, 'job') : hexAt(24, config.seed, stream, seq, 'job', salt)}`;
   const steps = config.timing === 'steps';
   const job: JobRecord = {
-    id,
+    id: idAt(0),
     key,
     model: model.id,
     duration,
@@ -74,13 +73,19 @@ export const createVideo: OperationHandler = async (ctx) => {
     refunded: false,
     webhook: body.webhook_url === undefined ? null : { url: body.webhook_url, origin: originOf(ctx), done: false },
   };
-  const created = await store.createJob(job, { startingCents: config.creditsCents, maxJobs: config.maxJobs, ttlMs: config.jobTtlMs, nowMs });
+  const limits = { startingCents: config.creditsCents, maxJobs: config.maxJobs, ttlMs: config.jobTtlMs, nowMs };
+  // The store refuses an id it holds already (one step with the create): a colliding id is salted
+  // and asked again, so the same seed gives the same ids.
+  let created = await store.createJob(job, limits);
+  for (let salt = 1; !created.ok && created.reason === 'taken'; salt++) {
+    job.id = idAt(salt);
+    created = await store.createJob(job, limits);
+  }
   if (!created.ok) {
     return errorAnswer(402, {
       vars: { cost: (costCents / 100).toFixed(2), balance: (created.wallet.balanceCents / 100).toFixed(2) },
     });
   }
-  await refundEvicted(core, created.evicted, nowMs);
   // The dialect's status of a successful create (202, or 200 where the Node SDK's reading is played).
   return jsonAnswer(Number(config.dialect.choices['create-status']), jobView(job, nowMs, originOf(ctx), config.dialect));
 };
