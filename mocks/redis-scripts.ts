@@ -51,22 +51,24 @@ local function account(key, starting)
   return a
 end
 
--- account(), answering the wallet too (one read where EXISTS and HMGET were two): -> a, { balance, spent, refunded }
-local function touchAccount(key, starting)
+-- account(), answering the wallet too (one read where EXISTS and HMGET were two), and marking a key
+-- it holds already used only when asked (a new one always): -> a, { balance, spent, refunded }
+local function openAccount(key, starting, use)
   local a = P .. 'account:' .. key
   local w = redis.call('HMGET', a, 'balance', 'spent', 'refunded')
   if not w[1] then
     makeRoom(P .. 'accounts', 'account:')
     redis.call('HSET', a, 'balance', starting, 'spent', 0, 'refunded', 0, 'seq', 0, 'wstart', 0, 'wcount', 0)
     w = { starting, '0', '0' }
+    use = true
   end
-  redis.call('ZADD', P .. 'accounts', redis.call('INCR', P .. 'tick'), key)
+  if use then redis.call('ZADD', P .. 'accounts', redis.call('INCR', P .. 'tick'), key) end
   return a, w
 end
 
 -- What credit() does, answering nothing: the refund of an evicted job.
 local function refund(key, starting, cents)
-  local a, w = touchAccount(key, starting)
+  local a, w = openAccount(key, starting, true)
   redis.call('HSET', a, 'balance', tonumber(w[1]) + cents, 'refunded', tonumber(w[3]) + cents)
 end
 
@@ -193,7 +195,8 @@ local cost = tonumber(ARGV[6])
 local now = tonumber(ARGV[7])
 local maxJobs = tonumber(ARGV[8])
 local ttl = tonumber(ARGV[9])
-local a, w = touchAccount(key, ARGV[4])
+-- Its request's admission marked the key used moments before: no need to again.
+local a, w = openAccount(key, ARGV[4], false)
 if tonumber(w[1]) < cost then return { 0, { key, w[1], w[2], w[3] } } end
 local jobs = P .. 'jobs'
 local n = redis.call('ZCARD', jobs)

@@ -172,7 +172,8 @@ export class MemoryStore implements Store {
 
   async createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult> {
     if (this.jobMap.has(job.id)) return { ok: false, reason: 'taken' };
-    const account = this.account(job.key, limits.startingCents);
+    // Its request's admission marked the key used moments before: only a new account is marked.
+    const account = this.accounts.get(job.key) ?? this.account(job.key, limits.startingCents);
     if (account.balanceCents < job.costCents) return { ok: false, reason: 'funds', wallet: walletOf(account) };
     const evicted: JobRecord[] = [];
     for (let old = this.oldestJob(); old !== undefined; old = this.oldestJob()) {

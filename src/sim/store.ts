@@ -217,8 +217,9 @@ export interface Store {
    * a free id and the create are one step. Expired jobs, and the oldest beyond the bound, are
    * evicted, in the same step: after the debit, the cost of each one that had not completed goes
    * back to its key (`refundedOnEviction`, the lifecycle's rule; a store that cannot run it compares
-   * `earnedFrom`, fixed at the job's creation), as `credit` would give it. Marks the key's account
-   * used, as `credit` marks each refunded one after it.
+   * `earnedFrom`, fixed at the job's creation), as `credit` would give it, marking each refunded key
+   * used. The creating key is marked used only when its wallet is made here: a create is part of
+   * its request, whose admission marked the key moments before.
    */
   createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult>;
   getJob(id: string): Promise<JobRecord | null>;
@@ -260,7 +261,9 @@ export interface Store {
 
   /**
    * The keys it holds (a wallet, armed faults or both), most recently used first, and how many
-   * there are. A read: it creates no wallet and changes no key's place in the order.
+   * there are. A key's wallet is used by a request (`admit`), a wallet read or change (`wallet`,
+   * `setBalance`, `credit`, a refund); a create marks only a key it makes a wallet for. A read: it
+   * creates no wallet and changes no key's place in the order.
    */
   keys(query?: KeyQuery): Promise<{ total: number; keys: KeyRecord[] }>;
 

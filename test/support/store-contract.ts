@@ -421,6 +421,16 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await store.counts()).keys).toBe(2);
     });
 
+    it("leaves a key's place in the order of use to its request when it creates a job, and puts a key first when a create makes its wallet", async () => {
+      const store = await fresh();
+      await store.admit('key_a', 100_000, LIMITS);
+      await store.admit('key_b', 100_001, LIMITS);
+      await store.createJob(jobRecord({ key: 'key_a', costCents: 1 }), JOB_LIMITS);
+      expect((await store.keys()).keys.map((k) => k.key)).toEqual(['key_b', 'key_a']);
+      await store.createJob(jobRecord({ key: 'key_c', costCents: 1 }), JOB_LIMITS);
+      expect((await store.keys()).keys.map((k) => k.key)).toEqual(['key_c', 'key_b', 'key_a']);
+    });
+
     it('credits a wallet as a refund', async () => {
       const store = await fresh();
       expect(await store.credit('key_a', 25, 100)).toEqual({ key: 'key_a', balanceCents: 125, spentCents: 0, refundedCents: 25 });
