@@ -206,8 +206,12 @@ local unjudged = {}
 while n > 0 do
   local oldest = redis.call('ZRANGE', jobs, 0, 0)[1]
   local o = P .. 'job:' .. oldest
+  -- Within the bound, only an expired job goes: its creation time decides before anything else is read.
+  if n < maxJobs then
+    local created = redis.call('HGET', o, 'created')
+    if created and tonumber(created) + ttl > now then break end
+  end
   local f = redis.call('HMGET', o, 'created', 'key', 'cost', 'p:refunded', 'p:polls', 'paidms', 'paidpolls', 'hook')
-  if n < maxJobs and f[1] and tonumber(f[1]) + ttl > now then break end
   local pending = 0
   if f[2] then
     redis.call('ZREM', P .. 'keyjobs:' .. f[2], oldest)
