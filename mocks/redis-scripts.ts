@@ -21,7 +21,9 @@
 //   webhooks                zset: job ids whose webhook event is not handed out yet -> creation order
 //   faults:<key>            list: the key's armed faults (JSON), first armed first
 //   faultkeys               zset: keys with armed faults -> tick of their first fault (bounded)
-//   journal                 zset: entry JSON -> its seq
+//   journal:entries         stream: the journal, each entry's JSON in field e under the id 0-<seq> (exactly
+//                           the newest `limit` kept); an older version kept a sorted set under `journal`,
+//                           which only a reset removes
 //   journal:seq             counter: journal numbers
 //   keysecret               the secret API keys are fingerprinted with (set once, never reset)
 
@@ -357,15 +359,14 @@ end
 return false
 `;
 
-/** ARGV: P, max, entry JSON (without seq), limit -> seq */
+/**
+ * ARGV: P, max, entry JSON (without seq), limit -> seq. The entry is kept as it came, its number in
+ * the stream's id: Redis neither copies it into a new string nor hashes it, and trims by count.
+ */
 const appendJournal = `
 local seq = redis.call('INCR', P .. 'journal:seq')
-local limit = tonumber(ARGV[4])
-if limit > 0 then
-  local journal = P .. 'journal'
-  redis.call('ZADD', journal, seq, '{"seq":' .. seq .. ',' .. string.sub(ARGV[3], 2))
-  local n = redis.call('ZCARD', journal)
-  if n > limit then redis.call('ZREMRANGEBYRANK', journal, 0, n - limit - 1) end
+if tonumber(ARGV[4]) > 0 then
+  redis.call('XADD', P .. 'journal:entries', 'MAXLEN', ARGV[4], '0-' .. seq, 'e', ARGV[3])
 end
 return seq
 `;
@@ -380,7 +381,7 @@ for _, id in ipairs(jobs) do
 end
 for _, key in ipairs(redis.call('ZRANGE', P .. 'accounts', 0, -1)) do redis.call('DEL', P .. 'account:' .. key) end
 for _, key in ipairs(redis.call('ZRANGE', P .. 'faultkeys', 0, -1)) do redis.call('DEL', P .. 'faults:' .. key) end
-redis.call('DEL', P .. 'jobs', P .. 'accounts', P .. 'faultkeys', P .. 'webhooks', P .. 'journal')
+redis.call('DEL', P .. 'jobs', P .. 'accounts', P .. 'faultkeys', P .. 'webhooks', P .. 'journal:entries', P .. 'journal')
 return #jobs
 `;
 

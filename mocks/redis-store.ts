@@ -119,6 +119,21 @@ function fromJson(reply: unknown): unknown {
   return reply;
 }
 
+/** The journal's stream (decision 026); `journal`, an older version's sorted set, is left alone but for a reset. */
+const JOURNAL = 'journal:entries';
+
+/** A journal entry from its stream entry: the number is the id's sequence part, the rest the JSON kept. */
+function journalEntryFrom([id, fields]: [string, string[]]): JournalEntry {
+  return { seq: Number(id.slice(2)), ...(JSON.parse(fields[1] ?? '{}') as Omit<JournalEntry, 'seq'>) };
+}
+
+/** The first stream id after `afterSeq` (ids are `0-<seq>`), `-` for all, or null when none can follow. */
+function journalStart(afterSeq: number): string | null {
+  if (!(afterSeq >= 1)) return '-';
+  if (afterSeq >= Number.MAX_SAFE_INTEGER) return null;
+  return `0-${Math.floor(afterSeq) + 1}`;
+}
+
 type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
@@ -414,25 +429,32 @@ export class RedisStore implements Store {
   async journal(query: JournalQuery = {}): Promise<JournalEntry[]> {
     const { key = null, afterSeq = 0, limit } = query;
     await this.journalWritten;
-    const raw = await this.run(() => this.redis.zrangebyscore(this.key('journal'), `(${afterSeq}`, '+inf'));
-    const found = raw.map((entry) => JSON.parse(entry) as JournalEntry).filter((e) => key === null || e.key === key);
+    const start = journalStart(afterSeq);
+    if (start === null) return [];
+    const journal = this.key(JOURNAL);
+    if (key === null && limit !== undefined && Number.isInteger(limit) && limit > 0) {
+      // The newest few (an event stream's first question): read from the end, not the whole journal.
+      const newest = await this.run(() => this.redis.xrevrange(journal, '+', start, 'COUNT', limit));
+      return newest.reverse().map(journalEntryFrom);
+    }
+    const found = (await this.run(() => this.redis.xrange(journal, start, '+'))).map(journalEntryFrom).filter((e) => key === null || e.key === key);
     return limit === undefined ? found : found.slice(-limit);
   }
 
   async clearJournal(key: string | null): Promise<void> {
-    const journal = this.key('journal');
+    const journal = this.key(JOURNAL);
     await this.journalWritten;
     if (key === null) {
       await this.run(() => this.redis.del(journal));
       return;
     }
-    // Removing the key's entries by value: an entry appended meanwhile is not among them, as if the
+    // Removing the key's entries by id: an entry appended meanwhile is not among them, as if the
     // clear had happened before it.
-    const raw = await this.run(() => this.redis.zrange(journal, '0', '-1'));
-    const mine = raw.filter((entry) => (JSON.parse(entry) as JournalEntry).key === key);
+    const entries = await this.run(() => this.redis.xrange(journal, '-', '+'));
+    const mine = entries.filter((entry) => journalEntryFrom(entry).key === key).map(([id]) => id);
     for (let i = 0; i < mine.length; i += 500) {
       const chunk = mine.slice(i, i + 500);
-      await this.run(() => this.redis.zrem(journal, ...chunk));
+      await this.run(() => this.redis.xdel(journal, ...chunk));
     }
   }
 

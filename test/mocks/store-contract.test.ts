@@ -268,6 +268,27 @@ describe('the Redis store', () => {
     }
   });
 
+  test("keeps its journal beside an older version's (a sorted set under `journal`): appends and reads work, and a full reset removes the old one", async () => {
+    const prefix = `legacy${prefixes++}:`;
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(redis.url);
+    const store = await createRedisStore(redis.url, { prefix, log: null });
+    try {
+      await probe.set(`${prefix}journal:seq`, '7');
+      await probe.zadd(`${prefix}journal`, 7, JSON.stringify({ seq: 7, ...journalEntry('key_a', '/old') }));
+      expect((await store.appendJournal(journalEntry('key_a', '/new'), 10)).seq).toBe(8);
+      expect((await store.journal()).map((e) => [e.seq, e.path])).toEqual([[8, '/new']]);
+      await store.clearJournal('key_a');
+      expect(await store.journal()).toEqual([]);
+      await store.reset(null);
+      expect(await probe.exists(`${prefix}journal`)).toBe(0);
+      expect((await store.appendJournal(journalEntry('key_a', '/after'), 10)).seq).toBe(9);
+    } finally {
+      probe.disconnect();
+      await store.close();
+    }
+  });
+
   test('tells at once whether a job may await its webhook, from what this process saw; another replica\'s job is found by a listing', async () => {
     const prefix = `hooks${prefixes++}:`;
     const store = await createRedisStore(redis.url, { prefix, log: null });
@@ -336,7 +357,7 @@ describe('the Redis store', () => {
     const probe = new Redis(redis.url);
     try {
       // Another program wrote something else under the journal's name.
-      await probe.set(`${prefix}journal`, 'not a journal');
+      await probe.set(`${prefix}journal:entries`, 'not a journal');
       await expect(store.appendJournal(journalEntry('key_a', '/v1/jobs/x'), 100)).rejects.toThrow(/WRONGTYPE/);
       expect(lines).toEqual([expect.stringMatching(/a journal entry could not be written to the Redis store at redis:\/\/127\.0\.0\.1:\d+.*WRONGTYPE/)]);
     } finally {

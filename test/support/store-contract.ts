@@ -326,6 +326,20 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       expect((await store.appendJournal(journalEntry(null, '/5'), 3)).seq).toBe(5);
     });
 
+    it('numbers an entry appended with no room (limit 0) without keeping it, trims to a smaller limit, and reads the newest n after a number', async () => {
+      const store = await fresh();
+      for (const path of ['/1', '/2', '/3', '/4']) await store.appendJournal(journalEntry('key_a', path), 10);
+      expect((await store.appendJournal(journalEntry('key_a', '/5'), 0)).seq).toBe(5);
+      expect((await store.journal()).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+      await store.appendJournal(journalEntry('key_b', '/6'), 2);
+      expect((await store.journal()).map((e) => e.seq)).toEqual([4, 6]);
+      expect((await store.journal({ afterSeq: 4, limit: 5 })).map((e) => e.seq)).toEqual([6]);
+      expect((await store.journal({ afterSeq: 6, limit: 1 })).map((e) => e.seq)).toEqual([]);
+      expect((await store.journal({ afterSeq: 3.5 })).map((e) => e.seq)).toEqual([4, 6]);
+      expect((await store.journal({ afterSeq: Number.MAX_SAFE_INTEGER * 4 })).map((e) => e.seq)).toEqual([]);
+      expect((await store.journal({ key: 'key_a', limit: 1 })).map((e) => e.seq)).toEqual([4]);
+    });
+
     it("forgets one key's jobs, wallet, faults and journal, and leaves the others", async () => {
       const store = await fresh();
       await store.createJob(jobRecord({ key: 'key_a' }), JOB_LIMITS);
