@@ -457,8 +457,37 @@ end
 return cjson.encode(results)
 `;
 
+/**
+ * The prelude a script of one operation needs: P, MAX_ACCOUNTS when a helper bounds the accounts, and
+ * the helpers its body calls (with those they call). A closure made on every call of a script is
+ * work for Redis: a journal entry or the clock needs none of them. The batch defines all of them.
+ */
+function preludeFor(body: string): string {
+  // The prelude's blocks: its first lines (P, MAX_ACCOUNTS), then each helper with the comment above it.
+  const blocks: { name: string; lines: string[] }[] = [{ name: '', lines: [] }];
+  let comment: string[] = [];
+  for (const line of prelude.split('\n')) {
+    const helper = /^local function (\w+)/.exec(line);
+    if (helper !== null) blocks.push({ name: helper[1] as string, lines: [...comment, line] });
+    else if (line.startsWith('--')) comment.push(line);
+    else (blocks.at(-1) as { lines: string[] }).lines.push(...comment, line);
+    if (!line.startsWith('--')) comment = [];
+  }
+  const code = (text: string): string => text.replace(/--[^\n]*/g, '');
+  const calls = (text: string, name: string): boolean => new RegExp(`\\b${name}\\(`).test(code(text));
+  const [header, ...helpers] = blocks as [{ name: string; lines: string[] }, ...{ name: string; lines: string[] }[]];
+  const needed = new Set<string>();
+  // A helper calls only those defined before it: from the last back, each one that needed code calls.
+  for (const { name } of [...helpers].reverse()) {
+    if (calls(body, name) || helpers.some((other) => needed.has(other.name) && calls(other.lines.join('\n'), name))) needed.add(name);
+  }
+  const kept = helpers.filter(({ name }) => needed.has(name)).map(({ lines }) => lines.join('\n'));
+  const bound = kept.some((block) => block.includes('MAX_ACCOUNTS'));
+  return [...header.lines.filter((line) => bound || !line.includes('MAX_ACCOUNTS')), ...kept].join('\n');
+}
+
 /** The scripts as the store defines them (ioredis sends each by its SHA, loading it once). */
 export const redisScripts: Record<RedisScriptName | 'aigwBatch', string> = {
-  ...(Object.fromEntries(Object.entries(operations).map(([name, body]) => [name, `${prelude}\n${body}`])) as Record<RedisScriptName, string>),
+  ...(Object.fromEntries(Object.entries(operations).map(([name, body]) => [name, `${preludeFor(body)}\n${body}`])) as Record<RedisScriptName, string>),
   aigwBatch: batch,
 };
