@@ -146,8 +146,17 @@ return admitKey(ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7])
 `;
 
 /**
+ * The fields of a job's hash its record is read back from: the record, whether its webhook event was
+ * handed out, and every `p:` field a script or a patch writes. A request's first step reads only
+ * these: each field read into Lua and sent back costs Redis, and the ones the scripts keep for
+ * themselves (key, created, cost, hook) are in the record anyway.
+ */
+export const JOB_FIELDS = ['r', 'wd', 'p:polls', 'p:lastPollMs', 'p:refunded', 'p:cancelledMs', 'p:stepUpdatedMs'] as const;
+
+/**
  * ARGV: P, max, sourceMs, floorMs, key ('' for none), rpm, windowMs, startingCents, job id ('' for
- * none) -> { offset, now, admission (as admit answers it) or nil, job hash (empty when none) }
+ * none) -> { offset, now, admission (as admit answers it) or nil, the job's JOB_FIELDS (nil each when
+ * none; empty without a job id) }
  */
 const openRequest = `
 local offset = redis.call('GET', P .. 'clock') or '0'
@@ -155,7 +164,7 @@ local now = string.format('%d', math.max(tonumber(ARGV[4]), tonumber(ARGV[3]) + 
 local admission = false
 if ARGV[5] ~= '' then admission = admitKey(ARGV[5], now, tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]) end
 local job = {}
-if ARGV[9] ~= '' then job = redis.call('HGETALL', P .. 'job:' .. ARGV[9]) end
+if ARGV[9] ~= '' then job = redis.call('HMGET', P .. 'job:' .. ARGV[9], ${JOB_FIELDS.map((field) => `'${field}'`).join(', ')}) end
 return { offset, now, admission, job }
 `;
 

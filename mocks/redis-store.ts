@@ -21,7 +21,7 @@ import {
   type WalletRecord,
 } from '../src/sim/store.js';
 import { earnedFrom, hasEnded, refundedOnEviction } from '../src/sim/lifecycle.js';
-import { redisScripts, type RedisScriptName } from './redis-scripts.js';
+import { JOB_FIELDS, redisScripts, type RedisScriptName } from './redis-scripts.js';
 import { redactRedisUrl, redisUrlProblem } from './redis-url.js';
 
 export interface RedisStoreOptions {
@@ -134,6 +134,19 @@ function journalStart(afterSeq: number): string | null {
   return `0-${Math.floor(afterSeq) + 1}`;
 }
 
+/** Every field a patch writes is among those a request's first step reads (else its job would lack it). */
+const patchesRead: [Exclude<`p:${keyof JobPatch}`, (typeof JOB_FIELDS)[number]>] extends [never] ? true : never = true;
+void patchesRead;
+
+/** The record back from its JOB_FIELDS as `openRequest` reads them (null each when the job is gone). */
+function jobFromFields(values: unknown): JobRecord | null {
+  const hash: unknown[] = [];
+  (values as (string | null)[]).forEach((value, i) => {
+    if (value !== null && value !== undefined) hash.push(JOB_FIELDS[i], value);
+  });
+  return jobFrom(hash);
+}
+
 type ScriptCall = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
@@ -231,7 +244,7 @@ export class RedisStore implements Store {
       limits?.startingCents ?? 0,
       jobId ?? '',
     )) as [string, string, AdmitReply | null, unknown];
-    return { offsetMs: Number(offset), nowMs: Number(now), admission: admission === null ? null : admissionFrom(admission), job: jobId === null ? null : jobFrom(job) };
+    return { offsetMs: Number(offset), nowMs: Number(now), admission: admission === null ? null : admissionFrom(admission), job: jobId === null ? null : jobFromFields(job) };
   }
 
   async admit(key: string, nowMs: number, limits: AdmitLimits): Promise<Admission> {
