@@ -41,26 +41,19 @@ local function makeRoom(set, kind)
   end
 end
 
--- The key's account, created on first use (the least recently used evicted beyond the bound); marks it used.
-local function account(key, starting)
-  local a = P .. 'account:' .. key
-  local accounts = P .. 'accounts'
-  if redis.call('EXISTS', a) == 0 then
-    makeRoom(accounts, 'account:')
-    redis.call('HSET', a, 'balance', starting, 'spent', 0, 'refunded', 0, 'seq', 0, 'wstart', 0, 'wcount', 0)
-  end
-  redis.call('ZADD', accounts, redis.call('INCR', P .. 'tick'), key)
-  return a
+-- A new account at the key's name a (the least recently used evicted beyond the bound).
+local function newAccount(a, starting)
+  makeRoom(P .. 'accounts', 'account:')
+  redis.call('HSET', a, 'balance', starting, 'spent', 0, 'refunded', 0, 'seq', 0, 'wstart', 0, 'wcount', 0)
 end
 
--- account(), answering the wallet too (one read where EXISTS and HMGET were two), and marking a key
--- it holds already used only when asked (a new one always): -> a, { balance, spent, refunded }
+-- The key's account, created on first use, and its wallet; marks a key it holds already used only
+-- when asked (a new one always): -> a, { balance, spent, refunded }
 local function openAccount(key, starting, use)
   local a = P .. 'account:' .. key
   local w = redis.call('HMGET', a, 'balance', 'spent', 'refunded')
   if not w[1] then
-    makeRoom(P .. 'accounts', 'account:')
-    redis.call('HSET', a, 'balance', starting, 'spent', 0, 'refunded', 0, 'seq', 0, 'wstart', 0, 'wcount', 0)
+    newAccount(a, starting)
     w = { starting, '0', '0' }
     use = true
   end
@@ -68,7 +61,12 @@ local function openAccount(key, starting, use)
   return a, w
 end
 
--- What credit() does, answering nothing: the refund of an evicted job.
+-- The key's account, created on first use; marks it used.
+local function account(key, starting)
+  return (openAccount(key, starting, true))
+end
+
+-- Gives cents back to a key's wallet, answering nothing (the refund of an evicted job).
 local function refund(key, starting, cents)
   local a, w = openAccount(key, starting, true)
   redis.call('HSET', a, 'balance', tonumber(w[1]) + cents, 'refunded', tonumber(w[3]) + cents)
@@ -79,12 +77,10 @@ local function wallet(key, a)
   return { key, w[1], w[2], w[3] }
 end
 
--- Gives cents back to a key's wallet (a refund).
+-- Gives cents back to a key's wallet (a refund), answering the wallet.
 local function credit(key, starting, cents)
-  local a = account(key, starting)
-  local w = redis.call('HMGET', a, 'balance', 'refunded')
-  redis.call('HSET', a, 'balance', tonumber(w[1]) + cents, 'refunded', tonumber(w[2]) + cents)
-  return wallet(key, a)
+  refund(key, starting, cents)
+  return wallet(key, P .. 'account:' .. key)
 end
 
 -- One request of a key (now: the time as a string): counts it in the key's fixed window unless over
@@ -94,8 +90,7 @@ local function admitKey(key, now, rpm, windowMs, starting)
   local a = P .. 'account:' .. key
   local f = redis.call('HMGET', a, 'wstart', 'wcount', 'seq')
   if not f[3] then
-    makeRoom(P .. 'accounts', 'account:')
-    redis.call('HSET', a, 'balance', starting, 'spent', 0, 'refunded', 0, 'seq', 0, 'wstart', 0, 'wcount', 0)
+    newAccount(a, starting)
     f = { '0', '0', '0' }
   end
   redis.call('ZADD', P .. 'accounts', redis.call('INCR', P .. 'tick'), key)
