@@ -43,6 +43,12 @@ const REQUEST_BLOCK = 256;
 /** At most this many operations go to Redis in one batch. */
 const MAX_BATCH = 128;
 
+/**
+ * A second batch goes while one is on its way once this many operations wait for it (decision 028):
+ * then the mock prepares one batch while Redis runs the other. Fewer go with the next batch, as one.
+ */
+const SECOND_BATCH = 8;
+
 interface QueuedOperation {
   name: RedisScriptName;
   args: (string | number)[];
@@ -166,7 +172,8 @@ export class RedisStore implements Store {
   private readonly refills = new Map<SequenceName, Promise<void>>();
   /** Operations waiting for the batch on its way to return (see `script`). */
   private readonly queued: QueuedOperation[] = [];
-  private flushing = false;
+  /** Batches on their way: at most two, the second only once SECOND_BATCH operations wait. */
+  private flushing = 0;
   /**
    * What this process saw of jobs awaiting their webhook event (`awaitsWebhooks`): true until a
    * listing finds none, true again on a create with one. `webhookCreates` counts those creates, so
@@ -535,17 +542,18 @@ export class RedisStore implements Store {
    * Runs an operation's script. Group commit: while a script is on its way, the operations asked for
    * meanwhile wait, and go together as one batch script when it returns (each still atomic, in order).
    * Under load that is one command, one write and one read for many requests' operations, where each
-   * cost both processes a system call of its own; alone, an operation goes at once, as itself.
+   * cost both processes a system call of its own; alone, an operation goes at once, as itself. Once
+   * SECOND_BATCH wait, they go without waiting for the first: one connection keeps them in order.
    */
   private script(name: RedisScriptName, ...args: (string | number)[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.queued.push({ name, args, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.flushing === 0 || (this.flushing === 1 && this.queued.length >= SECOND_BATCH)) void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
+    this.flushing += 1;
     try {
       while (this.queued.length > 0) {
         const batch = this.queued.splice(0, MAX_BATCH);
@@ -572,7 +580,7 @@ export class RedisStore implements Store {
         });
       }
     } finally {
-      this.flushing = false;
+      this.flushing -= 1;
     }
   }
 

@@ -250,6 +250,29 @@ describe('the Redis store', () => {
     }
   });
 
+  test('sends a second batch while one is on its way once eight operations wait, and every operation keeps its place in order', async () => {
+    const store = await redisStore({ maxAccounts: 10 });
+    const { Redis } = await import('ioredis');
+    const probe = new Redis(redis.url);
+    try {
+      const scriptCalls = async (): Promise<number> => {
+        const stats = await probe.info('commandstats');
+        return [...stats.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+      };
+      await store.wallet('key_warm', 100);
+      const before = await scriptCalls();
+      const answers = await Promise.all(Array.from({ length: 13 }, (_, i) => store.admit('key_a', 1_000 + i, { ...LIMITS, rpm: 100 })));
+      // The first goes alone; the next eight as a second batch while it is on its way; the last four
+      // once one of them is back.
+      expect((await scriptCalls()) - before).toBe(3);
+      expect(answers.map((a) => a.windowCount)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+      expect(answers.map((a) => a.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i));
+    } finally {
+      probe.disconnect();
+      await store.close();
+    }
+  });
+
   test('fails only the operation of a batch that fails, and runs the others', async () => {
     const store = await redisStore({ maxAccounts: 10 });
     try {
