@@ -10,6 +10,8 @@ export interface LoadResult {
   scenario: Scenario;
   round: number;
   seconds: number;
+  /** Requests in flight at once (autocannon's connections); absent in runs recorded before it varied: 10. */
+  connections?: number;
   requestsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
@@ -43,7 +45,7 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-/** One autocannon run, 10 connections on loopback, after an optional warm-up run that is thrown away. */
+/** One autocannon run on loopback (10 connections unless told), after an optional warm-up run that is thrown away. */
 export async function measure(
   target: { name: string; origin: string },
   scenario: Scenario,
@@ -51,6 +53,7 @@ export async function measure(
   seconds: number,
   round: number,
   warmUpSeconds = 2,
+  connections = 10,
 ): Promise<LoadResult> {
   const request: autocannon.Request =
     scenario === 'POST /v1/videos/generations'
@@ -61,7 +64,7 @@ export async function measure(
           body: createBody,
         }
       : { method: 'GET', path: `/v1/jobs/${jobId}`, headers: { authorization: `Bearer ${BENCH_KEY}` } };
-  const options = { url: target.origin, connections: 10, pipelining: 1, requests: [request] };
+  const options = { url: target.origin, connections, pipelining: 1, requests: [request] };
   if (warmUpSeconds > 0) await run({ ...options, duration: warmUpSeconds });
   const result = await run({ ...options, duration: seconds });
   return {
@@ -69,6 +72,7 @@ export async function measure(
     scenario,
     round,
     seconds,
+    connections,
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,

@@ -24,6 +24,9 @@ const seconds = Number(process.env['BENCH_SECONDS'] ?? 3);
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? 4);
 const creates = Number(process.env['BENCH_CREATES'] ?? 1_000_000);
 const replicaSeconds = Number(process.env['BENCH_REPLICA_SECONDS'] ?? 60);
+/** The load-test case: this many connections, for these servers. */
+const LOAD_TEST_CONNECTIONS = 64;
+const LOAD_TEST_TARGETS = ['serve --store redis', 'prism mock', 'aigw-video serve'];
 const only = new Set((process.env['BENCH_ONLY'] ?? 'http,prism,replicas,cold,inproc,memory,dash').split(','));
 const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -41,23 +44,29 @@ async function httpRuns(): Promise<LoadResult[]> {
   const redis = await startTestRedis('defaults');
   try {
     for (const { start } of targetStarters(redis.url)) targets.push(await start());
+    // Every server at 10 connections; then the load-test case of issue 12 (many clients at once) for
+    // the Redis-backed mock, Prism and the in-memory mock, the same connections for each.
+    const cells = [
+      ...targets.map((target) => ({ target, connections: 10 })),
+      ...targets.filter((t) => LOAD_TEST_TARGETS.includes(t.name)).map((target) => ({ target, connections: LOAD_TEST_CONNECTIONS })),
+    ];
     for (let round = 1; round <= rounds; round++) {
       for (const scenario of scenarios) {
-        for (const target of targets) {
+        for (const { target, connections } of cells) {
           // A fresh job each time: the creates of the previous round pushed older ones past maxJobs.
           const jobId = await existingJobId(target.origin);
-          if (round === 1) await measure(target, scenario, jobId, 2, round, 0);
+          if (round === 1) await measure(target, scenario, jobId, 2, round, 0, connections);
           // CPU time per request: what the machine's other work moves least (throughput it moves by 2x).
           const pids = target.pid === undefined ? [] : processTree(target.pid);
           const redisPid = target.name.includes('redis') ? redis.pid() : undefined;
           const before = [cpuUsOfAll(pids), redisPid === undefined ? 0 : cpuUsOf(redisPid), ownCpuUs()];
-          const result = await measure(target, scenario, jobId, seconds, round, 0);
+          const result = await measure(target, scenario, jobId, seconds, round, 0, connections);
           const after = [cpuUsOfAll(pids), redisPid === undefined ? 0 : cpuUsOf(redisPid), ownCpuUs()];
           const perRequest = (i: number): number => Math.round(((after[i] ?? 0) - (before[i] ?? 0)) / Math.max(1, result.requests));
           const cpu = { serverCpuUs: perRequest(0), ...(redisPid === undefined ? {} : { redisCpuUs: perRequest(1) }), clientCpuUs: perRequest(2) };
           const load = Math.round((loadavg()[0] ?? 0) * 10) / 10;
           say(
-            `  round ${round} ${target.name.padEnd(32)} ${scenario.padEnd(28)} ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  ` +
+            `  round ${round} ${target.name.padEnd(32)} ${scenario.padEnd(28)} ${String(connections).padStart(3)} conn ${String(result.requestsPerSecond).padStart(6)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  errors ${result.errors}  ` +
               `CPU/request ${cpu.serverCpuUs}${cpu.redisCpuUs === undefined ? '' : `+${cpu.redisCpuUs} (redis)`} us  load ${load}`,
           );
           results.push({ ...result, ...cpu, loadAverage: load });
@@ -100,7 +109,7 @@ async function main(): Promise<void> {
 
   let http: LoadResult[] = [];
   if (only.has('http')) {
-    say(`bench: HTTP, 10 connections, ${rounds} rounds x ${seconds} s per target and scenario`);
+    say(`bench: HTTP, 10 connections (and ${LOAD_TEST_CONNECTIONS} for ${LOAD_TEST_TARGETS.join(', ')}), ${rounds} rounds x ${seconds} s per target and scenario`);
     http = await httpRuns();
   }
   let prismHarness: HarnessRow[] = [];
@@ -159,7 +168,7 @@ async function main(): Promise<void> {
   const partial = {
     date: new Date().toISOString(),
     machine: { ...machine, loadAverageAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100 },
-    settings: { secondsPerRun: seconds, rounds, connections: 10 },
+    settings: { secondsPerRun: seconds, rounds, connections: 10, loadTestConnections: LOAD_TEST_CONNECTIONS },
     http: httpKept,
     httpSummary: summarize(httpKept),
     prismHarness: kept('prism', prismHarness, last.prismHarness, []),
