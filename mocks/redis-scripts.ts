@@ -31,6 +31,9 @@ const prelude = `
 local P = ARGV[1]
 local MAX_ACCOUNTS = tonumber(ARGV[2])
 
+-- s + 0 makes a number of a string in one conversion; Lua 5.1's tonumber converts it twice. A
+-- string that is no number fails either way (tonumber's nil, then the arithmetic on it).
+
 -- Makes room for one more key in a bounded sorted set of keys (ordered by use): the oldest go,
 -- with what they name (P .. kind .. key).
 local function makeRoom(set, kind)
@@ -369,8 +372,8 @@ return false
  */
 const appendJournal = `
 local seq = redis.call('INCR', P .. 'journal:seq')
-if tonumber(ARGV[4]) > 0 then
-  redis.call('XADD', P .. 'journal:entries', 'MAXLEN', ARGV[4], '0-' .. seq, 'e', ARGV[3])
+if ARGV[4] + 0 > 0 then
+  redis.call('XADD', P .. 'journal:entries', 'MAXLEN', ARGV[4], string.format('0-%d', seq), 'e', ARGV[3])
 end
 return seq
 `;
