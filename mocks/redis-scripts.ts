@@ -29,15 +29,15 @@
 
 const prelude = `
 local P = ARGV[1]
-local MAX_ACCOUNTS = tonumber(ARGV[2])
 
 -- s + 0 makes a number of a string in one conversion; Lua 5.1's tonumber converts it twice. A
 -- string that is no number fails either way (tonumber's nil, then the arithmetic on it).
 
 -- Makes room for one more key in a bounded sorted set of keys (ordered by use): the oldest go,
--- with what they name (P .. kind .. key).
+-- with what they name (P .. kind .. key). The bound is ARGV[2], the batch's too.
 local function makeRoom(set, kind)
-  while redis.call('ZCARD', set) >= MAX_ACCOUNTS do
+  local max = ARGV[2] + 0
+  while redis.call('ZCARD', set) >= max do
     local oldest = redis.call('ZPOPMIN', set)
     if #oldest == 0 then break end
     redis.call('DEL', P .. kind .. oldest[1])
@@ -72,7 +72,7 @@ end
 -- Gives cents back to a key's wallet, answering nothing (the refund of an evicted job).
 local function refund(key, starting, cents)
   local a, w = openAccount(key, starting, true)
-  redis.call('HSET', a, 'balance', tonumber(w[1]) + cents, 'refunded', tonumber(w[3]) + cents)
+  redis.call('HSET', a, 'balance', w[1] + cents, 'refunded', w[3] + cents)
 end
 
 local function wallet(key, a)
@@ -98,17 +98,18 @@ local function admitKey(key, now, rpm, windowMs, starting)
   end
   redis.call('ZADD', P .. 'accounts', redis.call('INCR', P .. 'tick'), key)
   local wstart = f[1]
-  local wcount = tonumber(f[2])
-  local t = tonumber(now)
+  local wcount = f[2] + 0
+  local t = now + 0
+  local start = wstart + 0
   -- A clock a little behind the window's start (another replica's, or a request that read the clock
   -- before one counted first) is in that window; only a clock a whole window back starts a new one.
-  if t - tonumber(wstart) >= windowMs or tonumber(wstart) - t >= windowMs then
+  if t - start >= windowMs or start - t >= windowMs then
     wstart = now
     wcount = 0
   end
   local limited = 0
   if wcount >= rpm then limited = 1 else wcount = wcount + 1 end
-  redis.call('HSET', a, 'wstart', wstart, 'wcount', wcount, 'seq', tonumber(f[3]) + 1)
+  redis.call('HSET', a, 'wstart', wstart, 'wcount', wcount, 'seq', f[3] + 1)
   local armed = redis.call('EXISTS', P .. 'faults:' .. key)
   local pending = 0
   if redis.call('ZCARD', P .. 'refunds:' .. key) > 0 then pending = 1 end
@@ -140,7 +141,7 @@ return redis.call('HGETALL', P .. 'job:' .. ARGV[3])
 
 /** ARGV: P, max, key, nowMs, rpm, windowMs, startingCents -> { seq, windowStart, windowCount, limited, faultsArmed, refundsPending } */
 const admit = `
-return admitKey(ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7])
+return admitKey(ARGV[3], ARGV[4], ARGV[5] + 0, ARGV[6] + 0, ARGV[7])
 `;
 
 /**
@@ -158,9 +159,9 @@ export const JOB_FIELDS = ['r', 'wd', 'p:polls', 'p:lastPollMs', 'p:refunded', '
  */
 const openRequest = `
 local offset = redis.call('GET', P .. 'clock') or '0'
-local now = string.format('%d', math.max(tonumber(ARGV[4]), tonumber(ARGV[3]) + tonumber(offset)))
+local now = string.format('%d', math.max(ARGV[4] + 0, ARGV[3] + offset))
 local admission = false
-if ARGV[5] ~= '' then admission = admitKey(ARGV[5], now, tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]) end
+if ARGV[5] ~= '' then admission = admitKey(ARGV[5], now, ARGV[6] + 0, ARGV[7] + 0, ARGV[8]) end
 local job = {}
 if ARGV[9] ~= '' then job = redis.call('HMGET', P .. 'job:' .. ARGV[9], ${JOB_FIELDS.map((field) => `'${field}'`).join(', ')}) end
 return { offset, now, admission, job }
@@ -200,13 +201,14 @@ local key = ARGV[3]
 local id = ARGV[5]
 local j = P .. 'job:' .. id
 if redis.call('EXISTS', j) == 1 then return { 2 } end
-local cost = tonumber(ARGV[6])
-local now = tonumber(ARGV[7])
-local maxJobs = tonumber(ARGV[8])
-local ttl = tonumber(ARGV[9])
+local cost = ARGV[6] + 0
+local now = ARGV[7] + 0
+local maxJobs = ARGV[8] + 0
+local ttl = ARGV[9] + 0
 -- Its request's admission marked the key used moments before: no need to again.
 local a, w = openAccount(key, ARGV[4], false)
-if tonumber(w[1]) < cost then return { 0, { key, w[1], w[2], w[3] } } end
+local funds = w[1] + 0
+if funds < cost then return { 0, { key, w[1], w[2], w[3] } } end
 local jobs = P .. 'jobs'
 local n = redis.call('ZCARD', jobs)
 local evicted = {}
@@ -218,7 +220,7 @@ while n > 0 do
   -- Within the bound, only an expired job goes: its creation time decides before anything else is read.
   if n < maxJobs then
     local created = redis.call('HGET', o, 'created')
-    if created and tonumber(created) + ttl > now then break end
+    if created and created + ttl > now then break end
   end
   local f = redis.call('HMGET', o, 'created', 'key', 'cost', 'p:refunded', 'p:polls', 'paidms', 'paidpolls', 'hook')
   local pending = 0
@@ -229,9 +231,9 @@ while n > 0 do
       refunds[#refunds + 1] = f
     elseif f[4] ~= 'true' then
       if f[6] then
-        if now < tonumber(f[6]) then refunds[#refunds + 1] = f end
+        if now < f[6] + 0 then refunds[#refunds + 1] = f end
       elseif f[7] then
-        if tonumber(f[5] or '0') < tonumber(f[7]) then refunds[#refunds + 1] = f end
+        if (f[5] or '0') + 0 < f[7] + 0 then refunds[#refunds + 1] = f end
       else
         unjudged[#unjudged + 1] = redis.call('HGETALL', o)
       end
@@ -243,8 +245,8 @@ while n > 0 do
   evicted[#evicted + 1] = oldest
   n = n - 1
 end
-local balance = string.format('%.17g', tonumber(w[1]) - cost)
-local spent = string.format('%.17g', tonumber(w[2]) + cost)
+local balance = string.format('%.17g', funds - cost)
+local spent = string.format('%.17g', w[2] + cost)
 redis.call('HSET', a, 'balance', balance, 'spent', spent)
 redis.call('HSET', j, unpack(ARGV, 12))
 local order = redis.call('INCR', P .. 'jobs:n')
@@ -252,7 +254,7 @@ redis.call('ZADD', jobs, order, id)
 redis.call('ZADD', P .. 'keyjobs:' .. key, order, id)
 if ARGV[10] == '1' then redis.call('ZADD', P .. 'refunds:' .. key, order, id) end
 if ARGV[11] == '1' then redis.call('ZADD', P .. 'webhooks', order, id) end
-for _, r in ipairs(refunds) do refund(r[2], ARGV[4], tonumber(r[3])) end
+for _, r in ipairs(refunds) do refund(r[2], ARGV[4], r[3] + 0) end
 return { 1, { key, balance, spent, w[3] }, evicted, unjudged }
 `;
 
@@ -465,12 +467,12 @@ return cjson.encode(results)
 `;
 
 /**
- * The prelude a script of one operation needs: P, MAX_ACCOUNTS when a helper bounds the accounts, and
- * the helpers its body calls (with those they call). A closure made on every call of a script is
- * work for Redis: a journal entry or the clock needs none of them. The batch defines all of them.
+ * The prelude a script of one operation needs: P, and the helpers its body calls (with those they
+ * call). A closure made on every call of a script is work for Redis: a journal entry or the clock
+ * needs none of them. The batch defines all of them.
  */
 function preludeFor(body: string): string {
-  // The prelude's blocks: its first lines (P, MAX_ACCOUNTS), then each helper with the comment above it.
+  // The prelude's blocks: its first lines (P), then each helper with the comment above it.
   const blocks: { name: string; lines: string[] }[] = [{ name: '', lines: [] }];
   let comment: string[] = [];
   for (const line of prelude.split('\n')) {
@@ -489,8 +491,7 @@ function preludeFor(body: string): string {
     if (calls(body, name) || helpers.some((other) => needed.has(other.name) && calls(other.lines.join('\n'), name))) needed.add(name);
   }
   const kept = helpers.filter(({ name }) => needed.has(name)).map(({ lines }) => lines.join('\n'));
-  const bound = kept.some((block) => block.includes('MAX_ACCOUNTS'));
-  return [...header.lines.filter((line) => bound || !line.includes('MAX_ACCOUNTS')), ...kept].join('\n');
+  return [...header.lines, ...kept].join('\n');
 }
 
 /** The scripts as the store defines them (ioredis sends each by its SHA, loading it once). */
