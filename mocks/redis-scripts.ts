@@ -214,33 +214,40 @@ local n = redis.call('ZCARD', jobs)
 local evicted = {}
 local refunds = {}
 local unjudged = {}
+-- The oldest ids, read ahead: those beyond the bound and the one after them (jobs only loses ids here).
+local ids, at = {}, 1
 while n > 0 do
-  local oldest = redis.call('ZRANGE', jobs, 0, 0)[1]
+  local oldest = ids[at]
+  if not oldest then
+    ids = redis.call('ZRANGE', jobs, '0', n >= maxJobs and string.format('%d', n - maxJobs + 1) or '0')
+    oldest, at = ids[1], 1
+  end
+  at = at + 1
   local o = P .. 'job:' .. oldest
   -- Within the bound, only an expired job goes: its creation time decides before anything else is read.
   if n < maxJobs then
     local created = redis.call('HGET', o, 'created')
     if created and created + ttl > now then break end
   end
-  local f = redis.call('HMGET', o, 'created', 'key', 'cost', 'p:refunded', 'p:polls', 'paidms', 'paidpolls', 'hook')
+  local f = redis.call('HMGET', o, 'key', 'cost', 'p:refunded', 'p:polls', 'paidms', 'paidpolls', 'hook')
   local pending = 0
-  if f[2] then
-    redis.call('ZREM', P .. 'keyjobs:' .. f[2], oldest)
-    pending = redis.call('ZREM', P .. 'refunds:' .. f[2], oldest)
+  if f[1] then
+    redis.call('ZREM', P .. 'keyjobs:' .. f[1], oldest)
+    pending = redis.call('ZREM', P .. 'refunds:' .. f[1], oldest)
     if pending == 1 then
       refunds[#refunds + 1] = f
-    elseif f[4] ~= 'true' then
-      if f[6] then
-        if now < f[6] + 0 then refunds[#refunds + 1] = f end
-      elseif f[7] then
-        if (f[5] or '0') + 0 < f[7] + 0 then refunds[#refunds + 1] = f end
+    elseif f[3] ~= 'true' then
+      if f[5] then
+        if now < f[5] + 0 then refunds[#refunds + 1] = f end
+      elseif f[6] then
+        if (f[4] or '0') + 0 < f[6] + 0 then refunds[#refunds + 1] = f end
       else
         unjudged[#unjudged + 1] = redis.call('HGETALL', o)
       end
     end
   end
   redis.call('ZREM', jobs, oldest)
-  if f[8] == '1' then redis.call('ZREM', P .. 'webhooks', oldest) end
+  if f[7] == '1' then redis.call('ZREM', P .. 'webhooks', oldest) end
   redis.call('DEL', o)
   evicted[#evicted + 1] = oldest
   n = n - 1
@@ -254,7 +261,7 @@ redis.call('ZADD', jobs, order, id)
 redis.call('ZADD', P .. 'keyjobs:' .. key, order, id)
 if ARGV[10] == '1' then redis.call('ZADD', P .. 'refunds:' .. key, order, id) end
 if ARGV[11] == '1' then redis.call('ZADD', P .. 'webhooks', order, id) end
-for _, r in ipairs(refunds) do refund(r[2], ARGV[4], r[3] + 0) end
+for _, r in ipairs(refunds) do refund(r[1], ARGV[4], r[2] + 0) end
 return { 1, { key, balance, spent, w[3] }, evicted, unjudged }
 `;
 
