@@ -440,7 +440,8 @@ export type RedisScriptName = keyof typeof operations;
 /**
  * Several operations in one script (group commit): ARGV: P, max, then the operations as one JSON
  * array of [name, arguments (those after P and max, as strings)...] -> one JSON array of
- * [1, reply] or [0, error message] per operation. Each runs as its own script would, in order, and
+ * [true, reply] or [false, error message] per operation (booleans: the JSON encoder formats a number as
+ * a float, each costing Redis more than the operation's own conversions). Each runs as its own script would, in order, and
  * Redis runs the batch whole, so every operation keeps its atomicity; one failing (a bug, an
  * out-of-memory Redis) fails only itself. One JSON string each way, not a RESP value per argument
  * and per reply: encoding and parsing those cost the mock's process more than the batch's whole
@@ -463,11 +464,11 @@ for n = 1, #ops do
   for k = 2, #op do args[k + 1] = op[k] end
   local ok, reply = pcall(run, op[1], args)
   if ok then
-    results[n] = { 1, reply }
+    results[n] = { true, reply }
   elseif type(reply) == 'table' and reply.err then
-    results[n] = { 0, reply.err }
+    results[n] = { false, reply.err }
   else
-    results[n] = { 0, tostring(reply) }
+    results[n] = { false, tostring(reply) }
   end
 end
 return cjson.encode(results)

@@ -566,16 +566,16 @@ export class RedisStore implements Store {
         const ops: string[][] = [];
         for (const { name, args } of batch) ops.push([name, ...args.map(String)]);
         const call = (this.redis as unknown as Record<'aigwBatch', ScriptCall>).aigwBatch;
-        let replies: [number, unknown][];
+        let replies: [boolean, unknown][];
         try {
-          replies = JSON.parse((await this.run(() => call.call(this.redis, this.prefix, this.maxAccounts, JSON.stringify(ops)))) as string) as [number, unknown][];
+          replies = JSON.parse((await this.run(() => call.call(this.redis, this.prefix, this.maxAccounts, JSON.stringify(ops)))) as string) as [boolean, unknown][];
         } catch (error) {
           for (const operation of batch) operation.reject(error);
           continue;
         }
         batch.forEach((operation, i) => {
-          const [ok, reply] = replies[i] ?? [0, 'no reply in the batch'];
-          if (ok === 1) operation.resolve(fromJson(reply));
+          const [ok, reply] = replies[i] ?? [false, 'no reply in the batch'];
+          if (ok) operation.resolve(fromJson(reply));
           else operation.reject(this.failure(Object.assign(new Error(String(reply)), { name: 'ReplyError' })));
         });
       }
