@@ -87,7 +87,9 @@ local function credit(key, starting, cents)
 end
 
 -- One request of a key (now: the time as a string): counts it in the key's fixed window unless over
--- the limit, takes its next decision number -> { seq, windowStart, windowCount, limited, faultsArmed, refundsPending }
+-- the limit, takes its next decision number -> { seq, windowStart, windowCount, limited, faultsArmed, refundsPending },
+-- the flags booleans (a script answers true as 1, false as nil; a batch's JSON encoder formats a number
+-- as a float, not a boolean)
 local function admitKey(key, now, rpm, windowMs, starting)
   -- account(), with its EXISTS folded into this read: a request of a known key is the common case.
   local a = P .. 'account:' .. key
@@ -107,12 +109,11 @@ local function admitKey(key, now, rpm, windowMs, starting)
     wstart = now
     wcount = 0
   end
-  local limited = 0
-  if wcount >= rpm then limited = 1 else wcount = wcount + 1 end
+  local limited = wcount >= rpm
+  if not limited then wcount = wcount + 1 end
   redis.call('HSET', a, 'wstart', wstart, 'wcount', wcount, 'seq', f[3] + 1)
-  local armed = redis.call('EXISTS', P .. 'faults:' .. key)
-  local pending = 0
-  if redis.call('ZCARD', P .. 'refunds:' .. key) > 0 then pending = 1 end
+  local armed = redis.call('EXISTS', P .. 'faults:' .. key) == 1
+  local pending = redis.call('ZCARD', P .. 'refunds:' .. key) > 0
   return { f[3], wstart, tostring(wcount), limited, armed, pending }
 end
 

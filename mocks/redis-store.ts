@@ -64,15 +64,19 @@ const walletFrom = (reply: unknown): WalletRecord => {
   return { key, balanceCents: Number(balance), spentCents: Number(spent), refundedCents: Number(refunded) };
 };
 
-type AdmitReply = [string, string, string, number, number, number];
+/** The flags are Lua booleans: 1 or null from a script of its own, true or null from a batch. */
+type Flag = 1 | true | null;
+type AdmitReply = [string, string, string, Flag, Flag, Flag];
+
+const isSet = (flag: Flag): boolean => flag === 1 || flag === true;
 
 const admissionFrom = ([seq, windowStart, windowCount, limited, armed, pending]: AdmitReply): Admission => ({
   seq: Number(seq),
   windowStartMs: Number(windowStart),
   windowCount: Number(windowCount),
-  limited: limited === 1,
-  faultsArmed: armed === 1,
-  refundsPending: pending === 1,
+  limited: isSet(limited),
+  faultsArmed: isSet(armed),
+  refundsPending: isSet(pending),
 });
 
 /**
