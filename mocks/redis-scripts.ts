@@ -440,13 +440,15 @@ export type RedisScriptName = keyof typeof operations;
 
 /**
  * Several operations in one script (group commit): ARGV: P, max, then the operations as one JSON
- * array of [name, arguments (those after P and max, as strings)...] -> one JSON array of
- * [true, reply] or [false, error message] per operation (booleans: the JSON encoder formats a number as
- * a float, each costing Redis more than the operation's own conversions). Each runs as its own script would, in order, and
- * Redis runs the batch whole, so every operation keeps its atomicity; one failing (a bug, an
- * out-of-memory Redis) fails only itself. One JSON string each way, not a RESP value per argument
- * and per reply: encoding and parsing those cost the mock's process more than the batch's whole
- * work in Redis (JSON.parse is native; ioredis parses RESP in JavaScript).
+ * array of [name, '', arguments (those after P and max, as strings)...] -> one JSON array of
+ * [true, reply] or [false, error message] per operation (booleans: the JSON encoder formats a number
+ * as a float, each costing Redis more than the operation's own conversions). An operation's array
+ * becomes its ARGV, P and max put in the places of its name and '' (no copy of its arguments). Each
+ * runs as its own script would, in order, and Redis runs the batch whole, so every operation keeps
+ * its atomicity; one failing (a bug, an out-of-memory Redis) fails only itself. One JSON string each
+ * way, not a RESP value per argument and per reply: encoding and parsing those cost the mock's
+ * process more than the batch's whole work in Redis (JSON.parse is native; ioredis parses RESP in
+ * JavaScript).
  */
 const batch = `${prelude}
 -- One branch per operation, each body as its own script has it (no closure made per call).
@@ -461,9 +463,9 @@ local results = {}
 local ops = cjson.decode(ARGV[3])
 for n = 1, #ops do
   local op = ops[n]
-  local args = { P, ARGV[2] }
-  for k = 2, #op do args[k + 1] = op[k] end
-  local ok, reply = pcall(run, op[1], args)
+  local name = op[1]
+  op[1], op[2] = P, ARGV[2]
+  local ok, reply = pcall(run, name, op)
   if ok then
     results[n] = { true, reply }
   elseif type(reply) == 'table' and reply.err then

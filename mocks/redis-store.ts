@@ -568,7 +568,7 @@ export class RedisStore implements Store {
           continue;
         }
         const ops: string[][] = [];
-        for (const { name, args } of batch) ops.push([name, ...args.map(String)]);
+        for (const { name, args } of batch) ops.push([name, '', ...args.map(String)]);
         const call = (this.redis as unknown as Record<'aigwBatch', ScriptCall>).aigwBatch;
         let replies: [boolean, unknown][];
         try {
