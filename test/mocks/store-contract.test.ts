@@ -222,16 +222,26 @@ describe('the in-memory and Redis stores', () => {
 });
 
 describe('the Redis store', () => {
-  test('sends the operations asked for while one is on its way as one batch, and each answers as it would alone', async () => {
+  /** A Redis store, warmed up (its scripts loaded), and the count of script calls Redis has run. */
+  async function countedStore(): Promise<{ store: Store; scriptCalls: () => Promise<number>; close: () => Promise<void> }> {
     const store = await redisStore({ maxAccounts: 10 });
     const { Redis } = await import('ioredis');
     const probe = new Redis(redis.url);
+    const scriptCalls = async (): Promise<number> => {
+      const stats = await probe.info('commandstats');
+      return [...stats.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    await store.wallet('key_warm', 100);
+    const close = async (): Promise<void> => {
+      probe.disconnect();
+      await store.close();
+    };
+    return { store, scriptCalls, close };
+  }
+
+  test('sends the operations asked for while one is on its way as one batch, and each answers as it would alone', async () => {
+    const { store, scriptCalls, close } = await countedStore();
     try {
-      const scriptCalls = async (): Promise<number> => {
-        const stats = await probe.info('commandstats');
-        return [...stats.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-      };
-      await store.wallet('key_warm', 100);
       const before = await scriptCalls();
       const answers = await Promise.all([
         store.admit('key_a', 1_000, LIMITS),
@@ -245,21 +255,13 @@ describe('the Redis store', () => {
       expect(answers.slice(0, 2).map((a) => (a as { windowCount: number }).windowCount)).toEqual([1, 2]);
       expect(answers[3]).toEqual({ key: 'key_b', balanceCents: 125, spentCents: 0, refundedCents: 25 });
     } finally {
-      probe.disconnect();
-      await store.close();
+      await close();
     }
   });
 
   test('sends a second batch while one is on its way once eight operations wait, and every operation keeps its place in order', async () => {
-    const store = await redisStore({ maxAccounts: 10 });
-    const { Redis } = await import('ioredis');
-    const probe = new Redis(redis.url);
+    const { store, scriptCalls, close } = await countedStore();
     try {
-      const scriptCalls = async (): Promise<number> => {
-        const stats = await probe.info('commandstats');
-        return [...stats.matchAll(/^cmdstat_eval(?:sha)?:calls=(\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-      };
-      await store.wallet('key_warm', 100);
       const before = await scriptCalls();
       const answers = await Promise.all(Array.from({ length: 13 }, (_, i) => store.admit('key_a', 1_000 + i, { ...LIMITS, rpm: 100 })));
       // The first goes alone; the next eight as a second batch while it is on its way; the last four
@@ -268,8 +270,7 @@ describe('the Redis store', () => {
       expect(answers.map((a) => a.windowCount)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
       expect(answers.map((a) => a.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i));
     } finally {
-      probe.disconnect();
-      await store.close();
+      await close();
     }
   });
 
