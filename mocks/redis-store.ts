@@ -20,7 +20,7 @@ import {
   type Store,
   type WalletRecord,
 } from '../src/sim/store.js';
-import { earnedFrom, hasEnded, refundedOnEviction } from '../src/sim/lifecycle.js';
+import { awaitsRefund, earnedFrom, hasEnded, refundedOnEviction } from '../src/sim/lifecycle.js';
 import { JOB_FIELDS, redisScripts, type RedisScriptName } from './redis-scripts.js';
 import { redactRedisUrl, redisUrlProblem } from './redis-url.js';
 
@@ -275,7 +275,6 @@ export class RedisStore implements Store {
   }
 
   async createJob(job: JobRecord, limits: JobLimits): Promise<CreateJobResult> {
-    const pendingRefund = (job.outcome === 'failed' || job.cancelledMs !== null) && !job.refunded;
     const pendingWebhook = job.webhook !== null && !job.webhook.done;
     if (pendingWebhook) {
       this.webhooksSeen = true;
@@ -290,7 +289,7 @@ export class RedisStore implements Store {
       limits.nowMs,
       limits.maxJobs,
       limits.ttlMs,
-      pendingRefund ? 1 : 0,
+      awaitsRefund(job) ? 1 : 0,
       pendingWebhook ? 1 : 0,
       ...jobHash(job),
     )) as [number, unknown, string[], unknown[]];
@@ -360,7 +359,7 @@ export class RedisStore implements Store {
     if (query.pendingRefund === true && key !== null) ids = await this.range(`refunds:${key}`);
     else if (query.pendingRefund === true) {
       ids = await this.range('jobs');
-      filter = (job) => (job.outcome === 'failed' || job.cancelledMs !== null) && !job.refunded;
+      filter = awaitsRefund;
     } else if (query.pendingWebhook === true) {
       const creates = this.webhookCreates;
       ids = await this.range('webhooks');

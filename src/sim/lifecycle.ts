@@ -28,6 +28,12 @@ export function phaseOf(job: JobRecord, nowMs: number): JobPhase {
 /** Whether the job has ended by then (completed, failed or cancelled): an ended job never changes. */
 export const hasEnded = (job: JobRecord, nowMs: number): boolean => isTerminalStatus(phaseOf(job, nowMs).status);
 
+/**
+ * Whether the job awaits its refund whatever the time: it is meant to fail or was cancelled, and was
+ * not refunded yet (the jobs a store's `pendingRefund` listing finds).
+ */
+export const awaitsRefund = (job: JobRecord): boolean => (job.outcome === 'failed' || job.cancelledMs !== null) && !job.refunded;
+
 /** Whether the job will cost nothing: it failed or was cancelled by then (a completed job is paid for). */
 export function refundDue(job: JobRecord, nowMs: number): boolean {
   const { status } = phaseOf(job, nowMs);

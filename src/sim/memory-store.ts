@@ -18,7 +18,7 @@ import type {
   Store,
   WalletRecord,
 } from './store.js';
-import { hasEnded, refundedOnEviction } from './lifecycle.js';
+import { awaitsRefund, hasEnded, refundedOnEviction } from './lifecycle.js';
 import { redactKeys } from './redact-keys.js';
 
 interface Account extends WalletRecord {
@@ -548,7 +548,7 @@ export class MemoryStore implements Store {
 
   /** A job that will not be charged (meant to fail, or cancelled) awaits its refund. */
   private indexJob(job: JobRecord): void {
-    if ((job.outcome !== 'failed' && job.cancelledMs === null) || job.refunded) return;
+    if (!awaitsRefund(job)) return;
     let pending = this.pendingRefunds.get(job.key);
     if (pending === undefined) this.pendingRefunds.set(job.key, (pending = new Set()));
     pending.add(job.id);
